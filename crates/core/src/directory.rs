@@ -1,0 +1,157 @@
+//! The built-in directory: Länder, Kreise and kreisfreie Städte, federal ministries, FITKO and
+//! associations, shipped under `assets/directory/` and compiled into the binary.
+//!
+//! Why compiled in: the app must work offline on first start, and the directory must match the
+//! code that reads it. Each entry has a `builtin_key` (`land:09`, `kreis:09162`, `bund:bmi`), so a
+//! later version can update names or retire entries without touching the user's own organisations,
+//! and contacts keep pointing at the same row.
+
+use crate::model::{Land, Level, Themenfeld};
+
+/// Bump when any file under `assets/directory/` changes; `Store::open` then refreshes the entries.
+pub const DIRECTORY_VERSION: i64 = 1;
+
+const LANDS_CSV: &str = include_str!("../../../assets/directory/lands.csv");
+const KREISE_CSV: &str = include_str!("../../../assets/directory/kreise.csv");
+const OTHERS_CSV: &str = include_str!("../../../assets/directory/bund-und-weitere.csv");
+
+/// One entry of the shipped directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuiltinOrg {
+    /// Stable key across versions.
+    pub builtin_key: String,
+    /// Level.
+    pub level: Level,
+    /// Kind within the level.
+    pub kind: String,
+    /// Name.
+    pub name: String,
+    /// Abbreviation.
+    pub short_name: Option<String>,
+    /// Land key, if the organisation belongs to a Land.
+    pub land_key: Option<String>,
+    /// Official key (AGS or Länderschlüssel).
+    pub official_key: Option<String>,
+}
+
+fn rows(csv: &str) -> impl Iterator<Item = Vec<&str>> {
+    csv.lines().skip(1).filter(|l| !l.trim().is_empty()).map(|l| l.split(';').collect())
+}
+
+/// The 16 Länder.
+pub fn lands() -> Vec<Land> {
+    rows(LANDS_CSV)
+        .map(|r| Land { key: r[0].into(), name: r[1].into(), short_code: r[2].into() })
+        .collect()
+}
+
+/// The 14 OZG Themenfelder of the OZG-Umsetzungskatalog, in their official order.
+pub fn themenfelder() -> Vec<Themenfeld> {
+    [
+        ("arbeit-ruhestand", "Arbeit & Ruhestand", "Work & retirement"),
+        ("bauen-wohnen", "Bauen & Wohnen", "Building & housing"),
+        ("bildung", "Bildung", "Education"),
+        ("ein-auswanderung", "Ein- & Auswanderung", "Immigration & emigration"),
+        ("engagement-hobby", "Engagement & Hobby", "Volunteering & hobbies"),
+        ("familie-kind", "Familie & Kind", "Family & children"),
+        ("forschung-foerderung", "Forschung & Förderung", "Research & funding"),
+        ("gesundheit", "Gesundheit", "Health"),
+        ("mobilitaet-reisen", "Mobilität & Reisen", "Mobility & travel"),
+        ("querschnitt", "Querschnitt", "Cross-cutting"),
+        ("recht-ordnung", "Recht & Ordnung", "Law & order"),
+        ("steuern-zoll", "Steuern & Zoll", "Taxes & customs"),
+        ("umwelt", "Umwelt", "Environment"),
+        (
+            "unternehmensfuehrung",
+            "Unternehmensführung & -entwicklung",
+            "Business management & development",
+        ),
+    ]
+    .into_iter()
+    .map(|(k, de, en)| Themenfeld { key: k.into(), name_de: de.into(), name_en: en.into() })
+    .collect()
+}
+
+/// Every organisation of the shipped directory: the Länder themselves, the Kreise and kreisfreie
+/// Städte, and the federal and other organisations.
+pub fn organizations() -> Vec<BuiltinOrg> {
+    let mut out = Vec::with_capacity(460);
+    for land in lands() {
+        out.push(BuiltinOrg {
+            builtin_key: format!("land:{}", land.key),
+            level: Level::Land,
+            kind: "Land".into(),
+            name: land.name.clone(),
+            short_name: Some(land.short_code.clone()),
+            land_key: Some(land.key.clone()),
+            official_key: Some(land.key.clone()),
+        });
+    }
+    for r in rows(KREISE_CSV) {
+        let ags = r[0];
+        out.push(BuiltinOrg {
+            builtin_key: format!("kreis:{ags}"),
+            level: Level::Kommune,
+            kind: r[1].into(),
+            name: kreis_display_name(r[1], r[2]),
+            short_name: None,
+            land_key: Some(ags[..2].into()),
+            official_key: Some(ags.into()),
+        });
+    }
+    for r in rows(OTHERS_CSV) {
+        let opt = |s: &str| (!s.is_empty()).then(|| s.to_string());
+        out.push(BuiltinOrg {
+            builtin_key: r[0].into(),
+            level: Level::parse(r[1]).expect("level in bund-und-weitere.csv"),
+            kind: r[2].into(),
+            name: r[3].into(),
+            short_name: opt(r[4]),
+            land_key: opt(r[5]),
+            official_key: None,
+        });
+    }
+    out
+}
+
+/// Destatis writes `Flensburg, Stadt` and a bare `Göttingen` for the Landkreis. People say
+/// `Landkreis Göttingen` and `Flensburg`: the name we show leads with what they would type.
+fn kreis_display_name(kind: &str, name: &str) -> String {
+    match kind {
+        "Landkreis" | "Kreis" => format!("{kind} {name}"),
+        _ => name.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn directory_is_complete() {
+        assert_eq!(lands().len(), 16);
+        assert_eq!(themenfelder().len(), 14);
+        let orgs = organizations();
+        let kreise = orgs.iter().filter(|o| o.level == Level::Kommune).count();
+        assert_eq!(kreise, 400);
+        assert!(orgs.iter().any(|o| o.builtin_key == "other:fitko"));
+        assert!(orgs.iter().filter(|o| o.kind == "Ministerium").count() >= 15);
+        let mut keys: Vec<_> = orgs.iter().map(|o| &o.builtin_key).collect();
+        keys.sort();
+        keys.dedup();
+        assert_eq!(keys.len(), orgs.len(), "builtin keys are unique");
+        for o in &orgs {
+            if let Some(k) = &o.land_key {
+                assert!(lands().iter().any(|l| &l.key == k), "{} has unknown land {k}", o.name);
+            }
+        }
+    }
+
+    #[test]
+    fn kreis_names_read_naturally() {
+        let orgs = organizations();
+        let by_key = |k: &str| orgs.iter().find(|o| o.builtin_key == k).unwrap().name.clone();
+        assert_eq!(by_key("kreis:01001"), "Flensburg, Stadt");
+        assert_eq!(by_key("kreis:03159"), "Landkreis Göttingen");
+    }
+}

@@ -1,0 +1,14 @@
+//! Vernetzt's core: the domain, the local store, search and the built-in directory.
+//!
+//! This crate knows nothing of Tauri or the network, so it builds and tests in seconds without a
+//! display. The desktop shell (`src-tauri/`) and the CLI (`crates/cli`) are thin adapters over it.
+
+pub mod demo;
+pub mod directory;
+pub mod error;
+pub mod fold;
+pub mod model;
+pub mod store;
+
+pub use error::{Error, Result};
+pub use store::Store;

@@ -1,0 +1,304 @@
+//! Domain types as the UI, the CLI (`--json`) and later the sync see them.
+//!
+//! Output types (`Contact`, `Organization`) are flat and denormalised for display: a contact
+//! carries its organisation's name, an organisation its Land's name. Input types (`ContactInput`,
+//! `OrganizationInput`) carry only what a user can set; the store validates and normalises them.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Administrative level of an organisation in the German federal structure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Federal level: ministries, federal agencies.
+    Bund,
+    /// One of the 16 Länder and their authorities.
+    Land,
+    /// Landkreise, Städte, Gemeinden.
+    Kommune,
+    /// FITKO, IT service providers, associations (Landkreistag, Städtetag) and everything else.
+    Other,
+}
+
+impl Level {
+    /// The value stored in the database and used on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Bund => "bund",
+            Level::Land => "land",
+            Level::Kommune => "kommune",
+            Level::Other => "other",
+        }
+    }
+
+    /// Parses the stored or typed form (`bund`, `land`, `kommune`, `other`).
+    pub fn parse(s: &str) -> Option<Level> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "bund" => Some(Level::Bund),
+            "land" => Some(Level::Land),
+            "kommune" => Some(Level::Kommune),
+            "other" | "sonstige" => Some(Level::Other),
+            _ => None,
+        }
+    }
+}
+
+/// A Land with its official key (Länderschlüssel `01` … `16`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Land {
+    /// `01` (Schleswig-Holstein) … `16` (Thüringen).
+    pub key: String,
+    /// German name.
+    pub name: String,
+    /// ISO 3166-2 subdivision code without `DE-`, e.g. `BY`.
+    pub short_code: String,
+}
+
+/// One of the 14 OZG Themenfelder, a fixed list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Themenfeld {
+    /// Stable key, e.g. `familie-kind`.
+    pub key: String,
+    /// German name, e.g. `Familie & Kind`.
+    pub name_de: String,
+    /// English name.
+    pub name_en: String,
+}
+
+/// An organisation of the directory, built-in or the user's own.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Organization {
+    /// Local id.
+    pub id: i64,
+    /// Stable global id.
+    pub uid: String,
+    /// Official or common name.
+    pub name: String,
+    /// Abbreviation, e.g. `BMI`.
+    pub short_name: Option<String>,
+    /// Federal level.
+    pub level: Level,
+    /// Kind within the level: `Landkreis`, `Kreisfreie Stadt`, `Ministerium`, …
+    pub kind: Option<String>,
+    /// Name of the Land the organisation belongs to, if any.
+    pub land: Option<String>,
+    /// Key of that Land (`01` … `16`).
+    pub land_key: Option<String>,
+    /// Official key: AGS/ARS for Kommunen, the Länderschlüssel for a Land.
+    pub key: Option<String>,
+    /// Parent organisation's id (a Referat inside a Ministerium).
+    pub parent_id: Option<i64>,
+    /// True for entries of the shipped directory, which app updates may refresh.
+    pub builtin: bool,
+}
+
+/// What a user sets when creating an organisation.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct OrganizationInput {
+    /// Name (required).
+    pub name: String,
+    /// Abbreviation.
+    pub short_name: Option<String>,
+    /// Level (required; `other` if unsure).
+    pub level: Option<Level>,
+    /// Kind within the level.
+    pub kind: Option<String>,
+    /// Land key `01` … `16`; required for a Kommune.
+    pub land_key: Option<String>,
+    /// Official key (AGS/ARS).
+    pub key: Option<String>,
+    /// Parent organisation.
+    pub parent_id: Option<i64>,
+}
+
+/// A value with an optional label, such as an e-mail address marked `dienstlich`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Labeled {
+    /// The address or number.
+    pub value: String,
+    /// A free label: `dienstlich`, `mobil`, `Sekretariat`.
+    pub label: Option<String>,
+}
+
+/// A timestamped note on a contact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Note {
+    /// Local id.
+    pub id: i64,
+    /// The text, shown as text (never as HTML).
+    pub body: String,
+    /// When the note was written (RFC 3339, UTC).
+    pub created_at: String,
+    /// When it was last edited.
+    pub updated_at: String,
+}
+
+/// A photo as bytes with its media type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Photo {
+    /// `image/jpeg`, `image/png`, `image/webp` or `image/gif`.
+    pub mime: String,
+    /// Standard base64 of the image bytes.
+    pub base64: String,
+}
+
+/// A contact as shown in detail views and printed by `vernetzt --json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Contact {
+    /// Local id.
+    pub id: i64,
+    /// Stable global id (vCard UID).
+    pub uid: String,
+    /// Display name.
+    pub name: String,
+    /// Given name.
+    pub given_name: Option<String>,
+    /// Family name.
+    pub family_name: Option<String>,
+    /// Academic title.
+    pub title: Option<String>,
+    /// Role or function.
+    pub role: Option<String>,
+    /// Organisation's name.
+    pub organization: Option<String>,
+    /// Organisation's id.
+    pub organization_id: Option<i64>,
+    /// E-mail addresses, first is preferred.
+    pub emails: Vec<String>,
+    /// Phone numbers, first is preferred.
+    pub phones: Vec<String>,
+    /// Labels of e-mail addresses and phone numbers, keyed by the value.
+    pub labels: BTreeMap<String, String>,
+    /// Street and house number.
+    pub street: Option<String>,
+    /// Postal code.
+    pub postal_code: Option<String>,
+    /// City.
+    pub locality: Option<String>,
+    /// Country.
+    pub country: Option<String>,
+    /// Website.
+    pub website: Option<String>,
+    /// OZG Themenfelder keys.
+    pub themenfelder: Vec<String>,
+    /// Free tags.
+    pub tags: Vec<String>,
+    /// Notes, oldest first.
+    pub notes: Vec<Note>,
+    /// Photo, if any.
+    pub photo: Option<Photo>,
+    /// Creation time (RFC 3339, UTC).
+    pub created_at: String,
+    /// Last change (RFC 3339, UTC).
+    pub updated_at: String,
+}
+
+/// A contact in a list: enough to show a row and rank it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContactSummary {
+    /// Local id.
+    pub id: i64,
+    /// Display name.
+    pub name: String,
+    /// Academic title.
+    pub title: Option<String>,
+    /// Role or function.
+    pub role: Option<String>,
+    /// Organisation's name.
+    pub organization: Option<String>,
+    /// Preferred e-mail address.
+    pub email: Option<String>,
+}
+
+/// A page of contacts with the total, so a list can say "200 of 10,000".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContactPage {
+    /// Number of contacts that match, in all.
+    pub total: i64,
+    /// The contacts of this page.
+    pub items: Vec<ContactSummary>,
+}
+
+/// Change to a contact's photo when editing.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase", tag = "action", content = "photo")]
+pub enum PhotoChange {
+    /// Leave the stored photo as it is.
+    #[default]
+    Keep,
+    /// Remove the photo.
+    Remove,
+    /// Store this photo.
+    Set(Photo),
+}
+
+/// What a user sets when creating or editing a contact. Absent fields are empty.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ContactInput {
+    /// Display name; derived from title, given and family name when empty.
+    pub display_name: Option<String>,
+    /// Given name.
+    pub given_name: Option<String>,
+    /// Family name.
+    pub family_name: Option<String>,
+    /// Academic title.
+    pub title: Option<String>,
+    /// Role or function.
+    pub role: Option<String>,
+    /// Organisation's id in the directory.
+    pub organization_id: Option<i64>,
+    /// E-mail addresses with labels.
+    pub emails: Vec<Labeled>,
+    /// Phone numbers with labels.
+    pub phones: Vec<Labeled>,
+    /// Street and house number.
+    pub street: Option<String>,
+    /// Postal code.
+    pub postal_code: Option<String>,
+    /// City.
+    pub locality: Option<String>,
+    /// Country.
+    pub country: Option<String>,
+    /// Website.
+    pub website: Option<String>,
+    /// OZG Themenfelder keys.
+    pub themenfelder: Vec<String>,
+    /// Free tags.
+    pub tags: Vec<String>,
+    /// Photo change (only on edit; on create `Set` stores one).
+    pub photo: PhotoChange,
+}
+
+impl ContactInput {
+    /// The input that reproduces `c` unchanged (photo kept): the start of an edit.
+    pub fn from_contact(c: &Contact) -> ContactInput {
+        let labeled = |values: &[String]| {
+            values
+                .iter()
+                .map(|v| Labeled { value: v.clone(), label: c.labels.get(v).cloned() })
+                .collect()
+        };
+        ContactInput {
+            display_name: Some(c.name.clone()),
+            given_name: c.given_name.clone(),
+            family_name: c.family_name.clone(),
+            title: c.title.clone(),
+            role: c.role.clone(),
+            organization_id: c.organization_id,
+            emails: labeled(&c.emails),
+            phones: labeled(&c.phones),
+            street: c.street.clone(),
+            postal_code: c.postal_code.clone(),
+            locality: c.locality.clone(),
+            country: c.country.clone(),
+            website: c.website.clone(),
+            themenfelder: c.themenfelder.clone(),
+            tags: c.tags.clone(),
+            photo: PhotoChange::Keep,
+        }
+    }
+}

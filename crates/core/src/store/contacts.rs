@@ -1,0 +1,571 @@
+//! Contacts and their notes: validation, writes with journal and index upkeep, reads.
+
+use super::{Entity, MAX_NOTE_BYTES, Store, journal, new_uid, now, search};
+use crate::error::{Error, Result};
+use crate::fold::fold;
+use crate::model::{Contact, ContactInput, ContactPage, ContactSummary, Labeled, Note, Photo, PhotoChange};
+use base64::Engine;
+use rusqlite::{OptionalExtension, Transaction, params};
+use std::collections::BTreeMap;
+
+const MAX_NAME_CHARS: usize = 200;
+const MAX_FIELD_CHARS: usize = 1_000;
+const MAX_PHOTO_BYTES: usize = 2 * 1024 * 1024;
+const MAX_VALUES: usize = 50;
+
+/// A contact input after validation: every field trimmed, checked and normalised.
+struct Valid {
+    display_name: String,
+    given_name: Option<String>,
+    family_name: Option<String>,
+    title: Option<String>,
+    role: Option<String>,
+    organization_id: Option<i64>,
+    emails: Vec<Labeled>,
+    phones: Vec<Labeled>,
+    street: Option<String>,
+    postal_code: Option<String>,
+    locality: Option<String>,
+    country: Option<String>,
+    website: Option<String>,
+    themenfelder: Vec<String>,
+    tags: Vec<String>,
+    photo: PhotoChange,
+    sort_key: String,
+}
+
+/// Trims a single-line field, turns control characters (CR, LF, TAB …) into spaces, and maps
+/// empty to `None`. Control characters in a name would break vCard lines and CSV rows later.
+fn line(field: &'static str, v: &Option<String>, max: usize) -> Result<Option<String>> {
+    let Some(v) = v else { return Ok(None) };
+    let cleaned: String = v.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let t = cleaned.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    if t.chars().count() > max {
+        return Err(Error::invalid(
+            "too_long",
+            field,
+            format!("{field} is too long ({} characters; at most {max})", t.chars().count()),
+        ));
+    }
+    Ok(Some(t.to_string()))
+}
+
+fn validate_email(v: &str) -> bool {
+    let ok = email_address::EmailAddress::parse_with_options(
+        v,
+        email_address::Options::default().without_display_text().without_domain_literal(),
+    )
+    .is_ok();
+    ok && v.rsplit_once('@').is_some_and(|(_, d)| d.contains('.') && !d.ends_with('.'))
+}
+
+fn validate_phone(v: &str) -> bool {
+    let digits = v.chars().filter(char::is_ascii_digit).count();
+    digits >= 3
+        && digits <= 20
+        && v.chars().all(|c| c.is_ascii_digit() || " +-/().".contains(c))
+        && v.chars().filter(|c| *c == '+').count() <= 1
+}
+
+fn labeled(
+    field: &'static str,
+    values: &[Labeled],
+    check: fn(&str) -> bool,
+    code: &'static str,
+) -> Result<Vec<Labeled>> {
+    let mut out: Vec<Labeled> = Vec::new();
+    for v in values {
+        let Some(value) = line(field, &Some(v.value.clone()), 254)? else { continue };
+        if !check(&value) {
+            return Err(Error::invalid(code, field, format!("'{value}' is not a valid {field} entry")));
+        }
+        if out.iter().any(|o| o.value.eq_ignore_ascii_case(&value)) {
+            continue;
+        }
+        let label = line(field, &v.label, 100)?;
+        out.push(Labeled { value, label });
+    }
+    if out.len() > MAX_VALUES {
+        return Err(Error::invalid("too_many", field, format!("at most {MAX_VALUES} {field}")));
+    }
+    Ok(out)
+}
+
+fn sniff_image(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
+        Some("image/gif")
+    } else if bytes.len() > 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        Some("image/webp")
+    } else {
+        None
+    }
+}
+
+/// Decodes and checks a photo; returns the bytes and the media type read from the bytes
+/// themselves (the declared type is not trusted).
+fn decode_photo(p: &Photo) -> Result<(Vec<u8>, &'static str)> {
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(p.base64.trim())
+        .map_err(|_| Error::invalid("photo_invalid", "photo", "the photo is not valid base64"))?;
+    if bytes.len() > MAX_PHOTO_BYTES {
+        return Err(Error::invalid(
+            "photo_too_large",
+            "photo",
+            format!("the photo has {} bytes; at most {MAX_PHOTO_BYTES}", bytes.len()),
+        ));
+    }
+    let mime = sniff_image(&bytes).ok_or_else(|| {
+        Error::invalid("photo_invalid", "photo", "the photo is not a JPEG, PNG, GIF or WebP image")
+    })?;
+    Ok((bytes, mime))
+}
+
+fn validate(tx: &Transaction<'_>, input: &ContactInput) -> Result<Valid> {
+    let given_name = line("given_name", &input.given_name, MAX_NAME_CHARS)?;
+    let family_name = line("family_name", &input.family_name, MAX_NAME_CHARS)?;
+    let title = line("title", &input.title, 100)?;
+    let composed = [&title, &given_name, &family_name]
+        .iter()
+        .filter_map(|s| s.as_deref())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let display_name = match line("display_name", &input.display_name, MAX_NAME_CHARS)? {
+        Some(n) => n,
+        None if !composed.is_empty() => composed,
+        None => {
+            return Err(Error::invalid("name_required", "display_name", "a contact needs a name"));
+        }
+    };
+    if let Some(org) = input.organization_id {
+        let exists: bool = tx
+            .query_row("SELECT 1 FROM organizations WHERE id = ?1", [org], |_| Ok(true))
+            .optional()?
+            .unwrap_or(false);
+        if !exists {
+            return Err(Error::invalid("org_unknown", "organization_id", format!("no organisation with id {org}")));
+        }
+    }
+    let mut themenfelder = Vec::new();
+    for t in &input.themenfelder {
+        let known: bool = tx
+            .query_row("SELECT 1 FROM themenfelder WHERE key = ?1", [t], |_| Ok(true))
+            .optional()?
+            .unwrap_or(false);
+        if !known {
+            return Err(Error::invalid("themenfeld_unknown", "themenfelder", format!("unknown Themenfeld '{t}'")));
+        }
+        if !themenfelder.contains(t) {
+            themenfelder.push(t.clone());
+        }
+    }
+    let mut tags: Vec<String> = Vec::new();
+    for t in &input.tags {
+        if let Some(t) = line("tags", &Some(t.clone()), 100)? {
+            if !tags.iter().any(|x| fold(x) == fold(&t)) {
+                tags.push(t);
+            }
+        }
+    }
+    let website = match line("website", &input.website, MAX_FIELD_CHARS)? {
+        None => None,
+        Some(w) => {
+            let w = if w.contains("://") { w } else { format!("https://{w}") };
+            if !(w.starts_with("https://") || w.starts_with("http://")) || w.contains(' ') {
+                return Err(Error::invalid("website_invalid", "website", format!("'{w}' is not a web address")));
+            }
+            Some(w)
+        }
+    };
+    if let PhotoChange::Set(p) = &input.photo {
+        decode_photo(p)?;
+    }
+    let sort_key = match (&family_name, &given_name) {
+        (Some(f), g) => format!("{} {}", fold(f), fold(g.as_deref().unwrap_or(""))),
+        (None, _) => fold(&display_name),
+    };
+    Ok(Valid {
+        display_name,
+        given_name,
+        family_name,
+        title,
+        role: line("role", &input.role, MAX_FIELD_CHARS)?,
+        organization_id: input.organization_id,
+        emails: labeled("emails", &input.emails, validate_email, "email_invalid")?,
+        phones: labeled("phones", &input.phones, validate_phone, "phone_invalid")?,
+        street: line("street", &input.street, MAX_FIELD_CHARS)?,
+        postal_code: line("postal_code", &input.postal_code, 20)?,
+        locality: line("locality", &input.locality, MAX_FIELD_CHARS)?,
+        country: line("country", &input.country, 100)?,
+        website,
+        themenfelder,
+        tags,
+        photo: input.photo.clone(),
+        sort_key,
+    })
+}
+
+fn write_children(tx: &Transaction<'_>, id: i64, v: &Valid) -> Result<()> {
+    for table in ["contact_emails", "contact_phones", "contact_tags", "contact_themenfelder"] {
+        tx.execute(&format!("DELETE FROM {table} WHERE contact_id = ?1"), [id])?;
+    }
+    for (i, e) in v.emails.iter().enumerate() {
+        tx.execute(
+            "INSERT INTO contact_emails(contact_id, position, value, label) VALUES (?1, ?2, ?3, ?4)",
+            params![id, i as i64, e.value, e.label],
+        )?;
+    }
+    for (i, p) in v.phones.iter().enumerate() {
+        tx.execute(
+            "INSERT INTO contact_phones(contact_id, position, value, label) VALUES (?1, ?2, ?3, ?4)",
+            params![id, i as i64, p.value, p.label],
+        )?;
+    }
+    for t in &v.tags {
+        tx.execute("INSERT INTO contact_tags(contact_id, tag) VALUES (?1, ?2)", params![id, t])?;
+    }
+    for t in &v.themenfelder {
+        tx.execute(
+            "INSERT INTO contact_themenfelder(contact_id, themenfeld) VALUES (?1, ?2)",
+            params![id, t],
+        )?;
+    }
+    match &v.photo {
+        PhotoChange::Keep => {}
+        PhotoChange::Remove => {
+            tx.execute("UPDATE contacts SET photo = NULL, photo_mime = NULL WHERE id = ?1", [id])?;
+        }
+        PhotoChange::Set(p) => {
+            let (bytes, mime) = decode_photo(p)?;
+            tx.execute(
+                "UPDATE contacts SET photo = ?2, photo_mime = ?3 WHERE id = ?1",
+                params![id, bytes, mime],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn check_note(body: &str) -> Result<String> {
+    let trimmed = body.trim();
+    if trimmed.is_empty() {
+        return Err(Error::invalid("note_empty", "note", "a note needs some text"));
+    }
+    if trimmed.len() > MAX_NOTE_BYTES {
+        return Err(Error::invalid(
+            "note_too_long",
+            "note",
+            format!(
+                "the note is too long ({} bytes; at most {MAX_NOTE_BYTES}, about 30 printed pages)",
+                trimmed.len()
+            ),
+        ));
+    }
+    Ok(trimmed.to_string())
+}
+
+fn live_contact_uid(tx: &Transaction<'_>, id: i64) -> Result<String> {
+    tx.query_row("SELECT uid FROM contacts WHERE id = ?1 AND deleted_at IS NULL", [id], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| Error::not_found("contact", id))
+}
+
+impl Store {
+    /// Creates a contact, optionally with a first note, and returns it as stored.
+    pub fn create_contact(&mut self, input: &ContactInput, first_note: Option<&str>) -> Result<Contact> {
+        let now = now();
+        let tx = self.write()?;
+        let id = insert_contact(&tx, input, first_note, &now)?;
+        tx.commit()?;
+        self.contact(id)
+    }
+
+    /// Creates many contacts in one transaction: all of them or, on the first invalid one, none
+    /// (the error names its position). Returns the new ids in input order.
+    pub fn create_contacts(&mut self, inputs: &[(ContactInput, Option<String>)]) -> Result<Vec<i64>> {
+        let now = now();
+        let tx = self.write()?;
+        let mut ids = Vec::with_capacity(inputs.len());
+        for (i, (input, note)) in inputs.iter().enumerate() {
+            let id = insert_contact(&tx, input, note.as_deref(), &now).map_err(|e| match e {
+                Error::Validation { code, field, message } => {
+                    Error::Validation { code, field, message: format!("record {}: {message}", i + 1) }
+                }
+                other => other,
+            })?;
+            ids.push(id);
+        }
+        tx.commit()?;
+        Ok(ids)
+    }
+
+    /// Replaces a contact's fields with `input` (notes are edited separately).
+    pub fn update_contact(&mut self, id: i64, input: &ContactInput) -> Result<Contact> {
+        let now = now();
+        let tx = self.write()?;
+        let uid = live_contact_uid(&tx, id)?;
+        let v = validate(&tx, input)?;
+        tx.execute(
+            "UPDATE contacts SET display_name = ?2, given_name = ?3, family_name = ?4, title = ?5,
+                 role = ?6, organization_id = ?7, street = ?8, postal_code = ?9, locality = ?10,
+                 country = ?11, website = ?12, sort_key = ?13, updated_at = ?14
+             WHERE id = ?1",
+            params![
+                id, v.display_name, v.given_name, v.family_name, v.title, v.role,
+                v.organization_id, v.street, v.postal_code, v.locality, v.country, v.website,
+                v.sort_key, now
+            ],
+        )?;
+        write_children(&tx, id, &v)?;
+        journal(&tx, Entity::Contact, &uid, "upsert", &now)?;
+        search::reindex(&tx, id)?;
+        tx.commit()?;
+        self.contact(id)
+    }
+
+    /// Deletes a contact: it leaves lists and search at once, and its row stays as the tombstone
+    /// that the sync pushes and that [`Store::restore_contact`] brings back.
+    pub fn delete_contact(&mut self, id: i64) -> Result<()> {
+        let now = now();
+        let tx = self.write()?;
+        let uid = live_contact_uid(&tx, id)?;
+        tx.execute("UPDATE contacts SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1", params![id, now])?;
+        journal(&tx, Entity::Contact, &uid, "delete", &now)?;
+        search::remove(&tx, id)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Undoes a delete.
+    pub fn restore_contact(&mut self, id: i64) -> Result<Contact> {
+        let now = now();
+        let tx = self.write()?;
+        let uid: String = tx
+            .query_row("SELECT uid FROM contacts WHERE id = ?1 AND deleted_at IS NOT NULL", [id], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| Error::not_found("deleted contact", id))?;
+        tx.execute("UPDATE contacts SET deleted_at = NULL, updated_at = ?2 WHERE id = ?1", params![id, now])?;
+        journal(&tx, Entity::Contact, &uid, "upsert", &now)?;
+        search::reindex(&tx, id)?;
+        tx.commit()?;
+        self.contact(id)
+    }
+
+    /// Adds a timestamped note to a contact.
+    pub fn add_note(&mut self, contact_id: i64, body: &str) -> Result<Note> {
+        let now = now();
+        let body = check_note(body)?;
+        let tx = self.write()?;
+        live_contact_uid(&tx, contact_id)?;
+        let id = insert_note(&tx, contact_id, &body, &now)?;
+        search::reindex(&tx, contact_id)?;
+        tx.commit()?;
+        self.note(id)
+    }
+
+    /// Replaces a note's text; its creation time stays.
+    pub fn update_note(&mut self, note_id: i64, body: &str) -> Result<Note> {
+        let now = now();
+        let body = check_note(body)?;
+        let tx = self.write()?;
+        let (uid, contact_id) = note_owner(&tx, note_id)?;
+        tx.execute("UPDATE notes SET body = ?2, updated_at = ?3 WHERE id = ?1", params![note_id, body, now])?;
+        journal(&tx, Entity::Note, &uid, "upsert", &now)?;
+        search::reindex(&tx, contact_id)?;
+        tx.commit()?;
+        self.note(note_id)
+    }
+
+    /// Deletes a note (soft, like contacts).
+    pub fn delete_note(&mut self, note_id: i64) -> Result<()> {
+        let now = now();
+        let tx = self.write()?;
+        let (uid, contact_id) = note_owner(&tx, note_id)?;
+        tx.execute("UPDATE notes SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1", params![note_id, now])?;
+        journal(&tx, Entity::Note, &uid, "delete", &now)?;
+        search::reindex(&tx, contact_id)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn note(&self, id: i64) -> Result<Note> {
+        self.conn
+            .query_row(
+                "SELECT id, body, created_at, updated_at FROM notes WHERE id = ?1 AND deleted_at IS NULL",
+                [id],
+                |r| Ok(Note { id: r.get(0)?, body: r.get(1)?, created_at: r.get(2)?, updated_at: r.get(3)? }),
+            )
+            .optional()?
+            .ok_or_else(|| Error::not_found("note", id))
+    }
+
+    /// One live contact with everything shown in its detail view.
+    pub fn contact(&self, id: i64) -> Result<Contact> {
+        let mut c = self
+            .conn
+            .query_row(
+                "SELECT c.id, c.uid, c.display_name, c.given_name, c.family_name, c.title, c.role,
+                        o.name, c.organization_id, c.street, c.postal_code, c.locality, c.country,
+                        c.website, c.photo, c.photo_mime, c.created_at, c.updated_at
+                 FROM contacts c LEFT JOIN organizations o ON o.id = c.organization_id
+                 WHERE c.id = ?1 AND c.deleted_at IS NULL",
+                [id],
+                |r| {
+                    let photo: Option<Vec<u8>> = r.get(14)?;
+                    let mime: Option<String> = r.get(15)?;
+                    Ok(Contact {
+                        id: r.get(0)?,
+                        uid: r.get(1)?,
+                        name: r.get(2)?,
+                        given_name: r.get(3)?,
+                        family_name: r.get(4)?,
+                        title: r.get(5)?,
+                        role: r.get(6)?,
+                        organization: r.get(7)?,
+                        organization_id: r.get(8)?,
+                        emails: vec![],
+                        phones: vec![],
+                        labels: BTreeMap::new(),
+                        street: r.get(9)?,
+                        postal_code: r.get(10)?,
+                        locality: r.get(11)?,
+                        country: r.get(12)?,
+                        website: r.get(13)?,
+                        themenfelder: vec![],
+                        tags: vec![],
+                        notes: vec![],
+                        photo: photo.zip(mime).map(|(b, m)| Photo {
+                            mime: m,
+                            base64: base64::engine::general_purpose::STANDARD.encode(b),
+                        }),
+                        created_at: r.get(16)?,
+                        updated_at: r.get(17)?,
+                    })
+                },
+            )
+            .optional()?
+            .ok_or_else(|| Error::not_found("contact", id))?;
+        for (table, is_email) in [("contact_emails", true), ("contact_phones", false)] {
+            let mut stmt = self.conn.prepare_cached(&format!(
+                "SELECT value, label FROM {table} WHERE contact_id = ?1 ORDER BY position"
+            ))?;
+            let rows = stmt.query_map([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?)))?;
+            for row in rows {
+                let (value, label) = row?;
+                if let Some(l) = label {
+                    c.labels.insert(value.clone(), l);
+                }
+                if is_email { c.emails.push(value) } else { c.phones.push(value) }
+            }
+        }
+        c.tags = self.strings("SELECT tag FROM contact_tags WHERE contact_id = ?1 ORDER BY tag", id)?;
+        c.themenfelder = self.strings(
+            "SELECT t.key FROM contact_themenfelder ct JOIN themenfelder t ON t.key = ct.themenfeld
+             WHERE ct.contact_id = ?1 ORDER BY t.position",
+            id,
+        )?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, body, created_at, updated_at FROM notes
+             WHERE contact_id = ?1 AND deleted_at IS NULL ORDER BY created_at, id",
+        )?;
+        c.notes = stmt
+            .query_map([id], |r| {
+                Ok(Note { id: r.get(0)?, body: r.get(1)?, created_at: r.get(2)?, updated_at: r.get(3)? })
+            })?
+            .collect::<Result<_, _>>()?;
+        Ok(c)
+    }
+
+    fn strings(&self, sql: &str, id: i64) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let rows = stmt.query_map([id], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Live contacts in name order, a page at a time.
+    pub fn list_contacts(&self, offset: i64, limit: i64) -> Result<ContactPage> {
+        let total: i64 =
+            self.conn.query_row("SELECT count(*) FROM contacts WHERE deleted_at IS NULL", [], |r| r.get(0))?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "{SUMMARY_SELECT} WHERE c.deleted_at IS NULL ORDER BY c.sort_key, c.id LIMIT ?1 OFFSET ?2"
+        ))?;
+        let items = stmt.query_map([limit.clamp(0, 10_000), offset.max(0)], summary_row)?;
+        Ok(ContactPage { total, items: items.collect::<Result<_, _>>()? })
+    }
+
+    /// Every live contact id in name order (for exports and the CLI's full listing).
+    pub fn contact_ids(&self) -> Result<Vec<i64>> {
+        let mut stmt =
+            self.conn.prepare("SELECT id FROM contacts WHERE deleted_at IS NULL ORDER BY sort_key, id")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+pub(super) const SUMMARY_SELECT: &str = "SELECT c.id, c.display_name, c.title, c.role, o.name,
+        (SELECT value FROM contact_emails e WHERE e.contact_id = c.id ORDER BY position LIMIT 1)
+     FROM contacts c LEFT JOIN organizations o ON o.id = c.organization_id";
+
+pub(super) fn summary_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ContactSummary> {
+    Ok(ContactSummary {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        title: r.get(2)?,
+        role: r.get(3)?,
+        organization: r.get(4)?,
+        email: r.get(5)?,
+    })
+}
+
+fn insert_contact(tx: &Transaction<'_>, input: &ContactInput, first_note: Option<&str>, now: &str) -> Result<i64> {
+    let v = validate(tx, input)?;
+    let note = first_note.map(check_note).transpose()?;
+    let uid = new_uid();
+    tx.execute(
+        "INSERT INTO contacts(uid, display_name, given_name, family_name, title, role,
+             organization_id, street, postal_code, locality, country, website, sort_key,
+             created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)",
+        params![
+            uid, v.display_name, v.given_name, v.family_name, v.title, v.role,
+            v.organization_id, v.street, v.postal_code, v.locality, v.country, v.website,
+            v.sort_key, now
+        ],
+    )?;
+    let id = tx.last_insert_rowid();
+    write_children(tx, id, &v)?;
+    journal(tx, Entity::Contact, &uid, "upsert", now)?;
+    if let Some(body) = note {
+        insert_note(tx, id, &body, now)?;
+    }
+    search::reindex(tx, id)?;
+    Ok(id)
+}
+
+fn insert_note(tx: &Transaction<'_>, contact_id: i64, body: &str, now: &str) -> Result<i64> {
+    let uid = new_uid();
+    tx.execute(
+        "INSERT INTO notes(uid, contact_id, body, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
+        params![uid, contact_id, body, now],
+    )?;
+    let id = tx.last_insert_rowid();
+    journal(tx, Entity::Note, &uid, "upsert", now)?;
+    Ok(id)
+}
+
+fn note_owner(tx: &Transaction<'_>, note_id: i64) -> Result<(String, i64)> {
+    tx.query_row(
+        "SELECT n.uid, n.contact_id FROM notes n JOIN contacts c ON c.id = n.contact_id
+         WHERE n.id = ?1 AND n.deleted_at IS NULL AND c.deleted_at IS NULL",
+        [note_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .optional()?
+    .ok_or_else(|| Error::not_found("note", note_id))
+}

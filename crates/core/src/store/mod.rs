@@ -1,0 +1,323 @@
+//! The local SQLite store: the one place that writes the database.
+//!
+//! Design rules, each with its reason:
+//! - WAL, `foreign_keys`, a busy timeout, and write transactions that take the write lock at
+//!   `BEGIN` (`IMMEDIATE`): the app and the CLI may use the same file at once, and a deferred
+//!   transaction that upgrades to a writer can fail with SQLITE_BUSY instead of waiting.
+//! - Every change to user data appends to `change_journal` inside the same transaction, so a crash
+//!   can lose neither the change nor the record that it still has to be synced.
+//! - Deletes are soft (`deleted_at`): the row is the tombstone the sync pushes and what undo
+//!   restores.
+//! - Migrations are append-only (`migrations/NNNN_*.sql`) and a database from a newer version is
+//!   refused before anything is written to it.
+
+mod contacts;
+mod orgs;
+mod search;
+
+use crate::directory;
+use crate::error::{Error, Result};
+use chrono::{SecondsFormat, Utc};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite_migration::{M, Migrations};
+use std::path::{Path, PathBuf};
+
+pub use search::SearchHit;
+
+/// Longest note body we store, in bytes. Notes are conversation notes, not documents; a larger
+/// paste is refused with a clear message instead of bloating every sync and search.
+pub const MAX_NOTE_BYTES: usize = 100_000;
+
+/// The migrations, in order. Append only: a shipped migration is never edited.
+fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![M::up(include_str!("../../migrations/0001_initial.sql"))])
+}
+
+/// Number of schema versions this build knows.
+pub fn schema_version() -> i64 {
+    1
+}
+
+/// Kinds of record that the change journal tracks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entity {
+    /// A contact (vCard on the server).
+    Contact,
+    /// A user-created organisation.
+    Organization,
+    /// A note.
+    Note,
+}
+
+impl Entity {
+    fn as_str(self) -> &'static str {
+        match self {
+            Entity::Contact => "contact",
+            Entity::Organization => "organization",
+            Entity::Note => "note",
+        }
+    }
+}
+
+/// One pending entry of the change journal.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct JournalEntry {
+    /// Order of the change.
+    pub seq: i64,
+    /// `contact`, `organization`, `note`, …
+    pub entity: String,
+    /// The changed record's uid.
+    pub entity_uid: String,
+    /// `upsert` or `delete`.
+    pub op: String,
+    /// When the change was made.
+    pub changed_at: String,
+}
+
+/// An open Vernetzt database.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
+
+impl Store {
+    /// Opens (creating if needed) the database at `path`, migrates it and loads the directory.
+    ///
+    /// The parent folder must exist: a typo in `--db` should not silently create folders. Callers
+    /// that own a default location (the app's data directory) create it first.
+    pub fn open(path: &Path) -> Result<Store> {
+        let open_err = |detail: String| Error::Open { path: path.to_path_buf(), detail };
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            if !parent.is_dir() {
+                return Err(open_err(format!("the folder {} does not exist", parent.display())));
+            }
+        }
+        if path.is_dir() {
+            return Err(open_err("it is a folder, not a file".into()));
+        }
+        if path.exists() {
+            check_header(path)?;
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| classify(path, e))?;
+        let mut store = Store { conn, path: path.to_path_buf() };
+        store.configure().map_err(|e| reclassify(path, e))?;
+        store.migrate()?;
+        store.load_directory()?;
+        Ok(store)
+    }
+
+    /// Opens a private in-memory database, for tests and benchmarks.
+    pub fn open_in_memory() -> Result<Store> {
+        let conn = Connection::open_in_memory()?;
+        let mut store = Store { conn, path: PathBuf::from(":memory:") };
+        store.configure()?;
+        store.migrate()?;
+        store.load_directory()?;
+        Ok(store)
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn configure(&self) -> Result<()> {
+        self.conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        search::register(&self.conn)?;
+        // journal_mode is the first statement that reads the file: a damaged or read-only file
+        // fails here, before any migration could touch it.
+        let mode: String = self.conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        if mode != "wal" && mode != "memory" {
+            return Err(Error::Open {
+                path: self.path.clone(),
+                detail: format!("could not switch to WAL mode (got {mode})"),
+            });
+        }
+        self.conn.execute_batch(
+            "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA trusted_schema = OFF;",
+        )?;
+        Ok(())
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let found: i64 = self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if found > schema_version() {
+            return Err(Error::TooNew { path: self.path.clone(), found, known: schema_version() });
+        }
+        if found == 0 {
+            let tables: i64 = self.conn.query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table'",
+                [],
+                |r| r.get(0),
+            )?;
+            if tables > 0 {
+                return Err(Error::Corrupt {
+                    path: self.path.clone(),
+                    detail: "it holds tables but no Vernetzt schema version".into(),
+                });
+            }
+        }
+        migrations()
+            .to_latest(&mut self.conn)
+            .map_err(|e| Error::Migration(e.to_string()))
+    }
+
+    /// Loads or refreshes the built-in directory when this build ships a newer one.
+    fn load_directory(&mut self) -> Result<()> {
+        let stored: i64 = self
+            .conn
+            .query_row("SELECT value FROM settings WHERE key = 'directory_version'", [], |r| {
+                r.get::<_, String>(0)
+            })
+            .optional()?
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        if stored >= directory::DIRECTORY_VERSION {
+            return Ok(());
+        }
+        let now = now();
+        let tx = self.write()?;
+        for l in directory::lands() {
+            tx.execute(
+                "INSERT INTO lands(key, name, short_code) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(key) DO UPDATE SET name = excluded.name, short_code = excluded.short_code",
+                (&l.key, &l.name, &l.short_code),
+            )?;
+        }
+        for (i, t) in directory::themenfelder().iter().enumerate() {
+            tx.execute(
+                "INSERT INTO themenfelder(key, name_de, name_en, position) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT(key) DO UPDATE SET name_de = excluded.name_de,
+                     name_en = excluded.name_en, position = excluded.position",
+                (&t.key, &t.name_de, &t.name_en, i as i64),
+            )?;
+        }
+        orgs::sync_builtin(&tx, &directory::organizations(), &now)?;
+        tx.execute(
+            "INSERT INTO settings(key, value) VALUES ('directory_version', ?1)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [directory::DIRECTORY_VERSION.to_string()],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Starts a write transaction that holds the write lock from its first statement.
+    fn write(&mut self) -> Result<Transaction<'_>> {
+        Ok(self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?)
+    }
+
+    /// Reads a setting (language and the like; never secrets).
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Writes a setting.
+    pub fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO settings(key, value) VALUES (?1, ?2)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )?;
+        Ok(())
+    }
+
+    /// The changes not yet confirmed by a sync, oldest first.
+    pub fn pending_changes(&self) -> Result<Vec<JournalEntry>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT seq, entity, entity_uid, op, changed_at FROM change_journal
+             WHERE synced_at IS NULL ORDER BY seq",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(JournalEntry {
+                seq: r.get(0)?,
+                entity: r.get(1)?,
+                entity_uid: r.get(2)?,
+                op: r.get(3)?,
+                changed_at: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Runs SQLite's integrity check; `Ok(())` when the file is sound.
+    pub fn integrity_check(&self) -> Result<()> {
+        let res: String = self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        if res == "ok" {
+            Ok(())
+        } else {
+            Err(Error::Corrupt { path: self.path.clone(), detail: res })
+        }
+    }
+}
+
+/// Appends a change to the journal; call inside the transaction that made the change.
+fn journal(tx: &Transaction<'_>, entity: Entity, uid: &str, op: &str, now: &str) -> Result<()> {
+    tx.execute(
+        "INSERT INTO change_journal(entity, entity_uid, op, changed_at) VALUES (?1, ?2, ?3, ?4)",
+        (entity.as_str(), uid, op, now),
+    )?;
+    Ok(())
+}
+
+/// The current time as stored: RFC 3339, UTC, milliseconds.
+fn now() -> String {
+    Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+fn new_uid() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+fn check_header(path: &Path) -> Result<()> {
+    use std::io::Read;
+    let mut f = std::fs::File::open(path)
+        .map_err(|e| Error::Open { path: path.to_path_buf(), detail: e.to_string() })?;
+    let mut buf = [0u8; 16];
+    let n = f.read(&mut buf).map_err(|e| Error::Open { path: path.to_path_buf(), detail: e.to_string() })?;
+    if n == 0 {
+        return Ok(()); // an empty file is a new database
+    }
+    if n < 16 || &buf != SQLITE_HEADER {
+        return Err(Error::Corrupt {
+            path: path.to_path_buf(),
+            detail: "it does not start with the SQLite header".into(),
+        });
+    }
+    Ok(())
+}
+
+fn classify(path: &Path, e: rusqlite::Error) -> Error {
+    use rusqlite::ErrorCode::*;
+    let detail = e.to_string();
+    match e.sqlite_error_code() {
+        Some(NotADatabase) | Some(DatabaseCorrupt) => Error::Corrupt { path: path.into(), detail },
+        Some(ReadOnly) => Error::Open {
+            path: path.into(),
+            detail: "the file or its folder is read-only; Vernetzt needs to write there".into(),
+        },
+        Some(CannotOpen) | Some(PermissionDenied) => Error::Open {
+            path: path.into(),
+            detail: format!("no permission to create or open it ({detail})"),
+        },
+        _ => Error::Database(e),
+    }
+}
+
+fn reclassify(path: &Path, e: Error) -> Error {
+    match e {
+        Error::Database(inner) => classify(path, inner),
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests;

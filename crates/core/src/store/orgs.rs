@@ -1,0 +1,188 @@
+//! The organisation directory: the shipped entries and the user's own.
+
+use super::{Entity, Store, journal, new_uid, now};
+use crate::directory::BuiltinOrg;
+use crate::error::{Error, Result};
+use crate::fold::fold;
+use crate::model::{Land, Level, Organization, OrganizationInput, Themenfeld};
+use rusqlite::{OptionalExtension, Transaction, params};
+
+const ORG_SELECT: &str = "SELECT o.id, o.uid, o.name, o.short_name, o.level, o.kind, l.name,
+        o.land_key, o.official_key, o.parent_id, o.builtin_key IS NOT NULL
+     FROM organizations o LEFT JOIN lands l ON l.key = o.land_key";
+
+fn org_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Organization> {
+    let level: String = r.get(4)?;
+    Ok(Organization {
+        id: r.get(0)?,
+        uid: r.get(1)?,
+        name: r.get(2)?,
+        short_name: r.get(3)?,
+        level: Level::parse(&level).unwrap_or(Level::Other),
+        kind: r.get(5)?,
+        land: r.get(6)?,
+        land_key: r.get(7)?,
+        key: r.get(8)?,
+        parent_id: r.get(9)?,
+        builtin: r.get(10)?,
+    })
+}
+
+/// Brings the shipped entries up to date: inserts new ones, refreshes changed ones, and marks
+/// retired ones deleted (their rows stay, so contacts keep their organisation). User entries have
+/// no `builtin_key` and are never touched.
+pub(super) fn sync_builtin(tx: &Transaction<'_>, orgs: &[BuiltinOrg], now: &str) -> Result<()> {
+    tx.execute("CREATE TEMP TABLE IF NOT EXISTS shipped(key TEXT PRIMARY KEY)", [])?;
+    tx.execute("DELETE FROM temp.shipped", [])?;
+    let mut upsert = tx.prepare(
+        "INSERT INTO organizations(uid, name, short_name, level, kind, official_key, land_key,
+             builtin_key, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)
+         ON CONFLICT(builtin_key) DO UPDATE SET name = excluded.name,
+             short_name = excluded.short_name, level = excluded.level, kind = excluded.kind,
+             official_key = excluded.official_key, land_key = excluded.land_key,
+             updated_at = excluded.updated_at, deleted_at = NULL",
+    )?;
+    let mut mark = tx.prepare("INSERT INTO temp.shipped(key) VALUES (?1)")?;
+    for o in orgs {
+        // The uid of a shipped entry is derived from its key, so every device agrees on it.
+        let uid = format!("vernetzt-directory:{}", o.builtin_key);
+        upsert.execute(params![
+            uid, o.name, o.short_name, o.level.as_str(), o.kind, o.official_key, o.land_key,
+            o.builtin_key, now
+        ])?;
+        mark.execute([&o.builtin_key])?;
+    }
+    tx.execute(
+        "UPDATE organizations SET deleted_at = ?1 WHERE builtin_key IS NOT NULL
+             AND deleted_at IS NULL AND builtin_key NOT IN (SELECT key FROM temp.shipped)",
+        [now],
+    )?;
+    Ok(())
+}
+
+fn opt_trim(v: &Option<String>) -> Option<String> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
+}
+
+impl Store {
+    /// Organisations, optionally filtered by level and Land (key `09` or name `Bayern`), by name.
+    pub fn list_orgs(&self, level: Option<Level>, land: Option<&str>) -> Result<Vec<Organization>> {
+        let land_key = match land {
+            None => None,
+            Some(l) => Some(self.land_key(l)?),
+        };
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "{ORG_SELECT} WHERE o.deleted_at IS NULL AND (?1 IS NULL OR o.level = ?1)
+               AND (?2 IS NULL OR o.land_key = ?2)
+             ORDER BY CASE o.level WHEN 'bund' THEN 0 WHEN 'land' THEN 1 WHEN 'kommune' THEN 2 ELSE 3 END,
+                      o.land_key, o.name"
+        ))?;
+        let rows = stmt.query_map(params![level.map(Level::as_str), land_key], org_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// One organisation by id.
+    pub fn org(&self, id: i64) -> Result<Organization> {
+        self.conn
+            .query_row(&format!("{ORG_SELECT} WHERE o.id = ?1"), [id], org_row)
+            .optional()?
+            .ok_or_else(|| Error::not_found("organization", id))
+    }
+
+    /// Finds live organisations by name or abbreviation: exact (case-insensitive) matches if any,
+    /// otherwise matches of the folded name (`Muenchen` finds `München`).
+    pub fn find_orgs(&self, name: &str) -> Result<Vec<Organization>> {
+        let all = self.list_orgs(None, None)?;
+        let exact: Vec<_> = all
+            .iter()
+            .filter(|o| {
+                o.name.eq_ignore_ascii_case(name.trim())
+                    || o.short_name.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(name.trim()))
+            })
+            .cloned()
+            .collect();
+        if !exact.is_empty() {
+            return Ok(exact);
+        }
+        let f = fold(name.trim());
+        Ok(all.into_iter().filter(|o| fold(&o.name) == f).collect())
+    }
+
+    /// Creates a user organisation.
+    pub fn create_org(&mut self, input: &OrganizationInput) -> Result<Organization> {
+        let now = now();
+        let tx = self.write()?;
+        let name = opt_trim(&Some(input.name.clone()))
+            .ok_or_else(|| Error::invalid("name_required", "name", "an organisation needs a name"))?;
+        if name.chars().count() > 500 {
+            return Err(Error::invalid("too_long", "name", "the name is too long (at most 500 characters)"));
+        }
+        let level = input.level.unwrap_or(Level::Other);
+        let land_key = match opt_trim(&input.land_key) {
+            None => None,
+            Some(l) => Some(land_key_in(&tx, &l)?),
+        };
+        if level == Level::Kommune && land_key.is_none() {
+            return Err(Error::invalid("land_required", "land_key", "a Kommune lies in a Land: choose one"));
+        }
+        if let Some(p) = input.parent_id {
+            tx.query_row("SELECT 1 FROM organizations WHERE id = ?1", [p], |_| Ok(()))
+                .optional()?
+                .ok_or_else(|| Error::invalid("org_unknown", "parent_id", format!("no organisation with id {p}")))?;
+        }
+        let uid = new_uid();
+        tx.execute(
+            "INSERT INTO organizations(uid, name, short_name, level, kind, official_key, land_key,
+                 parent_id, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+            params![
+                uid, name, opt_trim(&input.short_name), level.as_str(), opt_trim(&input.kind),
+                opt_trim(&input.key), land_key, input.parent_id, now
+            ],
+        )?;
+        let id = tx.last_insert_rowid();
+        journal(&tx, Entity::Organization, &uid, "upsert", &now)?;
+        tx.commit()?;
+        self.org(id)
+    }
+
+    /// The 16 Länder.
+    pub fn lands(&self) -> Result<Vec<Land>> {
+        let mut stmt = self.conn.prepare_cached("SELECT key, name, short_code FROM lands ORDER BY key")?;
+        let rows = stmt.query_map([], |r| Ok(Land { key: r.get(0)?, name: r.get(1)?, short_code: r.get(2)? }))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The 14 OZG Themenfelder.
+    pub fn themenfelder(&self) -> Result<Vec<Themenfeld>> {
+        let mut stmt =
+            self.conn.prepare_cached("SELECT key, name_de, name_en FROM themenfelder ORDER BY position")?;
+        let rows =
+            stmt.query_map([], |r| Ok(Themenfeld { key: r.get(0)?, name_de: r.get(1)?, name_en: r.get(2)? }))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn land_key(&self, land: &str) -> Result<String> {
+        resolve_land(&self.lands()?, land)
+    }
+}
+
+fn land_key_in(tx: &Transaction<'_>, land: &str) -> Result<String> {
+    let mut stmt = tx.prepare_cached("SELECT key, name, short_code FROM lands")?;
+    let lands = stmt
+        .query_map([], |r| Ok(Land { key: r.get(0)?, name: r.get(1)?, short_code: r.get(2)? }))?
+        .collect::<Result<Vec<_>, _>>()?;
+    resolve_land(&lands, land)
+}
+
+/// Accepts a Land as key (`09`, `9`), ISO code (`BY`) or name in any folding (`Baden-Wuerttemberg`).
+fn resolve_land(lands: &[Land], land: &str) -> Result<String> {
+    let t = land.trim();
+    let padded = if t.len() == 1 { format!("0{t}") } else { t.to_string() };
+    lands
+        .iter()
+        .find(|l| l.key == padded || l.short_code.eq_ignore_ascii_case(t) || fold(&l.name) == fold(t))
+        .map(|l| l.key.clone())
+        .ok_or_else(|| Error::invalid("land_unknown", "land", format!("'{t}' is not one of the 16 Länder")))
+}

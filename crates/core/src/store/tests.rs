@@ -1,0 +1,287 @@
+use super::*;
+use crate::model::{ContactInput, Labeled, Level, OrganizationInput, Photo, PhotoChange};
+
+fn person(given: &str, family: &str) -> ContactInput {
+    ContactInput { given_name: Some(given.into()), family_name: Some(family.into()), ..Default::default() }
+}
+
+fn email(v: &str) -> Labeled {
+    Labeled { value: v.into(), label: None }
+}
+
+#[test]
+fn create_read_update_delete_restore() {
+    let mut s = Store::open_in_memory().unwrap();
+    let mut input = person("Jördis", "Müller");
+    input.title = Some("Dr.".into());
+    input.emails = vec![email("j.mueller@kreis-rv.de"), Labeled { value: "jm@example.org".into(), label: Some("privat".into()) }];
+    input.tags = vec!["EfA".into(), "efa".into(), " Roll-in ".into()];
+    input.themenfelder = vec!["familie-kind".into()];
+    let c = s.create_contact(&input, Some("Kennengelernt in Erfurt")).unwrap();
+    assert_eq!(c.name, "Dr. Jördis Müller");
+    assert_eq!(c.emails, vec!["j.mueller@kreis-rv.de", "jm@example.org"]);
+    assert_eq!(c.labels.get("jm@example.org").map(String::as_str), Some("privat"));
+    assert_eq!(c.tags, vec!["EfA", "Roll-in"], "tags deduplicated by folded form, trimmed");
+    assert_eq!(c.notes.len(), 1);
+
+    let mut edit = ContactInput::from_contact(&c);
+    edit.role = Some("OZG-Koordinatorin".into());
+    let c2 = s.update_contact(c.id, &edit).unwrap();
+    assert_eq!(c2.role.as_deref(), Some("OZG-Koordinatorin"));
+    assert_eq!(c2.emails, c.emails);
+
+    s.delete_contact(c.id).unwrap();
+    assert!(matches!(s.contact(c.id), Err(Error::NotFound { .. })));
+    assert!(s.search("mueller", 10).unwrap().is_empty());
+    assert_eq!(s.list_contacts(0, 10).unwrap().total, 0);
+    let back = s.restore_contact(c.id).unwrap();
+    assert_eq!(back.notes.len(), 1);
+    assert_eq!(s.search("mueller", 10).unwrap().len(), 1);
+
+    let ops: Vec<_> = s.pending_changes().unwrap().into_iter().filter(|j| j.entity == "contact").map(|j| j.op).collect();
+    assert_eq!(ops, vec!["upsert", "upsert", "delete", "upsert"]);
+}
+
+#[test]
+fn search_folds_german_spellings_and_ranks_names_first() {
+    let mut s = Store::open_in_memory().unwrap();
+    let weiss = s.create_contact(&person("Anna", "Weiß"), None).unwrap();
+    let other = s.create_contact(&person("Bernd", "Schulz"), Some("Hat Frau Weiss vorgestellt")).unwrap();
+    s.create_contact(&person("Jördis", "Köhler"), None).unwrap();
+    let hits: Vec<i64> = s.search("weiss", 10).unwrap().into_iter().map(|h| h.id).collect();
+    assert_eq!(hits, vec![weiss.id, other.id]);
+    assert_eq!(s.search("Joerdis", 10).unwrap().len(), 1);
+    assert_eq!(s.search("jor", 10).unwrap().len(), 1, "prefix while typing");
+    assert_eq!(s.search("KOEHLER jö", 10).unwrap().len(), 1, "all tokens, any order and case");
+    assert!(s.search("köhler schulz", 10).unwrap().is_empty());
+    assert!(s.search("\"); DROP TABLE contacts; --", 10).unwrap().is_empty());
+}
+
+#[test]
+fn search_covers_org_role_email_tags_notes() {
+    let mut s = Store::open_in_memory().unwrap();
+    let fitko = s.find_orgs("FITKO").unwrap()[0].id;
+    let mut input = person("Eva", "Berger");
+    input.organization_id = Some(fitko);
+    input.role = Some("Produktmanagerin".into());
+    input.emails = vec![email("eva.berger@fitko.de")];
+    input.tags = vec!["Registermodernisierung".into()];
+    let c = s.create_contact(&input, Some("Gespräch über Changemanagement")).unwrap();
+    for q in ["fitko", "föderale", "produktman", "eva.berger", "registermod", "changemanag"] {
+        let hits = s.search(q, 10).unwrap();
+        assert_eq!(hits.iter().map(|h| h.id).collect::<Vec<_>>(), vec![c.id], "query {q}");
+    }
+}
+
+#[test]
+fn bad_input_is_refused_with_a_clear_message() {
+    let mut s = Store::open_in_memory().unwrap();
+    let err = s.create_contact(&ContactInput::default(), None).unwrap_err();
+    assert_eq!(err.validation_detail(), Some(("name_required", "display_name")));
+
+    let mut bad_mail = person("A", "B");
+    bad_mail.emails = vec![email("not-an-address")];
+    let err = s.create_contact(&bad_mail, None).unwrap_err();
+    assert_eq!(err.validation_detail(), Some(("email_invalid", "emails")));
+    assert!(err.to_string().contains("not-an-address"));
+
+    let big = "x".repeat(10 * 1024 * 1024);
+    let err = s.create_contact(&person("A", "B"), Some(&big)).unwrap_err();
+    assert_eq!(err.validation_detail(), Some(("note_too_long", "note")));
+    assert_eq!(s.list_contacts(0, 10).unwrap().total, 0, "a refused create stores nothing");
+
+    let mut photo = person("A", "B");
+    photo.photo = PhotoChange::Set(Photo { mime: "image/png".into(), base64: "PHNjcmlwdD4=".into() });
+    assert_eq!(s.create_contact(&photo, None).unwrap_err().validation_detail(), Some(("photo_invalid", "photo")));
+}
+
+#[test]
+fn markup_is_stored_literally() {
+    let mut s = Store::open_in_memory().unwrap();
+    let mut input = ContactInput { display_name: Some("<b>Eve</b>".into()), ..Default::default() };
+    input.role = Some("line\r\nbreak".into());
+    let c = s.create_contact(&input, Some("<img src=x onerror=alert(1)>")).unwrap();
+    assert_eq!(c.name, "<b>Eve</b>");
+    assert_eq!(c.role.as_deref(), Some("line  break"), "control characters become spaces");
+    assert_eq!(c.notes[0].body, "<img src=x onerror=alert(1)>");
+    assert_eq!(s.search("eve", 5).unwrap()[0].name, "<b>Eve</b>");
+}
+
+#[test]
+fn photo_type_is_read_from_the_bytes() {
+    let mut s = Store::open_in_memory().unwrap();
+    let png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+    let mut input = person("P", "Q");
+    input.photo = PhotoChange::Set(Photo { mime: "image/jpeg".into(), base64: png.into() });
+    let c = s.create_contact(&input, None).unwrap();
+    assert_eq!(c.photo.as_ref().unwrap().mime, "image/png");
+    let mut edit = ContactInput::from_contact(&c);
+    edit.photo = PhotoChange::Keep;
+    assert!(s.update_contact(c.id, &edit).unwrap().photo.is_some());
+    edit.photo = PhotoChange::Remove;
+    assert!(s.update_contact(c.id, &edit).unwrap().photo.is_none());
+}
+
+#[test]
+fn notes_are_timestamped_and_editable() {
+    let mut s = Store::open_in_memory().unwrap();
+    let c = s.create_contact(&person("N", "O"), None).unwrap();
+    let n = s.add_note(c.id, "erste Notiz").unwrap();
+    let n2 = s.update_note(n.id, "geänderte Notiz").unwrap();
+    assert_eq!(n2.created_at, n.created_at);
+    assert!(n2.updated_at >= n.updated_at);
+    assert_eq!(s.search("geanderte", 5).unwrap().len(), 1);
+    s.delete_note(n.id).unwrap();
+    assert!(s.contact(c.id).unwrap().notes.is_empty());
+    assert!(s.search("geanderte", 5).unwrap().is_empty());
+}
+
+#[test]
+fn directory_is_loaded_with_levels_and_lands() {
+    let mut s = Store::open_in_memory().unwrap();
+    assert_eq!(s.lands().unwrap().len(), 16);
+    assert_eq!(s.themenfelder().unwrap().len(), 14);
+    let bayern_kommunen = s.list_orgs(Some(Level::Kommune), Some("Bayern")).unwrap();
+    assert_eq!(bayern_kommunen.len(), 96);
+    assert!(bayern_kommunen.iter().all(|o| o.land.as_deref() == Some("Bayern") && o.key.is_some()));
+    assert!(s.list_orgs(Some(Level::Bund), None).unwrap().iter().any(|o| o.short_name.as_deref() == Some("BMI")));
+    let fitko = &s.find_orgs("fitko").unwrap()[0];
+    assert_eq!(fitko.level, Level::Other);
+
+    let err = s.create_org(&OrganizationInput { name: "Gemeinde X".into(), level: Some(Level::Kommune), ..Default::default() }).unwrap_err();
+    assert_eq!(err.validation_detail(), Some(("land_required", "land_key")));
+    let own = s.create_org(&OrganizationInput {
+        name: "Referat DV 1".into(),
+        level: Some(Level::Bund),
+        parent_id: s.find_orgs("BMI").unwrap().first().map(|o| o.id),
+        ..Default::default()
+    }).unwrap();
+    assert!(!own.builtin);
+    assert_eq!(s.find_orgs("Muenchen, Landeshauptstadt").unwrap().len(), 1, "folded match");
+}
+
+#[test]
+fn migrations_are_valid() {
+    migrations().validate().unwrap();
+}
+
+#[test]
+fn directory_update_keeps_user_entries_and_references() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v.db");
+    let mut s = Store::open(&path).unwrap();
+    let own = s.create_org(&OrganizationInput { name: "Eigene Org".into(), ..Default::default() }).unwrap();
+    let kreis = s.find_orgs("Landkreis Göttingen").unwrap()[0].id;
+    let mut p = person("K", "L");
+    p.organization_id = Some(kreis);
+    let c = s.create_contact(&p, None).unwrap();
+    // Simulate an older shipped directory: a renamed entry and one that has since been retired.
+    s.conn.execute("UPDATE organizations SET name = 'Alt' WHERE id = ?1", [kreis]).unwrap();
+    s.conn.execute("UPDATE settings SET value = '0' WHERE key = 'directory_version'", []).unwrap();
+    s.conn.execute(
+        "INSERT INTO organizations(uid, name, level, builtin_key, created_at, updated_at)
+         VALUES ('x', 'Retired', 'other', 'other:retired', '', '')", []).unwrap();
+    drop(s);
+    let s = Store::open(&path).unwrap();
+    assert_eq!(s.org(kreis).unwrap().name, "Landkreis Göttingen");
+    assert_eq!(s.org(own.id).unwrap().name, "Eigene Org");
+    assert!(s.find_orgs("Retired").unwrap().is_empty(), "retired entries leave the directory");
+    assert_eq!(s.contact(c.id).unwrap().organization.as_deref(), Some("Landkreis Göttingen"));
+}
+
+#[test]
+fn open_refuses_newer_corrupt_and_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    // A database from a newer version: refused, and left byte-for-byte as it was.
+    let newer = dir.path().join("newer.db");
+    {
+        let mut s = Store::open(&newer).unwrap();
+        s.create_contact(&person("Z", "Y"), None).unwrap();
+        s.conn.execute_batch("PRAGMA user_version = 99").unwrap();
+    }
+    let before = std::fs::read(&newer).unwrap();
+    let err = Store::open(&newer).err().unwrap();
+    assert_eq!(err.kind(), "too_new");
+    assert!(err.to_string().contains("newer version"), "{err}");
+    assert_eq!(std::fs::read(&newer).unwrap(), before);
+
+    // Garbage where a database should be.
+    let corrupt = dir.path().join("corrupt.db");
+    let garbage = b"this is not a database, just some text".repeat(200);
+    std::fs::write(&corrupt, &garbage).unwrap();
+    let err = Store::open(&corrupt).err().unwrap();
+    assert_eq!(err.kind(), "corrupt", "{err}");
+    assert_eq!(std::fs::read(&corrupt).unwrap(), garbage, "left untouched");
+
+    // A valid header followed by damage: refused on first read, not overwritten.
+    let damaged = dir.path().join("damaged.db");
+    let mut bytes = SQLITE_HEADER.to_vec();
+    bytes.extend(std::iter::repeat_n(0xAB, 4096));
+    std::fs::write(&damaged, &bytes).unwrap();
+    let err = Store::open(&damaged).err().unwrap();
+    assert!(matches!(err.kind(), "corrupt" | "database"), "{err}");
+    assert_eq!(std::fs::read(&damaged).unwrap(), bytes);
+
+    let missing = dir.path().join("no/such/folder/v.db");
+    let err = Store::open(&missing).err().unwrap();
+    assert_eq!(err.kind(), "open");
+    assert!(err.to_string().contains("does not exist"), "{err}");
+
+    let folder = Store::open(dir.path()).err().unwrap();
+    assert_eq!(folder.kind(), "open");
+}
+
+#[test]
+fn read_only_places_are_refused() {
+    // /proc refuses file creation even to root, so this holds in CI, which runs as root.
+    let err = Store::open(Path::new("/proc/vernetzt-test.db")).err().unwrap();
+    assert_eq!(err.kind(), "open", "{err}");
+    // A read-only file: only meaningful when not root (root ignores permission bits).
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ro.db");
+    Store::open(&path).unwrap().create_contact(&person("R", "O"), None).unwrap();
+    let is_root = std::fs::metadata("/proc/self").map(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0).unwrap_or(false);
+    if !is_root {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o555)).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+        let err = Store::open(&path).err().unwrap();
+        assert_eq!(err.kind(), "open", "{err}");
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+}
+
+#[test]
+fn two_connections_share_one_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shared.db");
+    let mut a = Store::open(&path).unwrap();
+    let mut b = Store::open(&path).unwrap();
+    let ca = a.create_contact(&person("App", "Nutzer"), None).unwrap();
+    b.create_contact(&person("Cli", "Nutzer"), None).unwrap();
+    assert_eq!(a.list_contacts(0, 10).unwrap().total, 2);
+    b.delete_contact(ca.id).unwrap();
+    assert!(a.search("app", 5).unwrap().is_empty());
+    a.integrity_check().unwrap();
+}
+
+#[test]
+fn bulk_create_is_all_or_nothing() {
+    let mut s = Store::open_in_memory().unwrap();
+    let mut bad = person("B", "C");
+    bad.emails = vec![email("@@")];
+    let err = s.create_contacts(&[(person("A", "B"), None), (bad, None)]).unwrap_err();
+    assert!(err.to_string().starts_with("record 2:"), "{err}");
+    assert_eq!(s.list_contacts(0, 10).unwrap().total, 0);
+}
+
+#[test]
+fn demo_data_is_deterministic_and_valid() {
+    let mut a = Store::open_in_memory().unwrap();
+    crate::demo::populate(&mut a, 300, 7).unwrap();
+    let mut b = Store::open_in_memory().unwrap();
+    crate::demo::populate(&mut b, 300, 7).unwrap();
+    let names = |s: &Store| s.list_contacts(0, 300).unwrap().items.into_iter().map(|c| c.name).collect::<Vec<_>>();
+    assert_eq!(names(&a), names(&b));
+    assert_eq!(a.list_contacts(0, 1).unwrap().total, 300);
+}
