@@ -1,1 +1,505 @@
-fn main() {}
+//! `vernetzt`: the headless command line over Vernetzt's core, for scripting and for tests.
+//!
+//! It opens the same database as the desktop app (or `--db PATH`), so both can be used at once.
+//! `--json` prints machine-readable output; errors go to stderr with a non-zero exit code.
+
+use clap::{Args, Parser, Subcommand};
+use serde::Serialize;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use vernetzt_core::model::{
+    Contact, ContactInput, Labeled, Level, Organization, OrganizationInput, PhotoChange, split_name,
+};
+use vernetzt_core::{Error, Store, paths};
+
+#[derive(Parser)]
+#[command(
+    name = "vernetzt",
+    version,
+    about = "Vernetzt: contacts and events of the OZG community, offline"
+)]
+struct Cli {
+    /// Database file (default: the app's database in your data directory, or $VERNETZT_DB).
+    #[arg(long, global = true, value_name = "PATH")]
+    db: Option<PathBuf>,
+    /// Print machine-readable JSON.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Manage contacts.
+    #[command(subcommand)]
+    Contacts(ContactsCmd),
+    /// The organisation directory.
+    #[command(subcommand)]
+    Orgs(OrgsCmd),
+    /// Fill the database with generated demo contacts.
+    Demo {
+        /// How many contacts.
+        #[arg(long, default_value_t = 200)]
+        count: u64,
+        /// Seed: the same seed gives the same contacts.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
+}
+
+#[derive(Args, Default)]
+struct ContactFields {
+    /// Full display name, e.g. "Dr. Jördis Müller" (split into title, given and family name
+    /// unless those are given).
+    #[arg(long)]
+    name: Option<String>,
+    /// Given name.
+    #[arg(long)]
+    given: Option<String>,
+    /// Family name.
+    #[arg(long)]
+    family: Option<String>,
+    /// Academic title.
+    #[arg(long)]
+    title: Option<String>,
+    /// E-mail address (repeatable).
+    #[arg(long = "email")]
+    emails: Vec<String>,
+    /// Phone number (repeatable).
+    #[arg(long = "phone")]
+    phones: Vec<String>,
+    /// Organisation by name or abbreviation; created (level "other") when not in the directory.
+    #[arg(long)]
+    org: Option<String>,
+    /// Role or function.
+    #[arg(long)]
+    role: Option<String>,
+    /// Tag (repeatable).
+    #[arg(long = "tag")]
+    tags: Vec<String>,
+    /// OZG Themenfeld key, e.g. familie-kind (repeatable).
+    #[arg(long = "themenfeld")]
+    themenfelder: Vec<String>,
+    /// Website.
+    #[arg(long)]
+    website: Option<String>,
+    /// A note (on add: the first note; on edit: one more note).
+    #[arg(long, conflicts_with = "note_file")]
+    note: Option<String>,
+    /// Read the note from a UTF-8 text file instead (for long notes).
+    #[arg(long, value_name = "FILE")]
+    note_file: Option<PathBuf>,
+}
+
+impl ContactFields {
+    /// The note text from `--note` or `--note-file`.
+    fn note_text(&self) -> Result<Option<String>, Failure> {
+        match (&self.note, &self.note_file) {
+            (Some(n), _) => Ok(Some(n.clone())),
+            (None, Some(path)) => {
+                let bytes = std::fs::read(path)
+                    .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", path.display())))?;
+                String::from_utf8(bytes).map(Some).map_err(|e| {
+                    Failure::Usage(format!(
+                        "{} is not UTF-8 text (byte {})",
+                        path.display(),
+                        e.utf8_error().valid_up_to()
+                    ))
+                })
+            }
+            (None, None) => Ok(None),
+        }
+    }
+}
+
+#[derive(Subcommand)]
+enum ContactsCmd {
+    /// Add a contact.
+    Add(ContactFields),
+    /// List contacts in name order.
+    List {
+        /// At most this many.
+        #[arg(long)]
+        limit: Option<i64>,
+    },
+    /// Show one contact.
+    Show { id: i64 },
+    /// Search by name, organisation, role, e-mail, tags and notes (Müller = Mueller = muller).
+    Search {
+        query: String,
+        /// At most this many results.
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+    },
+    /// Change a contact: given fields replace the stored ones (lists replace the whole list).
+    Edit {
+        id: i64,
+        #[command(flatten)]
+        fields: ContactFields,
+        /// Remove the organisation.
+        #[arg(long, conflicts_with = "org")]
+        no_org: bool,
+    },
+    /// Delete a contact (it can be restored).
+    Delete { id: i64 },
+    /// Restore a deleted contact.
+    Restore { id: i64 },
+}
+
+#[derive(Subcommand)]
+enum OrgsCmd {
+    /// List organisations.
+    List {
+        /// bund, land, kommune or other.
+        #[arg(long)]
+        level: Option<String>,
+        /// Land by name, key (09) or code (BY).
+        #[arg(long)]
+        land: Option<String>,
+    },
+    /// Add an organisation of your own.
+    Add {
+        #[arg(long)]
+        name: String,
+        /// bund, land, kommune or other.
+        #[arg(long, default_value = "other")]
+        level: String,
+        /// Land by name, key or code (required for a Kommune).
+        #[arg(long)]
+        land: Option<String>,
+        /// Abbreviation.
+        #[arg(long)]
+        short: Option<String>,
+        /// Official key (AGS/ARS).
+        #[arg(long)]
+        key: Option<String>,
+        /// Kind, e.g. Gemeinde, Referat.
+        #[arg(long)]
+        kind: Option<String>,
+        /// Parent organisation id.
+        #[arg(long)]
+        parent: Option<i64>,
+    },
+}
+
+/// A CLI failure: a core error, or a usage problem found after parsing.
+enum Failure {
+    Core(Error),
+    Usage(String),
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Failure::Core(e)
+    }
+}
+
+type Out = Result<(), Failure>;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Core(e)) => {
+            eprintln!("vernetzt: {e}");
+            ExitCode::from(1)
+        }
+        Err(Failure::Usage(m)) => {
+            eprintln!("vernetzt: {m}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn open(db: Option<PathBuf>) -> Result<Store, Failure> {
+    let path = match db {
+        Some(p) => p,
+        None => {
+            let p = paths::default_db_path()
+                .ok_or_else(|| Failure::Usage("no home directory: pass --db PATH".into()))?;
+            if let Some(dir) = p.parent() {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| Failure::Usage(format!("cannot create {}: {e}", dir.display())))?;
+            }
+            p
+        }
+    };
+    Ok(Store::open(&path)?)
+}
+
+fn run(cli: Cli) -> Out {
+    let mut store = open(cli.db)?;
+    let json = cli.json;
+    match cli.command {
+        Command::Contacts(c) => contacts(&mut store, c, json),
+        Command::Orgs(c) => orgs(&mut store, c, json),
+        Command::Demo { count, seed } => {
+            vernetzt_core::demo::populate(&mut store, count, seed)?;
+            if !json {
+                println!("{count} demo contacts added");
+            }
+            Ok(())
+        }
+    }
+}
+
+fn print_json<T: Serialize>(v: &T) {
+    println!("{}", serde_json::to_string_pretty(v).expect("serialisable"));
+}
+
+fn print_contact(c: &Contact) {
+    println!("{} (#{})", c.name, c.id);
+    let line = |label: &str, v: &Option<String>| {
+        if let Some(v) = v {
+            println!("  {label}: {v}");
+        }
+    };
+    line("Organisation", &c.organization);
+    line("Rolle", &c.role);
+    for e in &c.emails {
+        println!("  E-Mail: {e}");
+    }
+    for p in &c.phones {
+        println!("  Telefon: {p}");
+    }
+    if !c.tags.is_empty() {
+        println!("  Tags: {}", c.tags.join(", "));
+    }
+    for n in &c.notes {
+        println!("  Notiz ({}): {}", n.created_at, n.body);
+    }
+}
+
+fn resolve_org(store: &mut Store, name: &str) -> Result<i64, Failure> {
+    let found = store.find_orgs(name)?;
+    match found.as_slice() {
+        [one] => Ok(one.id),
+        [] => {
+            let org = store.create_org(&OrganizationInput {
+                name: name.into(),
+                ..Default::default()
+            })?;
+            eprintln!(
+                "vernetzt: organisation '{}' was not in the directory; added (level other)",
+                org.name
+            );
+            Ok(org.id)
+        }
+        many => Err(Failure::Usage(format!(
+            "'{name}' matches several organisations: {}; use the exact name",
+            many.iter()
+                .map(|o| o.name.as_str())
+                .collect::<Vec<_>>()
+                .join("; ")
+        ))),
+    }
+}
+
+/// Applies the given command-line fields onto `input`; lists replace lists.
+fn apply(store: &mut Store, f: &ContactFields, input: &mut ContactInput) -> Result<(), Failure> {
+    if let Some(name) = &f.name {
+        input.display_name = Some(name.clone());
+        if f.given.is_none() && f.family.is_none() && f.title.is_none() {
+            let (t, g, fam) = split_name(name);
+            (input.title, input.given_name, input.family_name) = (t, g, fam);
+        }
+    }
+    let set = |dst: &mut Option<String>, v: &Option<String>| {
+        if v.is_some() {
+            dst.clone_from(v);
+        }
+    };
+    set(&mut input.given_name, &f.given);
+    set(&mut input.family_name, &f.family);
+    set(&mut input.title, &f.title);
+    set(&mut input.role, &f.role);
+    set(&mut input.website, &f.website);
+    let labeled = |v: &[String]| {
+        v.iter()
+            .map(|s| Labeled {
+                value: s.clone(),
+                label: None,
+            })
+            .collect()
+    };
+    if !f.emails.is_empty() {
+        input.emails = labeled(&f.emails);
+    }
+    if !f.phones.is_empty() {
+        input.phones = labeled(&f.phones);
+    }
+    if !f.tags.is_empty() {
+        input.tags.clone_from(&f.tags);
+    }
+    if !f.themenfelder.is_empty() {
+        input.themenfelder.clone_from(&f.themenfelder);
+    }
+    if let Some(org) = &f.org {
+        input.organization_id = Some(resolve_org(store, org)?);
+    }
+    Ok(())
+}
+
+fn contacts(store: &mut Store, cmd: ContactsCmd, json: bool) -> Out {
+    match cmd {
+        ContactsCmd::Add(f) => {
+            if f.name.is_none() && f.given.is_none() && f.family.is_none() {
+                return Err(Failure::Usage(
+                    "contacts add needs --name (or --given/--family)".into(),
+                ));
+            }
+            let mut input = ContactInput::default();
+            apply(store, &f, &mut input)?;
+            let c = store.create_contact(&input, f.note_text()?.as_deref())?;
+            if json {
+                print_json(&c)
+            } else {
+                println!("added {} (#{})", c.name, c.id)
+            }
+        }
+        ContactsCmd::List { limit } => {
+            let mut ids = store.contact_ids()?;
+            if let Some(l) = limit {
+                ids.truncate(l.max(0) as usize);
+            }
+            let all = ids
+                .into_iter()
+                .map(|id| store.contact(id))
+                .collect::<Result<Vec<_>, _>>()?;
+            if json {
+                print_json(&all);
+            } else {
+                for c in &all {
+                    println!(
+                        "{:>6}  {}  {}",
+                        c.id,
+                        c.name,
+                        c.organization.as_deref().unwrap_or("")
+                    );
+                }
+            }
+        }
+        ContactsCmd::Show { id } => {
+            let c = store.contact(id)?;
+            if json {
+                print_json(&c)
+            } else {
+                print_contact(&c)
+            }
+        }
+        ContactsCmd::Search { query, limit } => {
+            let hits = store.search(&query, limit)?;
+            if json {
+                let full = hits
+                    .iter()
+                    .map(|h| store.contact(h.id))
+                    .collect::<Result<Vec<_>, _>>()?;
+                print_json(&full);
+            } else {
+                for h in &hits {
+                    println!(
+                        "{:>6}  {}  {}",
+                        h.id,
+                        h.name,
+                        h.organization.as_deref().unwrap_or("")
+                    );
+                }
+            }
+        }
+        ContactsCmd::Edit { id, fields, no_org } => {
+            let current = store.contact(id)?;
+            let mut input = ContactInput::from_contact(&current);
+            input.photo = PhotoChange::Keep;
+            apply(store, &fields, &mut input)?;
+            if no_org {
+                input.organization_id = None;
+            }
+            store.update_contact(id, &input)?;
+            if let Some(n) = fields.note_text()? {
+                store.add_note(id, &n)?;
+            }
+            let c = store.contact(id)?;
+            if json {
+                print_json(&c)
+            } else {
+                println!("updated {} (#{})", c.name, c.id)
+            }
+        }
+        ContactsCmd::Delete { id } => {
+            store.delete_contact(id)?;
+            if json {
+                print_json(&serde_json::json!({"deleted": id}))
+            } else {
+                println!("deleted #{id}")
+            }
+        }
+        ContactsCmd::Restore { id } => {
+            let c = store.restore_contact(id)?;
+            if json {
+                print_json(&c)
+            } else {
+                println!("restored {} (#{})", c.name, c.id)
+            }
+        }
+    }
+    Ok(())
+}
+
+fn parse_level(s: &str) -> Result<Level, Failure> {
+    Level::parse(s).ok_or_else(|| {
+        Failure::Usage(format!(
+            "'{s}' is not a level: use bund, land, kommune or other"
+        ))
+    })
+}
+
+fn orgs(store: &mut Store, cmd: OrgsCmd, json: bool) -> Out {
+    let print = |orgs: &[Organization]| {
+        if json {
+            print_json(&orgs);
+        } else {
+            for o in orgs {
+                println!(
+                    "{:>6}  {:<8} {:<6} {}  {}",
+                    o.id,
+                    o.level.as_str(),
+                    o.key.as_deref().unwrap_or(""),
+                    o.name,
+                    o.land.as_deref().unwrap_or("")
+                );
+            }
+        }
+    };
+    match cmd {
+        OrgsCmd::List { level, land } => {
+            let level = level.as_deref().map(parse_level).transpose()?;
+            print(&store.list_orgs(level, land.as_deref())?);
+        }
+        OrgsCmd::Add {
+            name,
+            level,
+            land,
+            short,
+            key,
+            kind,
+            parent,
+        } => {
+            let org = store.create_org(&OrganizationInput {
+                name,
+                short_name: short,
+                level: Some(parse_level(&level)?),
+                kind,
+                land_key: land,
+                key,
+                parent_id: parent,
+            })?;
+            if json {
+                print_json(&org)
+            } else {
+                println!("added {} (#{})", org.name, org.id)
+            }
+        }
+    }
+    Ok(())
+}

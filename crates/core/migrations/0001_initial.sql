@@ -57,6 +57,8 @@ CREATE TABLE contacts (
     photo           BLOB,
     photo_mime      TEXT,
     sort_key        TEXT NOT NULL,   -- folded family then given name, for stable listing
+    search_name     TEXT NOT NULL DEFAULT '',  -- folded name tokens (see store/search.rs)
+    search_rest     TEXT NOT NULL DEFAULT '',  -- folded organisation, role, e-mail, tags
     created_at      TEXT NOT NULL,
     updated_at      TEXT NOT NULL,
     deleted_at      TEXT
@@ -110,6 +112,13 @@ CREATE TABLE feeds (
     created_at        TEXT NOT NULL
 ) STRICT;
 
+CREATE TABLE event_series (
+    id         INTEGER PRIMARY KEY,
+    uid        TEXT NOT NULL UNIQUE,
+    name       TEXT NOT NULL,
+    created_at TEXT NOT NULL
+) STRICT;
+
 -- Events: from a feed (feed_id set) or the user's own (feed_id NULL, organiser side).
 -- One row per UID and RECURRENCE-ID (NULL for the master or a single event).
 CREATE TABLE events (
@@ -138,13 +147,6 @@ CREATE TABLE events (
     deleted_at     TEXT
 ) STRICT;
 CREATE UNIQUE INDEX events_identity ON events(ifnull(feed_id, 0), uid, ifnull(recurrence_id, ''));
-
-CREATE TABLE event_series (
-    id         INTEGER PRIMARY KEY,
-    uid        TEXT NOT NULL UNIQUE,
-    name       TEXT NOT NULL,
-    created_at TEXT NOT NULL
-) STRICT;
 
 -- Expanded occurrences, rebuilt from events for a bounded window.
 CREATE TABLE event_occurrences (
@@ -230,10 +232,11 @@ CREATE TABLE settings (
     value TEXT NOT NULL
 ) STRICT;
 
--- Full-text search over folded text (see fold.rs); rowid = contacts.id. Maintained by the store in
--- the same transaction as the contact, because folding happens in Rust.
-CREATE VIRTUAL TABLE contact_search USING fts5(
-    name, organization, role, email, tags, notes,
+-- Full-text search over the folded text of a contact's notes; rowid = contacts.id. Names,
+-- organisation, role, e-mail and tags are searched through contacts.search_name/search_rest by an
+-- in-memory index (store/search.rs). Maintained by the store in the same transaction as the notes.
+CREATE VIRTUAL TABLE contact_notes_search USING fts5(
+    notes,
     tokenize = 'unicode61 remove_diacritics 0',
-    prefix = '1 2 3'
+    prefix = '2 3'
 );

@@ -35,28 +35,55 @@ pub struct BuiltinOrg {
 }
 
 fn rows(csv: &str) -> impl Iterator<Item = Vec<&str>> {
-    csv.lines().skip(1).filter(|l| !l.trim().is_empty()).map(|l| l.split(';').collect())
+    csv.lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.split(';').collect())
 }
 
 /// The 16 Länder.
 pub fn lands() -> Vec<Land> {
     rows(LANDS_CSV)
-        .map(|r| Land { key: r[0].into(), name: r[1].into(), short_code: r[2].into() })
+        .map(|r| Land {
+            key: r[0].into(),
+            name: r[1].into(),
+            short_code: r[2].into(),
+        })
         .collect()
 }
 
 /// The 14 OZG Themenfelder of the OZG-Umsetzungskatalog, in their official order.
 pub fn themenfelder() -> Vec<Themenfeld> {
     [
-        ("arbeit-ruhestand", "Arbeit & Ruhestand", "Work & retirement"),
+        (
+            "arbeit-ruhestand",
+            "Arbeit & Ruhestand",
+            "Work & retirement",
+        ),
         ("bauen-wohnen", "Bauen & Wohnen", "Building & housing"),
         ("bildung", "Bildung", "Education"),
-        ("ein-auswanderung", "Ein- & Auswanderung", "Immigration & emigration"),
-        ("engagement-hobby", "Engagement & Hobby", "Volunteering & hobbies"),
+        (
+            "ein-auswanderung",
+            "Ein- & Auswanderung",
+            "Immigration & emigration",
+        ),
+        (
+            "engagement-hobby",
+            "Engagement & Hobby",
+            "Volunteering & hobbies",
+        ),
         ("familie-kind", "Familie & Kind", "Family & children"),
-        ("forschung-foerderung", "Forschung & Förderung", "Research & funding"),
+        (
+            "forschung-foerderung",
+            "Forschung & Förderung",
+            "Research & funding",
+        ),
         ("gesundheit", "Gesundheit", "Health"),
-        ("mobilitaet-reisen", "Mobilität & Reisen", "Mobility & travel"),
+        (
+            "mobilitaet-reisen",
+            "Mobilität & Reisen",
+            "Mobility & travel",
+        ),
         ("querschnitt", "Querschnitt", "Cross-cutting"),
         ("recht-ordnung", "Recht & Ordnung", "Law & order"),
         ("steuern-zoll", "Steuern & Zoll", "Taxes & customs"),
@@ -68,7 +95,11 @@ pub fn themenfelder() -> Vec<Themenfeld> {
         ),
     ]
     .into_iter()
-    .map(|(k, de, en)| Themenfeld { key: k.into(), name_de: de.into(), name_en: en.into() })
+    .map(|(k, de, en)| Themenfeld {
+        key: k.into(),
+        name_de: de.into(),
+        name_en: en.into(),
+    })
     .collect()
 }
 
@@ -142,7 +173,11 @@ mod tests {
         assert_eq!(keys.len(), orgs.len(), "builtin keys are unique");
         for o in &orgs {
             if let Some(k) = &o.land_key {
-                assert!(lands().iter().any(|l| &l.key == k), "{} has unknown land {k}", o.name);
+                assert!(
+                    lands().iter().any(|l| &l.key == k),
+                    "{} has unknown land {k}",
+                    o.name
+                );
             }
         }
     }
@@ -150,7 +185,13 @@ mod tests {
     #[test]
     fn kreis_names_read_naturally() {
         let orgs = organizations();
-        let by_key = |k: &str| orgs.iter().find(|o| o.builtin_key == k).unwrap().name.clone();
+        let by_key = |k: &str| {
+            orgs.iter()
+                .find(|o| o.builtin_key == k)
+                .unwrap()
+                .name
+                .clone()
+        };
         assert_eq!(by_key("kreis:01001"), "Flensburg, Stadt");
         assert_eq!(by_key("kreis:03159"), "Landkreis Göttingen");
     }

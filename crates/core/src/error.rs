@@ -41,7 +41,9 @@ pub enum Error {
         known: i64,
     },
     /// The file exists but is not a usable SQLite database (damaged, truncated, or something else).
-    #[error("the file {path} is damaged or is not a Vernetzt database ({detail}); it was left untouched")]
+    #[error(
+        "the file {path} is damaged or is not a Vernetzt database ({detail}); it was left untouched"
+    )]
     Corrupt {
         /// The database file.
         path: PathBuf,
@@ -86,12 +88,23 @@ impl Error {
         }
     }
 
-    pub(crate) fn invalid(code: &'static str, field: &'static str, message: impl Into<String>) -> Self {
-        Error::Validation { code, field, message: message.into() }
+    pub(crate) fn invalid(
+        code: &'static str,
+        field: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
+        Error::Validation {
+            code,
+            field,
+            message: message.into(),
+        }
     }
 
     pub(crate) fn not_found(what: &'static str, id: impl ToString) -> Self {
-        Error::NotFound { what, id: id.to_string() }
+        Error::NotFound {
+            what,
+            id: id.to_string(),
+        }
     }
 }
 

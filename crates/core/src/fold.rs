@@ -49,7 +49,9 @@ pub fn fold(text: &str) -> String {
 /// Splits folded text into search tokens: runs of letters and digits. Punctuation such as `-`,
 /// `.` and `@` separates tokens, so `hans-peter` and `a.b@land.de` are found by each part.
 pub fn tokens(folded: &str) -> impl Iterator<Item = &str> {
-    folded.split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty())
+    folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|t| !t.is_empty())
 }
 
 /// Folds `text` and joins its tokens with single spaces: the form stored in the search index.

@@ -8,6 +8,7 @@ pub mod directory;
 pub mod error;
 pub mod fold;
 pub mod model;
+pub mod paths;
 pub mod store;
 
 pub use error::{Error, Result};

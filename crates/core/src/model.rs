@@ -279,7 +279,10 @@ impl ContactInput {
         let labeled = |values: &[String]| {
             values
                 .iter()
-                .map(|v| Labeled { value: v.clone(), label: c.labels.get(v).cloned() })
+                .map(|v| Labeled {
+                    value: v.clone(),
+                    label: c.labels.get(v).cloned(),
+                })
                 .collect()
         };
         ContactInput {
@@ -300,5 +303,83 @@ impl ContactInput {
             tags: c.tags.clone(),
             photo: PhotoChange::Keep,
         }
+    }
+}
+
+/// Academic and professional titles that lead a German name (`Prof. Dr. Jördis Müller`).
+const TITLE_WORDS: &[&str] = &[
+    "dr.",
+    "prof.",
+    "dipl.-ing.",
+    "dipl.",
+    "ing.",
+    "mag.",
+    "rer.",
+    "nat.",
+    "med.",
+    "jur.",
+    "phil.",
+    "h.c.",
+    "pd",
+];
+
+/// Splits a full name as typed on the command line into (title, given, family): leading title
+/// words, then given names, then the last word as family name. Nobiliary particles (`von`, `van
+/// der`, `zu`) stay with the family name. A single word is taken as the family name.
+pub fn split_name(full: &str) -> (Option<String>, Option<String>, Option<String>) {
+    let words: Vec<&str> = full.split_whitespace().collect();
+    let n_title = words
+        .iter()
+        .take_while(|w| TITLE_WORDS.contains(&w.to_lowercase().as_str()))
+        .count();
+    let rest = &words[n_title..];
+    let title = (n_title > 0).then(|| words[..n_title].join(" "));
+    if rest.is_empty() {
+        return (title, None, None);
+    }
+    let mut family_start = rest.len() - 1;
+    while family_start > 1
+        && matches!(
+            rest[family_start - 1],
+            "von" | "van" | "der" | "zu" | "de" | "vom"
+        )
+    {
+        family_start -= 1;
+    }
+    let given = (family_start > 0).then(|| rest[..family_start].join(" "));
+    (title, given, Some(rest[family_start..].join(" ")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_name;
+
+    #[test]
+    fn names_split_as_germans_write_them() {
+        let s = |t: Option<&str>, g: Option<&str>, f: Option<&str>| {
+            (
+                t.map(String::from),
+                g.map(String::from),
+                f.map(String::from),
+            )
+        };
+        assert_eq!(
+            split_name("Jördis Müller"),
+            s(None, Some("Jördis"), Some("Müller"))
+        );
+        assert_eq!(
+            split_name("Prof. Dr. Ariane Berger"),
+            s(Some("Prof. Dr."), Some("Ariane"), Some("Berger"))
+        );
+        assert_eq!(
+            split_name("Anne-Kathrin von der Heide"),
+            s(None, Some("Anne-Kathrin"), Some("von der Heide"))
+        );
+        assert_eq!(
+            split_name("Hans Peter Groß"),
+            s(None, Some("Hans Peter"), Some("Groß"))
+        );
+        assert_eq!(split_name("FITKO"), s(None, None, Some("FITKO")));
+        assert_eq!(split_name("<b>Eve</b>"), s(None, None, Some("<b>Eve</b>")));
     }
 }

@@ -3,7 +3,9 @@
 use super::{Entity, MAX_NOTE_BYTES, Store, journal, new_uid, now, search};
 use crate::error::{Error, Result};
 use crate::fold::fold;
-use crate::model::{Contact, ContactInput, ContactPage, ContactSummary, Labeled, Note, Photo, PhotoChange};
+use crate::model::{
+    Contact, ContactInput, ContactPage, ContactSummary, Labeled, Note, Photo, PhotoChange,
+};
 use base64::Engine;
 use rusqlite::{OptionalExtension, Transaction, params};
 use std::collections::BTreeMap;
@@ -38,7 +40,10 @@ struct Valid {
 /// empty to `None`. Control characters in a name would break vCard lines and CSV rows later.
 fn line(field: &'static str, v: &Option<String>, max: usize) -> Result<Option<String>> {
     let Some(v) = v else { return Ok(None) };
-    let cleaned: String = v.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let cleaned: String = v
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     let t = cleaned.trim();
     if t.is_empty() {
         return Ok(None);
@@ -47,7 +52,10 @@ fn line(field: &'static str, v: &Option<String>, max: usize) -> Result<Option<St
         return Err(Error::invalid(
             "too_long",
             field,
-            format!("{field} is too long ({} characters; at most {max})", t.chars().count()),
+            format!(
+                "{field} is too long ({} characters; at most {max})",
+                t.chars().count()
+            ),
         ));
     }
     Ok(Some(t.to_string()))
@@ -56,17 +64,21 @@ fn line(field: &'static str, v: &Option<String>, max: usize) -> Result<Option<St
 fn validate_email(v: &str) -> bool {
     let ok = email_address::EmailAddress::parse_with_options(
         v,
-        email_address::Options::default().without_display_text().without_domain_literal(),
+        email_address::Options::default()
+            .without_display_text()
+            .without_domain_literal(),
     )
     .is_ok();
-    ok && v.rsplit_once('@').is_some_and(|(_, d)| d.contains('.') && !d.ends_with('.'))
+    ok && v
+        .rsplit_once('@')
+        .is_some_and(|(_, d)| d.contains('.') && !d.ends_with('.'))
 }
 
 fn validate_phone(v: &str) -> bool {
     let digits = v.chars().filter(char::is_ascii_digit).count();
-    digits >= 3
-        && digits <= 20
-        && v.chars().all(|c| c.is_ascii_digit() || " +-/().".contains(c))
+    (3..=20).contains(&digits)
+        && v.chars()
+            .all(|c| c.is_ascii_digit() || " +-/().".contains(c))
         && v.chars().filter(|c| *c == '+').count() <= 1
 }
 
@@ -78,9 +90,15 @@ fn labeled(
 ) -> Result<Vec<Labeled>> {
     let mut out: Vec<Labeled> = Vec::new();
     for v in values {
-        let Some(value) = line(field, &Some(v.value.clone()), 254)? else { continue };
+        let Some(value) = line(field, &Some(v.value.clone()), 254)? else {
+            continue;
+        };
         if !check(&value) {
-            return Err(Error::invalid(code, field, format!("'{value}' is not a valid {field} entry")));
+            return Err(Error::invalid(
+                code,
+                field,
+                format!("'{value}' is not a valid {field} entry"),
+            ));
         }
         if out.iter().any(|o| o.value.eq_ignore_ascii_case(&value)) {
             continue;
@@ -89,7 +107,11 @@ fn labeled(
         out.push(Labeled { value, label });
     }
     if out.len() > MAX_VALUES {
-        return Err(Error::invalid("too_many", field, format!("at most {MAX_VALUES} {field}")));
+        return Err(Error::invalid(
+            "too_many",
+            field,
+            format!("at most {MAX_VALUES} {field}"),
+        ));
     }
     Ok(out)
 }
@@ -118,11 +140,18 @@ fn decode_photo(p: &Photo) -> Result<(Vec<u8>, &'static str)> {
         return Err(Error::invalid(
             "photo_too_large",
             "photo",
-            format!("the photo has {} bytes; at most {MAX_PHOTO_BYTES}", bytes.len()),
+            format!(
+                "the photo has {} bytes; at most {MAX_PHOTO_BYTES}",
+                bytes.len()
+            ),
         ));
     }
     let mime = sniff_image(&bytes).ok_or_else(|| {
-        Error::invalid("photo_invalid", "photo", "the photo is not a JPEG, PNG, GIF or WebP image")
+        Error::invalid(
+            "photo_invalid",
+            "photo",
+            "the photo is not a JPEG, PNG, GIF or WebP image",
+        )
     })?;
     Ok((bytes, mime))
 }
@@ -140,26 +169,42 @@ fn validate(tx: &Transaction<'_>, input: &ContactInput) -> Result<Valid> {
         Some(n) => n,
         None if !composed.is_empty() => composed,
         None => {
-            return Err(Error::invalid("name_required", "display_name", "a contact needs a name"));
+            return Err(Error::invalid(
+                "name_required",
+                "display_name",
+                "a contact needs a name",
+            ));
         }
     };
     if let Some(org) = input.organization_id {
         let exists: bool = tx
-            .query_row("SELECT 1 FROM organizations WHERE id = ?1", [org], |_| Ok(true))
+            .query_row("SELECT 1 FROM organizations WHERE id = ?1", [org], |_| {
+                Ok(true)
+            })
             .optional()?
             .unwrap_or(false);
         if !exists {
-            return Err(Error::invalid("org_unknown", "organization_id", format!("no organisation with id {org}")));
+            return Err(Error::invalid(
+                "org_unknown",
+                "organization_id",
+                format!("no organisation with id {org}"),
+            ));
         }
     }
     let mut themenfelder = Vec::new();
     for t in &input.themenfelder {
         let known: bool = tx
-            .query_row("SELECT 1 FROM themenfelder WHERE key = ?1", [t], |_| Ok(true))
+            .query_row("SELECT 1 FROM themenfelder WHERE key = ?1", [t], |_| {
+                Ok(true)
+            })
             .optional()?
             .unwrap_or(false);
         if !known {
-            return Err(Error::invalid("themenfeld_unknown", "themenfelder", format!("unknown Themenfeld '{t}'")));
+            return Err(Error::invalid(
+                "themenfeld_unknown",
+                "themenfelder",
+                format!("unknown Themenfeld '{t}'"),
+            ));
         }
         if !themenfelder.contains(t) {
             themenfelder.push(t.clone());
@@ -167,18 +212,26 @@ fn validate(tx: &Transaction<'_>, input: &ContactInput) -> Result<Valid> {
     }
     let mut tags: Vec<String> = Vec::new();
     for t in &input.tags {
-        if let Some(t) = line("tags", &Some(t.clone()), 100)? {
-            if !tags.iter().any(|x| fold(x) == fold(&t)) {
-                tags.push(t);
-            }
+        if let Some(t) = line("tags", &Some(t.clone()), 100)?
+            && !tags.iter().any(|x| fold(x) == fold(&t))
+        {
+            tags.push(t);
         }
     }
     let website = match line("website", &input.website, MAX_FIELD_CHARS)? {
         None => None,
         Some(w) => {
-            let w = if w.contains("://") { w } else { format!("https://{w}") };
+            let w = if w.contains("://") {
+                w
+            } else {
+                format!("https://{w}")
+            };
             if !(w.starts_with("https://") || w.starts_with("http://")) || w.contains(' ') {
-                return Err(Error::invalid("website_invalid", "website", format!("'{w}' is not a web address")));
+                return Err(Error::invalid(
+                    "website_invalid",
+                    "website",
+                    format!("'{w}' is not a web address"),
+                ));
             }
             Some(w)
         }
@@ -212,7 +265,12 @@ fn validate(tx: &Transaction<'_>, input: &ContactInput) -> Result<Valid> {
 }
 
 fn write_children(tx: &Transaction<'_>, id: i64, v: &Valid) -> Result<()> {
-    for table in ["contact_emails", "contact_phones", "contact_tags", "contact_themenfelder"] {
+    for table in [
+        "contact_emails",
+        "contact_phones",
+        "contact_tags",
+        "contact_themenfelder",
+    ] {
         tx.execute(&format!("DELETE FROM {table} WHERE contact_id = ?1"), [id])?;
     }
     for (i, e) in v.emails.iter().enumerate() {
@@ -228,7 +286,10 @@ fn write_children(tx: &Transaction<'_>, id: i64, v: &Valid) -> Result<()> {
         )?;
     }
     for t in &v.tags {
-        tx.execute("INSERT INTO contact_tags(contact_id, tag) VALUES (?1, ?2)", params![id, t])?;
+        tx.execute(
+            "INSERT INTO contact_tags(contact_id, tag) VALUES (?1, ?2)",
+            params![id, t],
+        )?;
     }
     for t in &v.themenfelder {
         tx.execute(
@@ -239,7 +300,10 @@ fn write_children(tx: &Transaction<'_>, id: i64, v: &Valid) -> Result<()> {
     match &v.photo {
         PhotoChange::Keep => {}
         PhotoChange::Remove => {
-            tx.execute("UPDATE contacts SET photo = NULL, photo_mime = NULL WHERE id = ?1", [id])?;
+            tx.execute(
+                "UPDATE contacts SET photo = NULL, photo_mime = NULL WHERE id = ?1",
+                [id],
+            )?;
         }
         PhotoChange::Set(p) => {
             let (bytes, mime) = decode_photo(p)?;
@@ -255,7 +319,11 @@ fn write_children(tx: &Transaction<'_>, id: i64, v: &Valid) -> Result<()> {
 fn check_note(body: &str) -> Result<String> {
     let trimmed = body.trim();
     if trimmed.is_empty() {
-        return Err(Error::invalid("note_empty", "note", "a note needs some text"));
+        return Err(Error::invalid(
+            "note_empty",
+            "note",
+            "a note needs some text",
+        ));
     }
     if trimmed.len() > MAX_NOTE_BYTES {
         return Err(Error::invalid(
@@ -271,37 +339,58 @@ fn check_note(body: &str) -> Result<String> {
 }
 
 fn live_contact_uid(tx: &Transaction<'_>, id: i64) -> Result<String> {
-    tx.query_row("SELECT uid FROM contacts WHERE id = ?1 AND deleted_at IS NULL", [id], |r| r.get(0))
-        .optional()?
-        .ok_or_else(|| Error::not_found("contact", id))
+    tx.query_row(
+        "SELECT uid FROM contacts WHERE id = ?1 AND deleted_at IS NULL",
+        [id],
+        |r| r.get(0),
+    )
+    .optional()?
+    .ok_or_else(|| Error::not_found("contact", id))
 }
 
 impl Store {
     /// Creates a contact, optionally with a first note, and returns it as stored.
-    pub fn create_contact(&mut self, input: &ContactInput, first_note: Option<&str>) -> Result<Contact> {
+    pub fn create_contact(
+        &mut self,
+        input: &ContactInput,
+        first_note: Option<&str>,
+    ) -> Result<Contact> {
         let now = now();
         let tx = self.write()?;
         let id = insert_contact(&tx, input, first_note, &now)?;
         tx.commit()?;
+        self.search_touched(id)?;
         self.contact(id)
     }
 
     /// Creates many contacts in one transaction: all of them or, on the first invalid one, none
     /// (the error names its position). Returns the new ids in input order.
-    pub fn create_contacts(&mut self, inputs: &[(ContactInput, Option<String>)]) -> Result<Vec<i64>> {
+    pub fn create_contacts(
+        &mut self,
+        inputs: &[(ContactInput, Option<String>)],
+    ) -> Result<Vec<i64>> {
         let now = now();
         let tx = self.write()?;
         let mut ids = Vec::with_capacity(inputs.len());
         for (i, (input, note)) in inputs.iter().enumerate() {
             let id = insert_contact(&tx, input, note.as_deref(), &now).map_err(|e| match e {
-                Error::Validation { code, field, message } => {
-                    Error::Validation { code, field, message: format!("record {}: {message}", i + 1) }
-                }
+                Error::Validation {
+                    code,
+                    field,
+                    message,
+                } => Error::Validation {
+                    code,
+                    field,
+                    message: format!("record {}: {message}", i + 1),
+                },
                 other => other,
             })?;
             ids.push(id);
         }
         tx.commit()?;
+        for id in &ids {
+            self.search_touched(*id)?;
+        }
         Ok(ids)
     }
 
@@ -317,15 +406,27 @@ impl Store {
                  country = ?11, website = ?12, sort_key = ?13, updated_at = ?14
              WHERE id = ?1",
             params![
-                id, v.display_name, v.given_name, v.family_name, v.title, v.role,
-                v.organization_id, v.street, v.postal_code, v.locality, v.country, v.website,
-                v.sort_key, now
+                id,
+                v.display_name,
+                v.given_name,
+                v.family_name,
+                v.title,
+                v.role,
+                v.organization_id,
+                v.street,
+                v.postal_code,
+                v.locality,
+                v.country,
+                v.website,
+                v.sort_key,
+                now
             ],
         )?;
         write_children(&tx, id, &v)?;
         journal(&tx, Entity::Contact, &uid, "upsert", &now)?;
         search::reindex(&tx, id)?;
         tx.commit()?;
+        self.search_touched(id)?;
         self.contact(id)
     }
 
@@ -335,10 +436,14 @@ impl Store {
         let now = now();
         let tx = self.write()?;
         let uid = live_contact_uid(&tx, id)?;
-        tx.execute("UPDATE contacts SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1", params![id, now])?;
+        tx.execute(
+            "UPDATE contacts SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1",
+            params![id, now],
+        )?;
         journal(&tx, Entity::Contact, &uid, "delete", &now)?;
         search::remove(&tx, id)?;
         tx.commit()?;
+        self.search_touched(id)?;
         Ok(())
     }
 
@@ -347,13 +452,21 @@ impl Store {
         let now = now();
         let tx = self.write()?;
         let uid: String = tx
-            .query_row("SELECT uid FROM contacts WHERE id = ?1 AND deleted_at IS NOT NULL", [id], |r| r.get(0))
+            .query_row(
+                "SELECT uid FROM contacts WHERE id = ?1 AND deleted_at IS NOT NULL",
+                [id],
+                |r| r.get(0),
+            )
             .optional()?
             .ok_or_else(|| Error::not_found("deleted contact", id))?;
-        tx.execute("UPDATE contacts SET deleted_at = NULL, updated_at = ?2 WHERE id = ?1", params![id, now])?;
+        tx.execute(
+            "UPDATE contacts SET deleted_at = NULL, updated_at = ?2 WHERE id = ?1",
+            params![id, now],
+        )?;
         journal(&tx, Entity::Contact, &uid, "upsert", &now)?;
         search::reindex(&tx, id)?;
         tx.commit()?;
+        self.search_touched(id)?;
         self.contact(id)
     }
 
@@ -375,7 +488,10 @@ impl Store {
         let body = check_note(body)?;
         let tx = self.write()?;
         let (uid, contact_id) = note_owner(&tx, note_id)?;
-        tx.execute("UPDATE notes SET body = ?2, updated_at = ?3 WHERE id = ?1", params![note_id, body, now])?;
+        tx.execute(
+            "UPDATE notes SET body = ?2, updated_at = ?3 WHERE id = ?1",
+            params![note_id, body, now],
+        )?;
         journal(&tx, Entity::Note, &uid, "upsert", &now)?;
         search::reindex(&tx, contact_id)?;
         tx.commit()?;
@@ -387,7 +503,10 @@ impl Store {
         let now = now();
         let tx = self.write()?;
         let (uid, contact_id) = note_owner(&tx, note_id)?;
-        tx.execute("UPDATE notes SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1", params![note_id, now])?;
+        tx.execute(
+            "UPDATE notes SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1",
+            params![note_id, now],
+        )?;
         journal(&tx, Entity::Note, &uid, "delete", &now)?;
         search::reindex(&tx, contact_id)?;
         tx.commit()?;
@@ -455,16 +574,25 @@ impl Store {
             let mut stmt = self.conn.prepare_cached(&format!(
                 "SELECT value, label FROM {table} WHERE contact_id = ?1 ORDER BY position"
             ))?;
-            let rows = stmt.query_map([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?)))?;
+            let rows = stmt.query_map([id], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+            })?;
             for row in rows {
                 let (value, label) = row?;
                 if let Some(l) = label {
                     c.labels.insert(value.clone(), l);
                 }
-                if is_email { c.emails.push(value) } else { c.phones.push(value) }
+                if is_email {
+                    c.emails.push(value)
+                } else {
+                    c.phones.push(value)
+                }
             }
         }
-        c.tags = self.strings("SELECT tag FROM contact_tags WHERE contact_id = ?1 ORDER BY tag", id)?;
+        c.tags = self.strings(
+            "SELECT tag FROM contact_tags WHERE contact_id = ?1 ORDER BY tag",
+            id,
+        )?;
         c.themenfelder = self.strings(
             "SELECT t.key FROM contact_themenfelder ct JOIN themenfelder t ON t.key = ct.themenfeld
              WHERE ct.contact_id = ?1 ORDER BY t.position",
@@ -476,7 +604,12 @@ impl Store {
         )?;
         c.notes = stmt
             .query_map([id], |r| {
-                Ok(Note { id: r.get(0)?, body: r.get(1)?, created_at: r.get(2)?, updated_at: r.get(3)? })
+                Ok(Note {
+                    id: r.get(0)?,
+                    body: r.get(1)?,
+                    created_at: r.get(2)?,
+                    updated_at: r.get(3)?,
+                })
             })?
             .collect::<Result<_, _>>()?;
         Ok(c)
@@ -490,19 +623,26 @@ impl Store {
 
     /// Live contacts in name order, a page at a time.
     pub fn list_contacts(&self, offset: i64, limit: i64) -> Result<ContactPage> {
-        let total: i64 =
-            self.conn.query_row("SELECT count(*) FROM contacts WHERE deleted_at IS NULL", [], |r| r.get(0))?;
+        let total: i64 = self.conn.query_row(
+            "SELECT count(*) FROM contacts WHERE deleted_at IS NULL",
+            [],
+            |r| r.get(0),
+        )?;
         let mut stmt = self.conn.prepare_cached(&format!(
             "{SUMMARY_SELECT} WHERE c.deleted_at IS NULL ORDER BY c.sort_key, c.id LIMIT ?1 OFFSET ?2"
         ))?;
         let items = stmt.query_map([limit.clamp(0, 10_000), offset.max(0)], summary_row)?;
-        Ok(ContactPage { total, items: items.collect::<Result<_, _>>()? })
+        Ok(ContactPage {
+            total,
+            items: items.collect::<Result<_, _>>()?,
+        })
     }
 
     /// Every live contact id in name order (for exports and the CLI's full listing).
     pub fn contact_ids(&self) -> Result<Vec<i64>> {
-        let mut stmt =
-            self.conn.prepare("SELECT id FROM contacts WHERE deleted_at IS NULL ORDER BY sort_key, id")?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id FROM contacts WHERE deleted_at IS NULL ORDER BY sort_key, id")?;
         let rows = stmt.query_map([], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
@@ -523,7 +663,12 @@ pub(super) fn summary_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ContactSumm
     })
 }
 
-fn insert_contact(tx: &Transaction<'_>, input: &ContactInput, first_note: Option<&str>, now: &str) -> Result<i64> {
+fn insert_contact(
+    tx: &Transaction<'_>,
+    input: &ContactInput,
+    first_note: Option<&str>,
+    now: &str,
+) -> Result<i64> {
     let v = validate(tx, input)?;
     let note = first_note.map(check_note).transpose()?;
     let uid = new_uid();
@@ -533,9 +678,20 @@ fn insert_contact(tx: &Transaction<'_>, input: &ContactInput, first_note: Option
              created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)",
         params![
-            uid, v.display_name, v.given_name, v.family_name, v.title, v.role,
-            v.organization_id, v.street, v.postal_code, v.locality, v.country, v.website,
-            v.sort_key, now
+            uid,
+            v.display_name,
+            v.given_name,
+            v.family_name,
+            v.title,
+            v.role,
+            v.organization_id,
+            v.street,
+            v.postal_code,
+            v.locality,
+            v.country,
+            v.website,
+            v.sort_key,
+            now
         ],
     )?;
     let id = tx.last_insert_rowid();

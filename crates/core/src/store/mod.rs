@@ -30,7 +30,9 @@ pub const MAX_NOTE_BYTES: usize = 100_000;
 
 /// The migrations, in order. Append only: a shipped migration is never edited.
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(include_str!("../../migrations/0001_initial.sql"))])
+    Migrations::new(vec![M::up(include_str!(
+        "../../migrations/0001_initial.sql"
+    ))])
 }
 
 /// Number of schema versions this build knows.
@@ -78,6 +80,8 @@ pub struct JournalEntry {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// The in-memory search index, built on first search (see search.rs).
+    search_index: std::cell::RefCell<Option<search::Index>>,
 }
 
 const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
@@ -88,11 +92,17 @@ impl Store {
     /// The parent folder must exist: a typo in `--db` should not silently create folders. Callers
     /// that own a default location (the app's data directory) create it first.
     pub fn open(path: &Path) -> Result<Store> {
-        let open_err = |detail: String| Error::Open { path: path.to_path_buf(), detail };
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            if !parent.is_dir() {
-                return Err(open_err(format!("the folder {} does not exist", parent.display())));
-            }
+        let open_err = |detail: String| Error::Open {
+            path: path.to_path_buf(),
+            detail,
+        };
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
+            && !parent.is_dir()
+        {
+            return Err(open_err(format!(
+                "the folder {} does not exist",
+                parent.display()
+            )));
         }
         if path.is_dir() {
             return Err(open_err("it is a folder, not a file".into()));
@@ -104,17 +114,20 @@ impl Store {
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags).map_err(|e| classify(path, e))?;
-        let mut store = Store { conn, path: path.to_path_buf() };
-        store.configure().map_err(|e| reclassify(path, e))?;
-        store.migrate()?;
-        store.load_directory()?;
-        Ok(store)
+        Store::init(conn, path).map_err(|e| reclassify(path, e))
     }
 
     /// Opens a private in-memory database, for tests and benchmarks.
     pub fn open_in_memory() -> Result<Store> {
-        let conn = Connection::open_in_memory()?;
-        let mut store = Store { conn, path: PathBuf::from(":memory:") };
+        Store::init(Connection::open_in_memory()?, Path::new(":memory:"))
+    }
+
+    fn init(conn: Connection, path: &Path) -> Result<Store> {
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+            search_index: Default::default(),
+        };
         store.configure()?;
         store.migrate()?;
         store.load_directory()?;
@@ -131,7 +144,9 @@ impl Store {
         search::register(&self.conn)?;
         // journal_mode is the first statement that reads the file: a damaged or read-only file
         // fails here, before any migration could touch it.
-        let mode: String = self.conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        let mode: String = self
+            .conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
         if mode != "wal" && mode != "memory" {
             return Err(Error::Open {
                 path: self.path.clone(),
@@ -145,9 +160,15 @@ impl Store {
     }
 
     fn migrate(&mut self) -> Result<()> {
-        let found: i64 = self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let found: i64 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if found > schema_version() {
-            return Err(Error::TooNew { path: self.path.clone(), found, known: schema_version() });
+            return Err(Error::TooNew {
+                path: self.path.clone(),
+                found,
+                known: schema_version(),
+            });
         }
         if found == 0 {
             let tables: i64 = self.conn.query_row(
@@ -171,9 +192,11 @@ impl Store {
     fn load_directory(&mut self) -> Result<()> {
         let stored: i64 = self
             .conn
-            .query_row("SELECT value FROM settings WHERE key = 'directory_version'", [], |r| {
-                r.get::<_, String>(0)
-            })
+            .query_row(
+                "SELECT value FROM settings WHERE key = 'directory_version'",
+                [],
+                |r| r.get::<_, String>(0),
+            )
             .optional()?
             .and_then(|v| v.parse().ok())
             .unwrap_or(0);
@@ -209,14 +232,18 @@ impl Store {
 
     /// Starts a write transaction that holds the write lock from its first statement.
     fn write(&mut self) -> Result<Transaction<'_>> {
-        Ok(self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?)
+        Ok(self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?)
     }
 
     /// Reads a setting (language and the like; never secrets).
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
         Ok(self
             .conn
-            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
             .optional()?)
     }
 
@@ -250,11 +277,16 @@ impl Store {
 
     /// Runs SQLite's integrity check; `Ok(())` when the file is sound.
     pub fn integrity_check(&self) -> Result<()> {
-        let res: String = self.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        let res: String = self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
         if res == "ok" {
             Ok(())
         } else {
-            Err(Error::Corrupt { path: self.path.clone(), detail: res })
+            Err(Error::Corrupt {
+                path: self.path.clone(),
+                detail: res,
+            })
         }
     }
 }
@@ -279,10 +311,15 @@ fn new_uid() -> String {
 
 fn check_header(path: &Path) -> Result<()> {
     use std::io::Read;
-    let mut f = std::fs::File::open(path)
-        .map_err(|e| Error::Open { path: path.to_path_buf(), detail: e.to_string() })?;
+    let mut f = std::fs::File::open(path).map_err(|e| Error::Open {
+        path: path.to_path_buf(),
+        detail: e.to_string(),
+    })?;
     let mut buf = [0u8; 16];
-    let n = f.read(&mut buf).map_err(|e| Error::Open { path: path.to_path_buf(), detail: e.to_string() })?;
+    let n = f.read(&mut buf).map_err(|e| Error::Open {
+        path: path.to_path_buf(),
+        detail: e.to_string(),
+    })?;
     if n == 0 {
         return Ok(()); // an empty file is a new database
     }
@@ -299,7 +336,10 @@ fn classify(path: &Path, e: rusqlite::Error) -> Error {
     use rusqlite::ErrorCode::*;
     let detail = e.to_string();
     match e.sqlite_error_code() {
-        Some(NotADatabase) | Some(DatabaseCorrupt) => Error::Corrupt { path: path.into(), detail },
+        Some(NotADatabase) | Some(DatabaseCorrupt) => Error::Corrupt {
+            path: path.into(),
+            detail,
+        },
         Some(ReadOnly) => Error::Open {
             path: path.into(),
             detail: "the file or its folder is read-only; Vernetzt needs to write there".into(),

@@ -32,7 +32,10 @@ fn org_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Organization> {
 /// retired ones deleted (their rows stay, so contacts keep their organisation). User entries have
 /// no `builtin_key` and are never touched.
 pub(super) fn sync_builtin(tx: &Transaction<'_>, orgs: &[BuiltinOrg], now: &str) -> Result<()> {
-    tx.execute("CREATE TEMP TABLE IF NOT EXISTS shipped(key TEXT PRIMARY KEY)", [])?;
+    tx.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS shipped(key TEXT PRIMARY KEY)",
+        [],
+    )?;
     tx.execute("DELETE FROM temp.shipped", [])?;
     let mut upsert = tx.prepare(
         "INSERT INTO organizations(uid, name, short_name, level, kind, official_key, land_key,
@@ -48,8 +51,15 @@ pub(super) fn sync_builtin(tx: &Transaction<'_>, orgs: &[BuiltinOrg], now: &str)
         // The uid of a shipped entry is derived from its key, so every device agrees on it.
         let uid = format!("vernetzt-directory:{}", o.builtin_key);
         upsert.execute(params![
-            uid, o.name, o.short_name, o.level.as_str(), o.kind, o.official_key, o.land_key,
-            o.builtin_key, now
+            uid,
+            o.name,
+            o.short_name,
+            o.level.as_str(),
+            o.kind,
+            o.official_key,
+            o.land_key,
+            o.builtin_key,
+            now
         ])?;
         mark.execute([&o.builtin_key])?;
     }
@@ -62,7 +72,10 @@ pub(super) fn sync_builtin(tx: &Transaction<'_>, orgs: &[BuiltinOrg], now: &str)
 }
 
 fn opt_trim(v: &Option<String>) -> Option<String> {
-    v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
+    v.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
 }
 
 impl Store {
@@ -98,7 +111,9 @@ impl Store {
             .iter()
             .filter(|o| {
                 o.name.eq_ignore_ascii_case(name.trim())
-                    || o.short_name.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(name.trim()))
+                    || o.short_name
+                        .as_deref()
+                        .is_some_and(|s| s.eq_ignore_ascii_case(name.trim()))
             })
             .cloned()
             .collect();
@@ -113,10 +128,15 @@ impl Store {
     pub fn create_org(&mut self, input: &OrganizationInput) -> Result<Organization> {
         let now = now();
         let tx = self.write()?;
-        let name = opt_trim(&Some(input.name.clone()))
-            .ok_or_else(|| Error::invalid("name_required", "name", "an organisation needs a name"))?;
+        let name = opt_trim(&Some(input.name.clone())).ok_or_else(|| {
+            Error::invalid("name_required", "name", "an organisation needs a name")
+        })?;
         if name.chars().count() > 500 {
-            return Err(Error::invalid("too_long", "name", "the name is too long (at most 500 characters)"));
+            return Err(Error::invalid(
+                "too_long",
+                "name",
+                "the name is too long (at most 500 characters)",
+            ));
         }
         let level = input.level.unwrap_or(Level::Other);
         let land_key = match opt_trim(&input.land_key) {
@@ -124,12 +144,22 @@ impl Store {
             Some(l) => Some(land_key_in(&tx, &l)?),
         };
         if level == Level::Kommune && land_key.is_none() {
-            return Err(Error::invalid("land_required", "land_key", "a Kommune lies in a Land: choose one"));
+            return Err(Error::invalid(
+                "land_required",
+                "land_key",
+                "a Kommune lies in a Land: choose one",
+            ));
         }
         if let Some(p) = input.parent_id {
             tx.query_row("SELECT 1 FROM organizations WHERE id = ?1", [p], |_| Ok(()))
                 .optional()?
-                .ok_or_else(|| Error::invalid("org_unknown", "parent_id", format!("no organisation with id {p}")))?;
+                .ok_or_else(|| {
+                    Error::invalid(
+                        "org_unknown",
+                        "parent_id",
+                        format!("no organisation with id {p}"),
+                    )
+                })?;
         }
         let uid = new_uid();
         tx.execute(
@@ -137,8 +167,15 @@ impl Store {
                  parent_id, created_at, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
             params![
-                uid, name, opt_trim(&input.short_name), level.as_str(), opt_trim(&input.kind),
-                opt_trim(&input.key), land_key, input.parent_id, now
+                uid,
+                name,
+                opt_trim(&input.short_name),
+                level.as_str(),
+                opt_trim(&input.kind),
+                opt_trim(&input.key),
+                land_key,
+                input.parent_id,
+                now
             ],
         )?;
         let id = tx.last_insert_rowid();
@@ -149,17 +186,31 @@ impl Store {
 
     /// The 16 Länder.
     pub fn lands(&self) -> Result<Vec<Land>> {
-        let mut stmt = self.conn.prepare_cached("SELECT key, name, short_code FROM lands ORDER BY key")?;
-        let rows = stmt.query_map([], |r| Ok(Land { key: r.get(0)?, name: r.get(1)?, short_code: r.get(2)? }))?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT key, name, short_code FROM lands ORDER BY key")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(Land {
+                key: r.get(0)?,
+                name: r.get(1)?,
+                short_code: r.get(2)?,
+            })
+        })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// The 14 OZG Themenfelder.
     pub fn themenfelder(&self) -> Result<Vec<Themenfeld>> {
-        let mut stmt =
-            self.conn.prepare_cached("SELECT key, name_de, name_en FROM themenfelder ORDER BY position")?;
-        let rows =
-            stmt.query_map([], |r| Ok(Themenfeld { key: r.get(0)?, name_de: r.get(1)?, name_en: r.get(2)? }))?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT key, name_de, name_en FROM themenfelder ORDER BY position")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(Themenfeld {
+                key: r.get(0)?,
+                name_de: r.get(1)?,
+                name_en: r.get(2)?,
+            })
+        })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -171,7 +222,13 @@ impl Store {
 fn land_key_in(tx: &Transaction<'_>, land: &str) -> Result<String> {
     let mut stmt = tx.prepare_cached("SELECT key, name, short_code FROM lands")?;
     let lands = stmt
-        .query_map([], |r| Ok(Land { key: r.get(0)?, name: r.get(1)?, short_code: r.get(2)? }))?
+        .query_map([], |r| {
+            Ok(Land {
+                key: r.get(0)?,
+                name: r.get(1)?,
+                short_code: r.get(2)?,
+            })
+        })?
         .collect::<Result<Vec<_>, _>>()?;
     resolve_land(&lands, land)
 }
@@ -179,10 +236,22 @@ fn land_key_in(tx: &Transaction<'_>, land: &str) -> Result<String> {
 /// Accepts a Land as key (`09`, `9`), ISO code (`BY`) or name in any folding (`Baden-Wuerttemberg`).
 fn resolve_land(lands: &[Land], land: &str) -> Result<String> {
     let t = land.trim();
-    let padded = if t.len() == 1 { format!("0{t}") } else { t.to_string() };
+    let padded = if t.len() == 1 {
+        format!("0{t}")
+    } else {
+        t.to_string()
+    };
     lands
         .iter()
-        .find(|l| l.key == padded || l.short_code.eq_ignore_ascii_case(t) || fold(&l.name) == fold(t))
+        .find(|l| {
+            l.key == padded || l.short_code.eq_ignore_ascii_case(t) || fold(&l.name) == fold(t)
+        })
         .map(|l| l.key.clone())
-        .ok_or_else(|| Error::invalid("land_unknown", "land", format!("'{t}' is not one of the 16 Länder")))
+        .ok_or_else(|| {
+            Error::invalid(
+                "land_unknown",
+                "land",
+                format!("'{t}' is not one of the 16 Länder"),
+            )
+        })
 }

@@ -2,11 +2,18 @@ use super::*;
 use crate::model::{ContactInput, Labeled, Level, OrganizationInput, Photo, PhotoChange};
 
 fn person(given: &str, family: &str) -> ContactInput {
-    ContactInput { given_name: Some(given.into()), family_name: Some(family.into()), ..Default::default() }
+    ContactInput {
+        given_name: Some(given.into()),
+        family_name: Some(family.into()),
+        ..Default::default()
+    }
 }
 
 fn email(v: &str) -> Labeled {
-    Labeled { value: v.into(), label: None }
+    Labeled {
+        value: v.into(),
+        label: None,
+    }
 }
 
 #[test]
@@ -14,14 +21,29 @@ fn create_read_update_delete_restore() {
     let mut s = Store::open_in_memory().unwrap();
     let mut input = person("Jördis", "Müller");
     input.title = Some("Dr.".into());
-    input.emails = vec![email("j.mueller@kreis-rv.de"), Labeled { value: "jm@example.org".into(), label: Some("privat".into()) }];
+    input.emails = vec![
+        email("j.mueller@kreis-rv.de"),
+        Labeled {
+            value: "jm@example.org".into(),
+            label: Some("privat".into()),
+        },
+    ];
     input.tags = vec!["EfA".into(), "efa".into(), " Roll-in ".into()];
     input.themenfelder = vec!["familie-kind".into()];
-    let c = s.create_contact(&input, Some("Kennengelernt in Erfurt")).unwrap();
+    let c = s
+        .create_contact(&input, Some("Kennengelernt in Erfurt"))
+        .unwrap();
     assert_eq!(c.name, "Dr. Jördis Müller");
     assert_eq!(c.emails, vec!["j.mueller@kreis-rv.de", "jm@example.org"]);
-    assert_eq!(c.labels.get("jm@example.org").map(String::as_str), Some("privat"));
-    assert_eq!(c.tags, vec!["EfA", "Roll-in"], "tags deduplicated by folded form, trimmed");
+    assert_eq!(
+        c.labels.get("jm@example.org").map(String::as_str),
+        Some("privat")
+    );
+    assert_eq!(
+        c.tags,
+        vec!["EfA", "Roll-in"],
+        "tags deduplicated by folded form, trimmed"
+    );
     assert_eq!(c.notes.len(), 1);
 
     let mut edit = ContactInput::from_contact(&c);
@@ -38,7 +60,13 @@ fn create_read_update_delete_restore() {
     assert_eq!(back.notes.len(), 1);
     assert_eq!(s.search("mueller", 10).unwrap().len(), 1);
 
-    let ops: Vec<_> = s.pending_changes().unwrap().into_iter().filter(|j| j.entity == "contact").map(|j| j.op).collect();
+    let ops: Vec<_> = s
+        .pending_changes()
+        .unwrap()
+        .into_iter()
+        .filter(|j| j.entity == "contact")
+        .map(|j| j.op)
+        .collect();
     assert_eq!(ops, vec!["upsert", "upsert", "delete", "upsert"]);
 }
 
@@ -46,15 +74,33 @@ fn create_read_update_delete_restore() {
 fn search_folds_german_spellings_and_ranks_names_first() {
     let mut s = Store::open_in_memory().unwrap();
     let weiss = s.create_contact(&person("Anna", "Weiß"), None).unwrap();
-    let other = s.create_contact(&person("Bernd", "Schulz"), Some("Hat Frau Weiss vorgestellt")).unwrap();
+    let other = s
+        .create_contact(
+            &person("Bernd", "Schulz"),
+            Some("Hat Frau Weiss vorgestellt"),
+        )
+        .unwrap();
     s.create_contact(&person("Jördis", "Köhler"), None).unwrap();
-    let hits: Vec<i64> = s.search("weiss", 10).unwrap().into_iter().map(|h| h.id).collect();
+    let hits: Vec<i64> = s
+        .search("weiss", 10)
+        .unwrap()
+        .into_iter()
+        .map(|h| h.id)
+        .collect();
     assert_eq!(hits, vec![weiss.id, other.id]);
     assert_eq!(s.search("Joerdis", 10).unwrap().len(), 1);
     assert_eq!(s.search("jor", 10).unwrap().len(), 1, "prefix while typing");
-    assert_eq!(s.search("KOEHLER jö", 10).unwrap().len(), 1, "all tokens, any order and case");
+    assert_eq!(
+        s.search("KOEHLER jö", 10).unwrap().len(),
+        1,
+        "all tokens, any order and case"
+    );
     assert!(s.search("köhler schulz", 10).unwrap().is_empty());
-    assert!(s.search("\"); DROP TABLE contacts; --", 10).unwrap().is_empty());
+    assert!(
+        s.search("\"); DROP TABLE contacts; --", 10)
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[test]
@@ -66,18 +112,36 @@ fn search_covers_org_role_email_tags_notes() {
     input.role = Some("Produktmanagerin".into());
     input.emails = vec![email("eva.berger@fitko.de")];
     input.tags = vec!["Registermodernisierung".into()];
-    let c = s.create_contact(&input, Some("Gespräch über Changemanagement")).unwrap();
-    for q in ["fitko", "föderale", "produktman", "eva.berger", "registermod", "changemanag"] {
+    let c = s
+        .create_contact(&input, Some("Gespräch über Changemanagement"))
+        .unwrap();
+    for q in [
+        "fitko",
+        "föderale",
+        "produktman",
+        "eva.berger",
+        "registermod",
+        "changemanag",
+    ] {
         let hits = s.search(q, 10).unwrap();
-        assert_eq!(hits.iter().map(|h| h.id).collect::<Vec<_>>(), vec![c.id], "query {q}");
+        assert_eq!(
+            hits.iter().map(|h| h.id).collect::<Vec<_>>(),
+            vec![c.id],
+            "query {q}"
+        );
     }
 }
 
 #[test]
 fn bad_input_is_refused_with_a_clear_message() {
     let mut s = Store::open_in_memory().unwrap();
-    let err = s.create_contact(&ContactInput::default(), None).unwrap_err();
-    assert_eq!(err.validation_detail(), Some(("name_required", "display_name")));
+    let err = s
+        .create_contact(&ContactInput::default(), None)
+        .unwrap_err();
+    assert_eq!(
+        err.validation_detail(),
+        Some(("name_required", "display_name"))
+    );
 
     let mut bad_mail = person("A", "B");
     bad_mail.emails = vec![email("not-an-address")];
@@ -88,21 +152,42 @@ fn bad_input_is_refused_with_a_clear_message() {
     let big = "x".repeat(10 * 1024 * 1024);
     let err = s.create_contact(&person("A", "B"), Some(&big)).unwrap_err();
     assert_eq!(err.validation_detail(), Some(("note_too_long", "note")));
-    assert_eq!(s.list_contacts(0, 10).unwrap().total, 0, "a refused create stores nothing");
+    assert_eq!(
+        s.list_contacts(0, 10).unwrap().total,
+        0,
+        "a refused create stores nothing"
+    );
 
     let mut photo = person("A", "B");
-    photo.photo = PhotoChange::Set(Photo { mime: "image/png".into(), base64: "PHNjcmlwdD4=".into() });
-    assert_eq!(s.create_contact(&photo, None).unwrap_err().validation_detail(), Some(("photo_invalid", "photo")));
+    photo.photo = PhotoChange::Set(Photo {
+        mime: "image/png".into(),
+        base64: "PHNjcmlwdD4=".into(),
+    });
+    assert_eq!(
+        s.create_contact(&photo, None)
+            .unwrap_err()
+            .validation_detail(),
+        Some(("photo_invalid", "photo"))
+    );
 }
 
 #[test]
 fn markup_is_stored_literally() {
     let mut s = Store::open_in_memory().unwrap();
-    let mut input = ContactInput { display_name: Some("<b>Eve</b>".into()), ..Default::default() };
+    let mut input = ContactInput {
+        display_name: Some("<b>Eve</b>".into()),
+        ..Default::default()
+    };
     input.role = Some("line\r\nbreak".into());
-    let c = s.create_contact(&input, Some("<img src=x onerror=alert(1)>")).unwrap();
+    let c = s
+        .create_contact(&input, Some("<img src=x onerror=alert(1)>"))
+        .unwrap();
     assert_eq!(c.name, "<b>Eve</b>");
-    assert_eq!(c.role.as_deref(), Some("line  break"), "control characters become spaces");
+    assert_eq!(
+        c.role.as_deref(),
+        Some("line  break"),
+        "control characters become spaces"
+    );
     assert_eq!(c.notes[0].body, "<img src=x onerror=alert(1)>");
     assert_eq!(s.search("eve", 5).unwrap()[0].name, "<b>Eve</b>");
 }
@@ -112,7 +197,10 @@ fn photo_type_is_read_from_the_bytes() {
     let mut s = Store::open_in_memory().unwrap();
     let png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
     let mut input = person("P", "Q");
-    input.photo = PhotoChange::Set(Photo { mime: "image/jpeg".into(), base64: png.into() });
+    input.photo = PhotoChange::Set(Photo {
+        mime: "image/jpeg".into(),
+        base64: png.into(),
+    });
     let c = s.create_contact(&input, None).unwrap();
     assert_eq!(c.photo.as_ref().unwrap().mime, "image/png");
     let mut edit = ContactInput::from_contact(&c);
@@ -143,21 +231,42 @@ fn directory_is_loaded_with_levels_and_lands() {
     assert_eq!(s.themenfelder().unwrap().len(), 14);
     let bayern_kommunen = s.list_orgs(Some(Level::Kommune), Some("Bayern")).unwrap();
     assert_eq!(bayern_kommunen.len(), 96);
-    assert!(bayern_kommunen.iter().all(|o| o.land.as_deref() == Some("Bayern") && o.key.is_some()));
-    assert!(s.list_orgs(Some(Level::Bund), None).unwrap().iter().any(|o| o.short_name.as_deref() == Some("BMI")));
+    assert!(
+        bayern_kommunen
+            .iter()
+            .all(|o| o.land.as_deref() == Some("Bayern") && o.key.is_some())
+    );
+    assert!(
+        s.list_orgs(Some(Level::Bund), None)
+            .unwrap()
+            .iter()
+            .any(|o| o.short_name.as_deref() == Some("BMI"))
+    );
     let fitko = &s.find_orgs("fitko").unwrap()[0];
     assert_eq!(fitko.level, Level::Other);
 
-    let err = s.create_org(&OrganizationInput { name: "Gemeinde X".into(), level: Some(Level::Kommune), ..Default::default() }).unwrap_err();
+    let err = s
+        .create_org(&OrganizationInput {
+            name: "Gemeinde X".into(),
+            level: Some(Level::Kommune),
+            ..Default::default()
+        })
+        .unwrap_err();
     assert_eq!(err.validation_detail(), Some(("land_required", "land_key")));
-    let own = s.create_org(&OrganizationInput {
-        name: "Referat DV 1".into(),
-        level: Some(Level::Bund),
-        parent_id: s.find_orgs("BMI").unwrap().first().map(|o| o.id),
-        ..Default::default()
-    }).unwrap();
+    let own = s
+        .create_org(&OrganizationInput {
+            name: "Referat DV 1".into(),
+            level: Some(Level::Bund),
+            parent_id: s.find_orgs("BMI").unwrap().first().map(|o| o.id),
+            ..Default::default()
+        })
+        .unwrap();
     assert!(!own.builtin);
-    assert_eq!(s.find_orgs("Muenchen, Landeshauptstadt").unwrap().len(), 1, "folded match");
+    assert_eq!(
+        s.find_orgs("Muenchen, Landeshauptstadt").unwrap().len(),
+        1,
+        "folded match"
+    );
 }
 
 #[test]
@@ -170,23 +279,48 @@ fn directory_update_keeps_user_entries_and_references() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("v.db");
     let mut s = Store::open(&path).unwrap();
-    let own = s.create_org(&OrganizationInput { name: "Eigene Org".into(), ..Default::default() }).unwrap();
+    let own = s
+        .create_org(&OrganizationInput {
+            name: "Eigene Org".into(),
+            ..Default::default()
+        })
+        .unwrap();
     let kreis = s.find_orgs("Landkreis Göttingen").unwrap()[0].id;
     let mut p = person("K", "L");
     p.organization_id = Some(kreis);
     let c = s.create_contact(&p, None).unwrap();
     // Simulate an older shipped directory: a renamed entry and one that has since been retired.
-    s.conn.execute("UPDATE organizations SET name = 'Alt' WHERE id = ?1", [kreis]).unwrap();
-    s.conn.execute("UPDATE settings SET value = '0' WHERE key = 'directory_version'", []).unwrap();
-    s.conn.execute(
-        "INSERT INTO organizations(uid, name, level, builtin_key, created_at, updated_at)
-         VALUES ('x', 'Retired', 'other', 'other:retired', '', '')", []).unwrap();
+    s.conn
+        .execute(
+            "UPDATE organizations SET name = 'Alt' WHERE id = ?1",
+            [kreis],
+        )
+        .unwrap();
+    s.conn
+        .execute(
+            "UPDATE settings SET value = '0' WHERE key = 'directory_version'",
+            [],
+        )
+        .unwrap();
+    s.conn
+        .execute(
+            "INSERT INTO organizations(uid, name, level, builtin_key, created_at, updated_at)
+         VALUES ('x', 'Retired', 'other', 'other:retired', '', '')",
+            [],
+        )
+        .unwrap();
     drop(s);
     let s = Store::open(&path).unwrap();
     assert_eq!(s.org(kreis).unwrap().name, "Landkreis Göttingen");
     assert_eq!(s.org(own.id).unwrap().name, "Eigene Org");
-    assert!(s.find_orgs("Retired").unwrap().is_empty(), "retired entries leave the directory");
-    assert_eq!(s.contact(c.id).unwrap().organization.as_deref(), Some("Landkreis Göttingen"));
+    assert!(
+        s.find_orgs("Retired").unwrap().is_empty(),
+        "retired entries leave the directory"
+    );
+    assert_eq!(
+        s.contact(c.id).unwrap().organization.as_deref(),
+        Some("Landkreis Göttingen")
+    );
 }
 
 #[test]
@@ -234,13 +368,20 @@ fn open_refuses_newer_corrupt_and_missing() {
 #[test]
 fn read_only_places_are_refused() {
     // /proc refuses file creation even to root, so this holds in CI, which runs as root.
-    let err = Store::open(Path::new("/proc/vernetzt-test.db")).err().unwrap();
+    let err = Store::open(Path::new("/proc/vernetzt-test.db"))
+        .err()
+        .unwrap();
     assert_eq!(err.kind(), "open", "{err}");
     // A read-only file: only meaningful when not root (root ignores permission bits).
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ro.db");
-    Store::open(&path).unwrap().create_contact(&person("R", "O"), None).unwrap();
-    let is_root = std::fs::metadata("/proc/self").map(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0).unwrap_or(false);
+    Store::open(&path)
+        .unwrap()
+        .create_contact(&person("R", "O"), None)
+        .unwrap();
+    let is_root = std::fs::metadata("/proc/self")
+        .map(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0)
+        .unwrap_or(false);
     if !is_root {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o555)).unwrap();
@@ -270,7 +411,9 @@ fn bulk_create_is_all_or_nothing() {
     let mut s = Store::open_in_memory().unwrap();
     let mut bad = person("B", "C");
     bad.emails = vec![email("@@")];
-    let err = s.create_contacts(&[(person("A", "B"), None), (bad, None)]).unwrap_err();
+    let err = s
+        .create_contacts(&[(person("A", "B"), None), (bad, None)])
+        .unwrap_err();
     assert!(err.to_string().starts_with("record 2:"), "{err}");
     assert_eq!(s.list_contacts(0, 10).unwrap().total, 0);
 }
@@ -281,7 +424,166 @@ fn demo_data_is_deterministic_and_valid() {
     crate::demo::populate(&mut a, 300, 7).unwrap();
     let mut b = Store::open_in_memory().unwrap();
     crate::demo::populate(&mut b, 300, 7).unwrap();
-    let names = |s: &Store| s.list_contacts(0, 300).unwrap().items.into_iter().map(|c| c.name).collect::<Vec<_>>();
+    let names = |s: &Store| {
+        s.list_contacts(0, 300)
+            .unwrap()
+            .items
+            .into_iter()
+            .map(|c| c.name)
+            .collect::<Vec<_>>()
+    };
     assert_eq!(names(&a), names(&b));
     assert_eq!(a.list_contacts(0, 1).unwrap().total, 300);
+}
+
+/// The tiered search, dense (walk) and sparse (collect) paths alike, against a brute-force
+/// reference over all contacts.
+#[test]
+fn search_matches_a_brute_force_reference() {
+    use crate::fold::{fold, index_text};
+    let mut s = Store::open_in_memory().unwrap();
+    crate::demo::populate(&mut s, 3_000, 11).unwrap();
+    let ids = s.contact_ids().unwrap();
+    let rows: Vec<(i64, String, [String; 3])> = ids
+        .iter()
+        .map(|&id| {
+            let c = s.contact(id).unwrap();
+            let sort_key: String = s
+                .conn
+                .query_row("SELECT sort_key FROM contacts WHERE id = ?1", [id], |r| {
+                    r.get(0)
+                })
+                .unwrap();
+            let name = index_text(
+                &[
+                    Some(c.name.clone()),
+                    c.given_name.clone(),
+                    c.family_name.clone(),
+                    c.title.clone(),
+                ]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" "),
+            );
+            let org = s.org(c.organization_id.unwrap()).unwrap();
+            let tf: Vec<String> = s
+                .themenfelder()
+                .unwrap()
+                .into_iter()
+                .filter(|t| c.themenfelder.contains(&t.key))
+                .map(|t| format!("{} {}", t.name_de, t.key))
+                .collect();
+            let rest = index_text(&format!(
+                "{} {} {} {} {} {} {}",
+                name,
+                org.name,
+                org.short_name.unwrap_or_default(),
+                c.role.clone().unwrap_or_default(),
+                c.emails.join(" "),
+                c.tags.join(" "),
+                tf.join(" ")
+            ));
+            let all = format!(
+                "{rest} {}",
+                index_text(
+                    &c.notes
+                        .iter()
+                        .map(|n| n.body.clone())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                )
+            );
+            (id, sort_key, [name, rest, all])
+        })
+        .collect();
+    for q in [
+        "m",
+        "mu",
+        "Mueller",
+        "jö",
+        "bundesmin",
+        "fitko",
+        "koordinatorin",
+        "efa",
+        "nachfassen",
+        "weiss jo",
+        "zzz",
+    ] {
+        let toks: Vec<String> = crate::fold::tokens(&fold(q)).map(String::from).collect();
+        let matches = |text: &str| {
+            toks.iter()
+                .all(|t| text.split(' ').any(|w| w.starts_with(t.as_str())))
+        };
+        let mut expected: Vec<(usize, &String, i64)> = rows
+            .iter()
+            .filter_map(|(id, key, texts)| {
+                texts
+                    .iter()
+                    .position(|t| matches(t))
+                    .map(|tier| (tier, key, *id))
+            })
+            .collect();
+        expected.sort();
+        let want: Vec<i64> = expected.iter().take(50).map(|e| e.2).collect();
+        let got: Vec<i64> = s.search(q, 50).unwrap().into_iter().map(|h| h.id).collect();
+        assert_eq!(got, want, "query {q}");
+    }
+}
+
+/// The index stays exact across this connection's own writes (overlay) and another process's
+/// writes (rebuild on data_version).
+#[test]
+fn search_index_follows_own_and_foreign_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.db");
+    let mut a = Store::open(&path).unwrap();
+    let mut b = Store::open(&path).unwrap();
+    crate::demo::populate(&mut a, 500, 3).unwrap();
+    assert!(a.search("zzzneu", 10).unwrap().is_empty()); // index built now
+    let c = a
+        .create_contact(&person("Zzzneu", "Aaaerste"), None)
+        .unwrap();
+    let hits = a.search("aaaer", 50).unwrap();
+    assert_eq!(hits.first().map(|h| h.id), Some(c.id), "own insert found");
+    let mut edit = ContactInput::from_contact(&c);
+    edit.family_name = Some("Umbenannt".into());
+    edit.display_name = None;
+    a.update_contact(c.id, &edit).unwrap();
+    assert!(
+        a.search("aaaer", 50).unwrap().iter().all(|h| h.id != c.id),
+        "old name gone"
+    );
+    assert_eq!(a.search("umbenan", 50).unwrap()[0].id, c.id);
+    a.delete_contact(c.id).unwrap();
+    assert!(a.search("umbenan", 50).unwrap().is_empty(), "own delete");
+    let other = b.create_contact(&person("Fremd", "Prozess"), None).unwrap();
+    assert_eq!(
+        a.search("fremd proz", 5).unwrap()[0].id,
+        other.id,
+        "foreign insert found"
+    );
+    b.delete_contact(other.id).unwrap();
+    assert!(a.search("fremd", 5).unwrap().is_empty(), "foreign delete");
+    // Ordering with overlay entries mixed into the main index.
+    let names = ["Mmm Aaa", "Mmm Zzz", "Mmm Ooo"];
+    for n in names {
+        let (_, g, f) = crate::model::split_name(n);
+        a.create_contact(
+            &ContactInput {
+                given_name: g,
+                family_name: f,
+                ..Default::default()
+            },
+            None,
+        )
+        .unwrap();
+    }
+    let got: Vec<String> = a
+        .search("mmm", 50)
+        .unwrap()
+        .into_iter()
+        .map(|h| h.name)
+        .collect();
+    assert_eq!(got, vec!["Mmm Aaa", "Mmm Ooo", "Mmm Zzz"]);
 }

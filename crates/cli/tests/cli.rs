@@ -1,0 +1,310 @@
+//! The `vernetzt` binary as a script would use it: real processes, a real database file.
+
+use serde_json::Value;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn vz(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vernetzt"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .expect("run vernetzt")
+}
+
+fn ok_json(db: &Path, args: &[&str]) -> Value {
+    let mut all = vec!["--json"];
+    all.extend_from_slice(args);
+    let out = vz(db, &all);
+    assert!(
+        out.status.success(),
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("valid JSON")
+}
+
+fn fails(db: &Path, args: &[&str]) -> String {
+    let out = vz(db, args);
+    assert!(!out.status.success(), "{args:?} should fail");
+    assert!(out.stdout.is_empty(), "errors go to stderr only");
+    String::from_utf8(out.stderr).unwrap()
+}
+
+#[test]
+fn contact_lifecycle_as_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v.db");
+    let c = ok_json(
+        &db,
+        &[
+            "contacts",
+            "add",
+            "--name",
+            "Dr. Jördis Müller",
+            "--email",
+            "j.mueller@fitko.de",
+            "--email",
+            "jm@example.org",
+            "--phone",
+            "+49 69 401270-11",
+            "--org",
+            "FITKO",
+            "--role",
+            "Produktmanagerin",
+            "--tag",
+            "FIT-Connect",
+            "--note",
+            "Erfurt, Workshop 2",
+        ],
+    );
+    assert_eq!(c["name"], "Dr. Jördis Müller");
+    assert_eq!(c["given_name"], "Jördis");
+    assert_eq!(c["family_name"], "Müller");
+    assert_eq!(c["title"], "Dr.");
+    assert_eq!(
+        c["emails"],
+        serde_json::json!(["j.mueller@fitko.de", "jm@example.org"])
+    );
+    assert_eq!(c["phones"], serde_json::json!(["+49 69 401270-11"]));
+    assert_eq!(c["organization"], "FITKO (Föderale IT-Kooperation)");
+    assert_eq!(c["role"], "Produktmanagerin");
+    assert_eq!(c["tags"], serde_json::json!(["FIT-Connect"]));
+    assert_eq!(c["notes"][0]["body"], "Erfurt, Workshop 2");
+    let id = c["id"].as_i64().unwrap().to_string();
+
+    for q in ["Mueller", "muller", "JOERDIS", "jör", "fitko", "erfurt"] {
+        let hits = ok_json(&db, &["contacts", "search", q]);
+        assert_eq!(hits.as_array().unwrap().len(), 1, "query {q}");
+        assert_eq!(hits[0]["id"].as_i64().unwrap().to_string(), id);
+    }
+
+    let edited = ok_json(
+        &db,
+        &[
+            "contacts",
+            "edit",
+            &id,
+            "--role",
+            "OZG-Koordinatorin",
+            "--note",
+            "Folgetermin",
+        ],
+    );
+    assert_eq!(edited["role"], "OZG-Koordinatorin");
+    assert_eq!(edited["notes"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        edited["emails"].as_array().unwrap().len(),
+        2,
+        "unchanged fields stay"
+    );
+
+    let list = ok_json(&db, &["contacts", "list"]);
+    assert_eq!(list.as_array().unwrap().len(), 1);
+
+    ok_json(&db, &["contacts", "delete", &id]);
+    assert_eq!(ok_json(&db, &["contacts", "list"]), serde_json::json!([]));
+    assert!(fails(&db, &["contacts", "show", &id]).contains("not found"));
+    ok_json(&db, &["contacts", "restore", &id]);
+    assert_eq!(
+        ok_json(&db, &["contacts", "show", &id])["name"],
+        "Dr. Jördis Müller"
+    );
+}
+
+#[test]
+fn orgs_filter_by_level_and_land() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v.db");
+    let bayern = ok_json(
+        &db,
+        &["orgs", "list", "--level", "kommune", "--land", "Bayern"],
+    );
+    let arr = bayern.as_array().unwrap();
+    assert_eq!(arr.len(), 96);
+    assert!(
+        arr.iter()
+            .all(|o| o["land"] == "Bayern" && o["level"] == "kommune")
+    );
+    assert!(
+        arr.iter()
+            .any(|o| o["key"] == "09162" && o["name"] == "München, Landeshauptstadt")
+    );
+    let bund = ok_json(&db, &["orgs", "list", "--level", "bund"]);
+    assert!(
+        bund.as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o["name"] == "Bundesministerium des Innern" && o["land"].is_null())
+    );
+    let lands = ok_json(&db, &["orgs", "list", "--level", "land"]);
+    assert_eq!(lands.as_array().unwrap().len(), 16);
+    let own = ok_json(
+        &db,
+        &[
+            "orgs",
+            "add",
+            "--name",
+            "Gemeinde Musterhausen",
+            "--level",
+            "kommune",
+            "--land",
+            "BW",
+            "--key",
+            "08999999",
+        ],
+    );
+    assert_eq!(own["land"], "Baden-Württemberg");
+    assert_eq!(own["key"], "08999999");
+    assert!(
+        fails(
+            &db,
+            &[
+                "orgs",
+                "add",
+                "--name",
+                "Gemeinde Ohneland",
+                "--level",
+                "kommune"
+            ]
+        )
+        .contains("Land")
+    );
+    assert!(fails(&db, &["orgs", "list", "--level", "galaxy"]).contains("not a level"));
+}
+
+#[test]
+fn bad_input_gets_a_clear_error_and_keeps_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v.db");
+    ok_json(&db, &["contacts", "add", "--name", "Bleibt Erhalten"]);
+    assert!(fails(&db, &["contacts", "add", "--name", "   "]).contains("needs a name"));
+    assert!(
+        fails(
+            &db,
+            &[
+                "contacts",
+                "add",
+                "--name",
+                "X",
+                "--email",
+                "kein-at-zeichen"
+            ]
+        )
+        .contains("kein-at-zeichen")
+    );
+    // A 10 MB note does not fit one argv entry on Linux (128 KiB), so it comes from a file.
+    let big = dir.path().join("big-note.txt");
+    std::fs::write(&big, "Notiz ".repeat(10 * 1024 * 1024 / 6)).unwrap();
+    let msg = fails(
+        &db,
+        &[
+            "contacts",
+            "add",
+            "--name",
+            "X",
+            "--note-file",
+            big.to_str().unwrap(),
+        ],
+    );
+    assert!(msg.contains("note is too long"), "{msg}");
+    let binary = dir.path().join("binary.bin");
+    std::fs::write(&binary, [0xff, 0xfe, 0x00, 0x80]).unwrap();
+    assert!(
+        fails(
+            &db,
+            &[
+                "contacts",
+                "add",
+                "--name",
+                "X",
+                "--note-file",
+                binary.to_str().unwrap()
+            ]
+        )
+        .contains("not UTF-8")
+    );
+    let html = ok_json(&db, &["contacts", "add", "--name", "<b>Eve</b>"]);
+    assert_eq!(html["name"], "<b>Eve</b>");
+    let names: Vec<_> = ok_json(&db, &["contacts", "list"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].clone())
+        .collect();
+    assert_eq!(names, vec!["<b>Eve</b>", "Bleibt Erhalten"]);
+}
+
+#[test]
+fn broken_database_files_are_refused_not_damaged() {
+    let dir = tempfile::tempdir().unwrap();
+    let corrupt = dir.path().join("corrupt.db");
+    std::fs::write(&corrupt, vec![0x5Au8; 8192]).unwrap();
+    let msg = fails(&corrupt, &["contacts", "list"]);
+    assert!(
+        msg.contains("damaged or is not a Vernetzt database"),
+        "{msg}"
+    );
+    assert_eq!(std::fs::read(&corrupt).unwrap(), vec![0x5Au8; 8192]);
+
+    let missing = dir.path().join("nope/v.db");
+    assert!(fails(&missing, &["contacts", "list"]).contains("does not exist"));
+    assert!(
+        !dir.path().join("nope").exists(),
+        "no folder is created for an explicit --db"
+    );
+
+    let newer = dir.path().join("newer.db");
+    ok_json(&newer, &["contacts", "add", "--name", "Aus Der Zukunft"]);
+    let conn = rusqlite_free_user_version(&newer, 42);
+    assert!(conn);
+    let msg = fails(&newer, &["contacts", "list"]);
+    assert!(msg.contains("newer version of Vernetzt"), "{msg}");
+}
+
+/// Sets the schema version the way a newer Vernetzt would, without linking SQLite into the test:
+/// `user_version` is the big-endian u32 at byte offset 60 of the database header.
+fn rusqlite_free_user_version(path: &Path, v: u32) -> bool {
+    // Checkpoint first so the header in the main file is the current one.
+    let mut bytes = std::fs::read(path).unwrap();
+    if bytes.len() < 100 {
+        return false;
+    }
+    bytes[60..64].copy_from_slice(&v.to_be_bytes());
+    std::fs::write(path, bytes).unwrap();
+    let _ = std::fs::remove_file(path.with_extension("db-wal"));
+    let _ = std::fs::remove_file(path.with_extension("db-shm"));
+    true
+}
+
+#[test]
+fn many_processes_write_one_database_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shared.db");
+    ok_json(&db, &["contacts", "list"]);
+    let children: Vec<_> = (0..8)
+        .map(|i| {
+            Command::new(env!("CARGO_BIN_EXE_vernetzt"))
+                .arg("--db")
+                .arg(&db)
+                .args(["contacts", "add", "--name", &format!("Parallel Person{i}")])
+                .output()
+        })
+        .collect();
+    for c in children {
+        let out = c.unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert_eq!(
+        ok_json(&db, &["contacts", "list"])
+            .as_array()
+            .unwrap()
+            .len(),
+        8
+    );
+}

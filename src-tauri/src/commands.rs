@@ -1,0 +1,126 @@
+//! Tauri commands: each parses its arguments, calls the core, and maps the error. Nothing else
+//! belongs here: no SQL, no parsing, no rules.
+
+use crate::error::{CmdResult, UiError};
+use crate::state::AppState;
+use tauri::State;
+use vernetzt_core::model::{
+    Contact, ContactInput, ContactPage, ContactSummary, Land, Note, Organization,
+    OrganizationInput, Themenfeld,
+};
+
+/// Settings the UI may read and write; everything else is refused.
+const UI_SETTINGS: &[&str] = &["language"];
+
+#[tauri::command]
+pub fn contacts_list(
+    state: State<'_, AppState>,
+    offset: i64,
+    limit: i64,
+) -> CmdResult<ContactPage> {
+    Ok(state.store()?.list_contacts(offset, limit)?)
+}
+
+#[tauri::command]
+pub fn contacts_search(
+    state: State<'_, AppState>,
+    query: String,
+    limit: i64,
+) -> CmdResult<Vec<ContactSummary>> {
+    Ok(state.store()?.search(&query, limit)?)
+}
+
+#[tauri::command]
+pub fn contact_get(state: State<'_, AppState>, id: i64) -> CmdResult<Contact> {
+    Ok(state.store()?.contact(id)?)
+}
+
+#[tauri::command]
+pub fn contact_create(
+    state: State<'_, AppState>,
+    input: ContactInput,
+    note: Option<String>,
+) -> CmdResult<Contact> {
+    Ok(state.store()?.create_contact(&input, note.as_deref())?)
+}
+
+#[tauri::command]
+pub fn contact_update(
+    state: State<'_, AppState>,
+    id: i64,
+    input: ContactInput,
+) -> CmdResult<Contact> {
+    Ok(state.store()?.update_contact(id, &input)?)
+}
+
+#[tauri::command]
+pub fn contact_delete(state: State<'_, AppState>, id: i64) -> CmdResult<()> {
+    Ok(state.store()?.delete_contact(id)?)
+}
+
+#[tauri::command]
+pub fn contact_restore(state: State<'_, AppState>, id: i64) -> CmdResult<Contact> {
+    Ok(state.store()?.restore_contact(id)?)
+}
+
+#[tauri::command]
+pub fn note_add(state: State<'_, AppState>, contact_id: i64, body: String) -> CmdResult<Note> {
+    Ok(state.store()?.add_note(contact_id, &body)?)
+}
+
+#[tauri::command]
+pub fn note_update(state: State<'_, AppState>, id: i64, body: String) -> CmdResult<Note> {
+    Ok(state.store()?.update_note(id, &body)?)
+}
+
+#[tauri::command]
+pub fn note_delete(state: State<'_, AppState>, id: i64) -> CmdResult<()> {
+    Ok(state.store()?.delete_note(id)?)
+}
+
+#[tauri::command]
+pub fn orgs_list(state: State<'_, AppState>) -> CmdResult<Vec<Organization>> {
+    Ok(state.store()?.list_orgs(None, None)?)
+}
+
+#[tauri::command]
+pub fn org_create(state: State<'_, AppState>, input: OrganizationInput) -> CmdResult<Organization> {
+    Ok(state.store()?.create_org(&input)?)
+}
+
+#[tauri::command]
+pub fn lands_list(state: State<'_, AppState>) -> CmdResult<Vec<Land>> {
+    Ok(state.store()?.lands()?)
+}
+
+#[tauri::command]
+pub fn themenfelder_list(state: State<'_, AppState>) -> CmdResult<Vec<Themenfeld>> {
+    Ok(state.store()?.themenfelder()?)
+}
+
+#[tauri::command]
+pub fn setting_get(state: State<'_, AppState>, key: String) -> CmdResult<Option<String>> {
+    allowed_setting(&key)?;
+    Ok(state.store()?.setting(&key)?)
+}
+
+#[tauri::command]
+pub fn setting_set(state: State<'_, AppState>, key: String, value: String) -> CmdResult<()> {
+    allowed_setting(&key)?;
+    Ok(state.store()?.set_setting(&key, &value)?)
+}
+
+/// Called by the UI once the first contacts list is on screen; prints the wall-clock time for the
+/// start-up benchmark when `VERNETZT_STARTUP_PROBE` is set.
+#[tauri::command]
+pub fn app_ready(state: State<'_, AppState>) {
+    state.report_ready();
+}
+
+fn allowed_setting(key: &str) -> CmdResult<()> {
+    if UI_SETTINGS.contains(&key) {
+        Ok(())
+    } else {
+        Err(UiError::internal(format!("unknown setting '{key}'")))
+    }
+}

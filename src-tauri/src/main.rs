@@ -1,0 +1,68 @@
+//! Vernetzt desktop app: opens the store, registers the commands, shows the window.
+//!
+//! Arguments: `--db PATH` (default: the user's data directory, or `VERNETZT_DB`), `--demo` (a
+//! separate demo database, filled with 200 generated contacts when empty).
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod commands;
+mod error;
+mod state;
+
+use std::path::PathBuf;
+use vernetzt_core::{Store, paths};
+
+fn open_store(args: &[String]) -> vernetzt_core::Result<Store> {
+    let demo = args.iter().any(|a| a == "--demo");
+    let explicit = args
+        .iter()
+        .position(|a| a == "--db")
+        .and_then(|i| args.get(i + 1))
+        .map(PathBuf::from);
+    let path = explicit.clone().or_else(|| {
+        if demo {
+            paths::demo_db_path()
+        } else {
+            paths::default_db_path()
+        }
+    });
+    let path = path.unwrap_or_else(|| PathBuf::from("vernetzt.db"));
+    if explicit.is_none() {
+        if let Some(dir) = path.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+    }
+    let mut store = Store::open(&path)?;
+    if demo && store.list_contacts(0, 1)?.total == 0 {
+        vernetzt_core::demo::populate(&mut store, 200, 42)?;
+    }
+    Ok(store)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let probe = std::env::var_os("VERNETZT_STARTUP_PROBE").is_some();
+    let state = state::AppState::new(open_store(&args), probe);
+    tauri::Builder::default()
+        .manage(state)
+        .invoke_handler(tauri::generate_handler![
+            commands::contacts_list,
+            commands::contacts_search,
+            commands::contact_get,
+            commands::contact_create,
+            commands::contact_update,
+            commands::contact_delete,
+            commands::contact_restore,
+            commands::note_add,
+            commands::note_update,
+            commands::note_delete,
+            commands::orgs_list,
+            commands::org_create,
+            commands::lands_list,
+            commands::themenfelder_list,
+            commands::setting_get,
+            commands::setting_set,
+            commands::app_ready,
+        ])
+        .run(tauri::generate_context!("../tauri.conf.json"))
+        .expect("error while running Vernetzt");
+}

@@ -1,0 +1,166 @@
+// The one typed wrapper around Tauri's `invoke`. Every call to the Rust side goes through here,
+// so the command names and argument shapes live in one place and match src-tauri/src/commands.rs.
+import { invoke } from '@tauri-apps/api/core';
+
+export type Level = 'bund' | 'land' | 'kommune' | 'other';
+
+export interface Land {
+  key: string;
+  name: string;
+  short_code: string;
+}
+
+export interface Themenfeld {
+  key: string;
+  name_de: string;
+  name_en: string;
+}
+
+export interface Organization {
+  id: number;
+  uid: string;
+  name: string;
+  short_name: string | null;
+  level: Level;
+  kind: string | null;
+  land: string | null;
+  land_key: string | null;
+  key: string | null;
+  parent_id: number | null;
+  builtin: boolean;
+}
+
+export interface OrganizationInput {
+  name: string;
+  short_name?: string | null;
+  level?: Level | null;
+  kind?: string | null;
+  land_key?: string | null;
+  key?: string | null;
+  parent_id?: number | null;
+}
+
+export interface Labeled {
+  value: string;
+  label: string | null;
+}
+
+export interface Note {
+  id: number;
+  body: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface Photo {
+  mime: string;
+  base64: string;
+}
+
+export interface Contact {
+  id: number;
+  uid: string;
+  name: string;
+  given_name: string | null;
+  family_name: string | null;
+  title: string | null;
+  role: string | null;
+  organization: string | null;
+  organization_id: number | null;
+  emails: string[];
+  phones: string[];
+  /** Labels of e-mail addresses and phone numbers, keyed by the value. */
+  labels: Record<string, string>;
+  street: string | null;
+  postal_code: string | null;
+  locality: string | null;
+  country: string | null;
+  website: string | null;
+  themenfelder: string[];
+  tags: string[];
+  notes: Note[];
+  photo: Photo | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ContactSummary {
+  id: number;
+  name: string;
+  title: string | null;
+  role: string | null;
+  organization: string | null;
+  email: string | null;
+}
+
+export interface ContactPage {
+  total: number;
+  items: ContactSummary[];
+}
+
+export type PhotoChange =
+  | { action: 'keep' }
+  | { action: 'remove' }
+  | { action: 'set'; photo: Photo };
+
+export interface ContactInput {
+  display_name: string | null;
+  given_name: string | null;
+  family_name: string | null;
+  title: string | null;
+  role: string | null;
+  organization_id: number | null;
+  emails: Labeled[];
+  phones: Labeled[];
+  street: string | null;
+  postal_code: string | null;
+  locality: string | null;
+  country: string | null;
+  website: string | null;
+  themenfelder: string[];
+  tags: string[];
+  photo: PhotoChange;
+}
+
+/** The error every command rejects with (src-tauri/src/error.rs). */
+export interface BackendError {
+  kind: string;
+  message: string;
+  code?: string;
+  field?: string;
+}
+
+export function isBackendError(e: unknown): e is BackendError {
+  return typeof e === 'object' && e !== null && 'kind' in e && 'message' in e;
+}
+
+async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(cmd, args);
+  } catch (e) {
+    if (isBackendError(e)) throw e;
+    throw { kind: 'internal', message: String(e) } satisfies BackendError;
+  }
+}
+
+export const backend = {
+  listContacts: (offset: number, limit: number) => call<ContactPage>('contacts_list', { offset, limit }),
+  searchContacts: (query: string, limit: number) => call<ContactSummary[]>('contacts_search', { query, limit }),
+  getContact: (id: number) => call<Contact>('contact_get', { id }),
+  createContact: (input: ContactInput, note: string | null) => call<Contact>('contact_create', { input, note }),
+  updateContact: (id: number, input: ContactInput) => call<Contact>('contact_update', { id, input }),
+  deleteContact: (id: number) => call<void>('contact_delete', { id }),
+  restoreContact: (id: number) => call<Contact>('contact_restore', { id }),
+  addNote: (contactId: number, body: string) => call<Note>('note_add', { contactId, body }),
+  updateNote: (id: number, body: string) => call<Note>('note_update', { id, body }),
+  deleteNote: (id: number) => call<void>('note_delete', { id }),
+  listOrgs: () => call<Organization[]>('orgs_list'),
+  createOrg: (input: OrganizationInput) => call<Organization>('org_create', { input }),
+  listLands: () => call<Land[]>('lands_list'),
+  listThemenfelder: () => call<Themenfeld[]>('themenfelder_list'),
+  getSetting: (key: 'language') => call<string | null>('setting_get', { key }),
+  setSetting: (key: 'language', value: string) => call<void>('setting_set', { key, value }),
+  appReady: () => call<void>('app_ready'),
+};
+
+export type Backend = typeof backend;
