@@ -236,7 +236,9 @@ fn run(cli: Cli) -> Out {
         Command::Orgs(c) => orgs(&mut store, c, json),
         Command::Demo { count, seed } => {
             vernetzt_core::demo::populate(&mut store, count, seed)?;
-            if !json {
+            if json {
+                print_json(&serde_json::json!({ "added": count }));
+            } else {
                 println!("{count} demo contacts added");
             }
             Ok(())

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what building, running and testing Vernetzt needs on Debian 12 (idempotent): system
+# packages, the UI's and the end-to-end tests' npm modules, and tauri-driver. Uses sudo when not
+# run as root.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+# webkit2gtk + GTK for the app, Xvfb for headless runs, WebKitWebDriver for the end-to-end tests,
+# gnome-keyring + dbus for the Secret Service (keyring tests in later issues).
+PACKAGES=(libwebkit2gtk-4.1-dev build-essential pkg-config xvfb xauth webkit2gtk-driver
+  dbus-x11 gnome-keyring)
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+command -v cargo >/dev/null || { echo "setup: Rust (cargo) is required: https://rustup.rs" >&2; exit 1; }
+command -v npm >/dev/null || { echo "setup: Node.js 20 with npm is required" >&2; exit 1; }
+
+if ! command -v tauri-driver >/dev/null; then
+  echo "setup: installing tauri-driver"
+  cargo install tauri-driver --locked --version '^2' --quiet
+fi
+
+(cd ui && npm ci --no-audit --no-fund --loglevel=error)
+(cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Sets up what is missing and runs every test: formatting, clippy, Rust unit and integration
+# tests, the UI's lint, type check and unit tests, and the end-to-end tests of the real built app
+# (WebDriver under Xvfb, with axe-core).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/vernetzt/target}"
+export CARGO_TERM_COLOR=never
+
+step() { printf '\n=== %s\n' "$*"; }
+
+step "UI: build (the app embeds ui/dist)"
+(cd ui && npm run build --silent)
+
+step "Rust: rustfmt"
+cargo fmt --all -- --check
+
+step "Rust: clippy -D warnings"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "Rust: unit and integration tests"
+cargo test --workspace --exclude vernetzt-app --locked
+
+step "UI: lint, type check, unit tests"
+(cd ui && npm run lint && npm run check && npm test)
+
+step "Build the release app and CLI for the end-to-end tests"
+cargo build --release --locked -p vernetzt-app --features custom-protocol -p vernetzt-cli
+
+step "End-to-end: the real app through tauri-driver + WebKitWebDriver under Xvfb"
+(cd tests/e2e && xvfb-run -a -s "-screen 0 1280x900x24" npm test)
+
+step "All tests passed"

@@ -1,0 +1,114 @@
+// Starts the real built app under tauri-driver (WebKitWebDriver) and hands back a WebDriver
+// session. Run inside an X server (xvfb-run). Every run gets fresh ports and a fresh home for
+// WebKit's data, and tauri-driver is stopped with SIGTERM (SIGKILL leaves WebKitWebDriver holding
+// its port, and the next run hangs).
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { remote } from 'webdriverio';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..', '..');
+const target = process.env.CARGO_TARGET_DIR ? resolve(process.env.CARGO_TARGET_DIR) : join(root, 'target');
+
+/** The built app and CLI (release build with the custom-protocol feature). */
+export const APP = process.env.VERNETZT_APP ?? join(target, 'release', 'vernetzt-app');
+export const CLI = process.env.VERNETZT_CLI ?? join(target, 'release', 'vernetzt');
+
+function freePort() {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => res(port));
+    });
+  });
+}
+
+// Waits until tauri-driver accepts connections. (Asking its /status before WebKitWebDriver is up
+// makes it print a long backtrace, so only the TCP port is probed.)
+async function waitForPort(port, ms) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const up = await new Promise((res) => {
+      const sock = connect(port, '127.0.0.1');
+      sock.once('connect', () => {
+        sock.end();
+        res(true);
+      });
+      sock.once('error', () => res(false));
+    });
+    if (up) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`tauri-driver did not listen on port ${port} within ${ms} ms`);
+}
+
+/** Runs the CLI against `db` and returns its parsed JSON output. */
+export function cli(db, ...args) {
+  const out = execFileSync(CLI, ['--db', db, '--json', ...args], { encoding: 'utf8' });
+  return JSON.parse(out);
+}
+
+/**
+ * Starts the app on a fresh database (seeded by `seed(db)` if given) and returns
+ * `{ browser, db, home, stop }`.
+ */
+export async function startApp({ seed } = {}) {
+  const home = mkdtempSync(join(tmpdir(), 'vernetzt-e2e-'));
+  const db = join(home, 'vernetzt.db');
+  if (seed) seed(db);
+  const port = await freePort();
+  const nativePort = await freePort();
+  const env = {
+    ...process.env,
+    XDG_DATA_HOME: join(home, 'data'),
+    XDG_CACHE_HOME: join(home, 'cache'),
+    XDG_CONFIG_HOME: join(home, 'config'),
+  };
+  const driver = spawn('tauri-driver', ['--port', String(port), '--native-port', String(nativePort)], {
+    env,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const exited = new Promise((r) => driver.once('exit', r));
+  await waitForPort(port, 20_000);
+  const browser = await remote({
+    hostname: '127.0.0.1',
+    port,
+    logLevel: 'warn',
+    connectionRetryTimeout: 60_000,
+    capabilities: { 'tauri:options': { application: APP, args: ['--db', db] } },
+  });
+  const stop = async () => {
+    try {
+      await browser.deleteSession();
+    } catch {
+      // the app may already be gone
+    }
+    driver.kill('SIGTERM');
+    await exited;
+  };
+  return { browser, db, home, stop };
+}
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/** Runs axe-core (WCAG 2.0/2.1 A and AA rules) in the page and returns its violations. */
+export async function axeViolations(browser) {
+  await browser.execute(axeSource);
+  const result = await browser.executeAsync((done) => {
+    // eslint-disable-next-line no-undef
+    axe
+      .run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+      .then((r) => done(JSON.stringify(r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) })))))
+      .catch((e) => done(JSON.stringify([{ id: 'axe-error', help: String(e), nodes: [] }])));
+  });
+  return JSON.parse(result);
+}
