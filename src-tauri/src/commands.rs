@@ -12,6 +12,7 @@ use vernetzt_core::model::{
 /// Settings the UI may read and write; everything else is refused.
 const UI_SETTINGS: &[&str] = &["language"];
 
+/// One page of contacts in name order, with the total for "200 von 10.000".
 #[tauri::command]
 pub fn contacts_list(
     state: State<'_, AppState>,
@@ -21,6 +22,7 @@ pub fn contacts_list(
     Ok(state.store()?.list_contacts(offset, limit)?)
 }
 
+/// Search as the user types; ranking and folding live in the core.
 #[tauri::command]
 pub fn contacts_search(
     state: State<'_, AppState>,
@@ -30,11 +32,13 @@ pub fn contacts_search(
     Ok(state.store()?.search(&query, limit)?)
 }
 
+/// One contact with notes and photo, for the detail pane.
 #[tauri::command]
 pub fn contact_get(state: State<'_, AppState>, id: i64) -> CmdResult<Contact> {
     Ok(state.store()?.contact(id)?)
 }
 
+/// Creates a contact with an optional first note (quick capture).
 #[tauri::command]
 pub fn contact_create(
     state: State<'_, AppState>,
@@ -44,6 +48,7 @@ pub fn contact_create(
     Ok(state.store()?.create_contact(&input, note.as_deref())?)
 }
 
+/// Saves the edit form.
 #[tauri::command]
 pub fn contact_update(
     state: State<'_, AppState>,
@@ -53,57 +58,68 @@ pub fn contact_update(
     Ok(state.store()?.update_contact(id, &input)?)
 }
 
+/// Deletes (soft) so that the undo toast can restore it.
 #[tauri::command]
 pub fn contact_delete(state: State<'_, AppState>, id: i64) -> CmdResult<()> {
     Ok(state.store()?.delete_contact(id)?)
 }
 
+/// Undo of a delete.
 #[tauri::command]
 pub fn contact_restore(state: State<'_, AppState>, id: i64) -> CmdResult<Contact> {
     Ok(state.store()?.restore_contact(id)?)
 }
 
+/// Adds a timestamped note in the detail pane.
 #[tauri::command]
 pub fn note_add(state: State<'_, AppState>, contact_id: i64, body: String) -> CmdResult<Note> {
     Ok(state.store()?.add_note(contact_id, &body)?)
 }
 
+/// Edits a note in place; its creation time stays.
 #[tauri::command]
 pub fn note_update(state: State<'_, AppState>, id: i64, body: String) -> CmdResult<Note> {
     Ok(state.store()?.update_note(id, &body)?)
 }
 
+/// Deletes a note.
 #[tauri::command]
 pub fn note_delete(state: State<'_, AppState>, id: i64) -> CmdResult<()> {
     Ok(state.store()?.delete_note(id)?)
 }
 
+/// The whole directory (about 450 entries): the picker filters it in the UI.
 #[tauri::command]
 pub fn orgs_list(state: State<'_, AppState>) -> CmdResult<Vec<Organization>> {
     Ok(state.store()?.list_orgs(None, None)?)
 }
 
+/// A user's own organisation, created from the picker.
 #[tauri::command]
 pub fn org_create(state: State<'_, AppState>, input: OrganizationInput) -> CmdResult<Organization> {
     Ok(state.store()?.create_org(&input)?)
 }
 
+/// The 16 Länder, for the new-organisation form.
 #[tauri::command]
 pub fn lands_list(state: State<'_, AppState>) -> CmdResult<Vec<Land>> {
     Ok(state.store()?.lands()?)
 }
 
+/// The 14 OZG Themenfelder, for the contact form.
 #[tauri::command]
 pub fn themenfelder_list(state: State<'_, AppState>) -> CmdResult<Vec<Themenfeld>> {
     Ok(state.store()?.themenfelder()?)
 }
 
+/// Reads a whitelisted UI setting (language).
 #[tauri::command]
 pub fn setting_get(state: State<'_, AppState>, key: String) -> CmdResult<Option<String>> {
     allowed_setting(&key)?;
     Ok(state.store()?.setting(&key)?)
 }
 
+/// Writes a whitelisted UI setting (language).
 #[tauri::command]
 pub fn setting_set(state: State<'_, AppState>, key: String, value: String) -> CmdResult<()> {
     allowed_setting(&key)?;

@@ -26,10 +26,11 @@ fn open_store(args: &[String]) -> vernetzt_core::Result<Store> {
         }
     });
     let path = path.unwrap_or_else(|| PathBuf::from("vernetzt.db"));
-    if explicit.is_none() {
-        if let Some(dir) = path.parent() {
-            let _ = std::fs::create_dir_all(dir);
-        }
+    // Our own default location may not exist yet; an explicit --db must (a typo should fail).
+    if explicit.is_none()
+        && let Some(dir) = path.parent()
+    {
+        let _ = std::fs::create_dir_all(dir);
     }
     let mut store = Store::open(&path)?;
     if demo && store.list_contacts(0, 1)?.total == 0 {
