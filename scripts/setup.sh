@@ -11,7 +11,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 # webkit2gtk + GTK for the app, Xvfb for headless runs, WebKitWebDriver for the end-to-end tests,
 # gnome-keyring + dbus for the Secret Service (keyring tests in later issues).
 PACKAGES=(libwebkit2gtk-4.1-dev build-essential pkg-config xvfb xauth webkit2gtk-driver
-  dbus-x11 gnome-keyring)
+  dbus dbus-x11 gnome-keyring)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -19,8 +19,8 @@ cargo fmt --all -- --check
 step "Rust: clippy -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-step "Rust: unit and integration tests"
-cargo test --workspace --exclude vernetzt-app --locked
+step "Rust: unit and integration tests (keyring tests against a real Secret Service)"
+crates/net/tests/with-keyring.sh cargo test --workspace --exclude vernetzt-app --locked
 
 step "UI: lint, type check, unit tests"
 (cd ui && npm run lint && npm run check && npm test)

@@ -107,7 +107,10 @@ CREATE TABLE feeds (
     last_attempt_at   TEXT,
     last_success_at   TEXT,
     last_error        TEXT,
+    last_counts       TEXT,            -- JSON of the last sync's counts, for the feed list
     failures          INTEGER NOT NULL DEFAULT 0,
+    auth_kind         TEXT NOT NULL DEFAULT 'none' CHECK (auth_kind IN ('none', 'basic', 'bearer')),
+    auth_user         TEXT,            -- the password or token is in the OS keyring, never here
     refresh_minutes   INTEGER NOT NULL DEFAULT 30,
     created_at        TEXT NOT NULL
 ) STRICT;
@@ -134,29 +137,27 @@ CREATE TABLE events (
     organizer      TEXT,
     start_utc      TEXT NOT NULL,   -- RFC 3339 UTC, or a date for all-day events
     end_utc        TEXT NOT NULL,   -- exclusive
-    tzid           TEXT,            -- the event's own zone (IANA), NULL for UTC or floating
+    start_local    TEXT,            -- wall-clock start in tzid, which recurrence follows across DST
+    tzid           TEXT,            -- the event's own zone (IANA), NULL for UTC or all-day
     all_day        INTEGER NOT NULL DEFAULT 0 CHECK (all_day IN (0, 1)),
     rrule          TEXT,
+    rdates         TEXT,            -- JSON array of stored instants
+    exdates        TEXT,            -- JSON array of stored instants
+    recurring      INTEGER NOT NULL DEFAULT 0 CHECK (recurring IN (0, 1)),
     status         TEXT NOT NULL DEFAULT 'confirmed'
                    CHECK (status IN ('confirmed', 'tentative', 'cancelled', 'removed')),
     sequence       INTEGER NOT NULL DEFAULT 0,
     dtstamp        TEXT,
-    raw            TEXT,            -- the component as received, for re-expansion and export
+    raw            TEXT,            -- canonical form of what the feed said, to tell unchanged events
     created_at     TEXT NOT NULL,
     updated_at     TEXT NOT NULL,
     deleted_at     TEXT
 ) STRICT;
 CREATE UNIQUE INDEX events_identity ON events(ifnull(feed_id, 0), uid, ifnull(recurrence_id, ''));
+CREATE INDEX events_single_window ON events(start_utc, end_utc) WHERE recurring = 0;
 
--- Expanded occurrences, rebuilt from events for a bounded window.
-CREATE TABLE event_occurrences (
-    event_id   INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
-    start_utc  TEXT NOT NULL,
-    end_utc    TEXT NOT NULL,
-    status     TEXT NOT NULL,
-    PRIMARY KEY (event_id, start_utc)
-) STRICT;
-CREATE INDEX event_occurrences_start ON event_occurrences(start_utc);
+-- Occurrences of recurring events are expanded on demand for the window asked for
+-- (ical/recur.rs), so nothing here can go stale or grow without bound.
 
 -- Who attended what. contact_id NULL means the user themselves. occurrence_start addresses one
 -- occurrence of a recurring event ('' for a single event).

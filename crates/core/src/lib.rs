@@ -7,8 +7,10 @@ pub mod demo;
 pub mod directory;
 pub mod error;
 pub mod fold;
+pub mod ical;
 pub mod model;
 pub mod paths;
+pub mod schedule;
 pub mod store;
 
 pub use error::{Error, Result};

@@ -12,6 +12,7 @@
 //!   refused before anything is written to it.
 
 mod contacts;
+mod events;
 mod orgs;
 mod search;
 

@@ -587,3 +587,215 @@ fn search_index_follows_own_and_foreign_writes() {
         .collect();
     assert_eq!(got, vec!["Mmm Aaa", "Mmm Ooo", "Mmm Zzz"]);
 }
+
+mod feeds {
+    use super::*;
+    use crate::ical::event::read_feed;
+    use crate::model::FeedAuth;
+    use chrono::{DateTime, Utc};
+    use chrono_tz::Tz;
+
+    fn utc(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().into()
+    }
+
+    fn apply(s: &mut Store, feed: i64, ics: &str) -> crate::model::FeedCounts {
+        let read = read_feed(
+            ics.as_bytes(),
+            Tz::Europe__Berlin,
+            utc("2026-11-22T08:00:00Z"),
+        )
+        .unwrap();
+        s.apply_feed(feed, &read, Some("\"v1\""), None).unwrap()
+    }
+
+    const V1: &str = "BEGIN:VCALENDAR\r
+BEGIN:VEVENT\r
+UID:erfa-2026\r
+DTSTAMP:20261101T000000Z\r
+DTSTART;TZID=Europe/Berlin:20261203T093000\r
+DTEND;TZID=Europe/Berlin:20261203T170000\r
+SUMMARY:OZG-Erfahrungsaustausch\r
+END:VEVENT\r
+BEGIN:VEVENT\r
+UID:jour-fixe\r
+DTSTAMP:20261101T000000Z\r
+DTSTART;TZID=Europe/Berlin:20261102T100000\r
+DURATION:PT1H\r
+RRULE:FREQ=WEEKLY;COUNT=6\r
+EXDATE;TZID=Europe/Berlin:20261109T100000\r
+SUMMARY:Jour fixe Taskforce\r
+END:VEVENT\r
+BEGIN:VEVENT\r
+UID:jour-fixe\r
+RECURRENCE-ID;TZID=Europe/Berlin:20261116T100000\r
+DTSTAMP:20261101T000000Z\r
+DTSTART;TZID=Europe/Berlin:20261117T140000\r
+DURATION:PT1H\r
+SUMMARY:Jour fixe (verschoben)\r
+END:VEVENT\r
+BEGIN:VEVENT\r
+UID:lab\r
+DTSTAMP:20261101T000000Z\r
+DTSTART;VALUE=DATE:20261210\r
+SUMMARY:Digitalisierungslabor\r
+STATUS:CANCELLED\r
+END:VEVENT\r
+END:VCALENDAR\r
+";
+
+    #[test]
+    fn sync_counts_and_occurrences() {
+        let mut s = Store::open_in_memory().unwrap();
+        let feed = s
+            .add_feed("https://fitko.example/ozg.ics", "FITKO", &FeedAuth::None)
+            .unwrap();
+        let c = apply(&mut s, feed.id, V1);
+        assert_eq!(
+            (c.added, c.cancelled, c.updated, c.removed, c.unchanged),
+            (3, 1, 0, 0, 0)
+        );
+        let again = apply(&mut s, feed.id, V1);
+        assert_eq!((again.added, again.unchanged), (0, 4));
+        assert_eq!(s.feed(feed.id).unwrap().etag.as_deref(), Some("\"v1\""));
+
+        let occ = s
+            .occurrences(
+                utc("2026-11-01T00:00:00Z"),
+                utc("2027-01-01T00:00:00Z"),
+                None,
+                Tz::Europe__Berlin,
+            )
+            .unwrap();
+        let list: Vec<(String, String, String)> = occ
+            .iter()
+            .map(|o| (o.title.clone(), o.start.clone(), o.status.clone()))
+            .collect();
+        assert_eq!(
+            list,
+            vec![
+                (
+                    "Jour fixe Taskforce".into(),
+                    "2026-11-02T09:00:00Z".into(),
+                    "confirmed".into()
+                ),
+                (
+                    "Jour fixe (verschoben)".into(),
+                    "2026-11-17T13:00:00Z".into(),
+                    "confirmed".into()
+                ),
+                (
+                    "Jour fixe Taskforce".into(),
+                    "2026-11-23T09:00:00Z".into(),
+                    "confirmed".into()
+                ),
+                (
+                    "Jour fixe Taskforce".into(),
+                    "2026-11-30T09:00:00Z".into(),
+                    "confirmed".into()
+                ),
+                (
+                    "OZG-Erfahrungsaustausch".into(),
+                    "2026-12-03T08:30:00Z".into(),
+                    "confirmed".into()
+                ),
+                (
+                    "Jour fixe Taskforce".into(),
+                    "2026-12-07T09:00:00Z".into(),
+                    "confirmed".into()
+                ),
+                (
+                    "Digitalisierungslabor".into(),
+                    "2026-12-10".into(),
+                    "cancelled".into()
+                ),
+            ]
+        );
+        let lab = occ.iter().find(|o| o.uid == "lab").unwrap();
+        assert_eq!((lab.end.as_str(), lab.all_day), ("2026-12-11", true));
+    }
+
+    #[test]
+    fn updates_stale_versions_removals_and_incomplete_feeds() {
+        let mut s = Store::open_in_memory().unwrap();
+        let feed = s
+            .add_feed("https://x.example/f.ics", "X", &FeedAuth::None)
+            .unwrap();
+        apply(&mut s, feed.id, V1);
+        // A newer version of one event, the cancelled lab gone, the series unchanged.
+        let v2 = V1
+            .replace("SUMMARY:OZG-Erfahrungsaustausch\r\n", "SUMMARY:OZG-Erfahrungsaustausch Winter\r\nSEQUENCE:1\r\n")
+            .replace("BEGIN:VEVENT\r\nUID:lab\r\nDTSTAMP:20261101T000000Z\r\nDTSTART;VALUE=DATE:20261210\r\nSUMMARY:Digitalisierungslabor\r\nSTATUS:CANCELLED\r\nEND:VEVENT\r\n", "");
+        let c = apply(&mut s, feed.id, &v2);
+        assert_eq!((c.updated, c.removed, c.unchanged), (1, 1, 2));
+        // An older version (lower SEQUENCE) does not overwrite the newer one.
+        let c = apply(&mut s, feed.id, V1);
+        assert_eq!(c.updated, 0);
+        let all = s
+            .occurrences(
+                utc("2026-12-01T00:00:00Z"),
+                utc("2026-12-31T00:00:00Z"),
+                Some(feed.id),
+                Tz::Europe__Berlin,
+            )
+            .unwrap();
+        assert!(
+            all.iter()
+                .any(|o| o.title == "OZG-Erfahrungsaustausch Winter")
+        );
+        assert_eq!(
+            all.iter().find(|o| o.uid == "lab").unwrap().status,
+            "cancelled",
+            "back in the feed: no longer removed"
+        );
+        // A truncated feed removes nothing.
+        let truncated = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:other\r\nDTSTART:20261201T100000Z\r\nEND:VEVENT\r\n";
+        let c = apply(&mut s, feed.id, truncated);
+        assert_eq!((c.added, c.removed), (1, 0));
+        // An event that could not be read this time is not removed either.
+        let broken = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:erfa-2026\r\nSUMMARY:no start\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+        let c = apply(&mut s, feed.id, broken);
+        let erfa = s
+            .occurrences(
+                utc("2026-12-01T00:00:00Z"),
+                utc("2026-12-31T00:00:00Z"),
+                Some(feed.id),
+                Tz::Europe__Berlin,
+            )
+            .unwrap();
+        assert_eq!(
+            erfa.iter().find(|o| o.uid == "erfa-2026").unwrap().status,
+            "confirmed"
+        );
+        assert!(c.removed >= 1, "the others are removed: {c:?}");
+        assert!(c.warnings.iter().any(|w| w.contains("no DTSTART")));
+    }
+
+    #[test]
+    fn failures_keep_events_and_are_recorded() {
+        let mut s = Store::open_in_memory().unwrap();
+        let feed = s
+            .add_feed(
+                "https://x.example/f.ics",
+                "X",
+                &FeedAuth::Basic { user: "u".into() },
+            )
+            .unwrap();
+        apply(&mut s, feed.id, V1);
+        s.record_feed_failure(feed.id, "the server answered 503")
+            .unwrap();
+        let f = s.feed(feed.id).unwrap();
+        assert_eq!(
+            (f.failures, f.last_error.as_deref(), f.events),
+            (1, Some("the server answered 503"), 4)
+        );
+        assert_eq!(f.auth, FeedAuth::Basic { user: "u".into() });
+        assert!(
+            s.add_feed("https://x.example/f.ics", "again", &FeedAuth::None)
+                .is_err()
+        );
+        let c = s.record_feed_not_modified(feed.id).unwrap();
+        assert!(c.not_modified);
+        assert_eq!(s.feed(feed.id).unwrap().failures, 0);
+    }
+}

@@ -1,0 +1,259 @@
+//! Recurrence (RRULE, RDATE, EXDATE) expanded into occurrences for a window, with bounded work.
+//!
+//! The rule arithmetic (BYDAY with ordinals, BYSETPOS, BYMONTHDAY, COUNT, UNTIL, …) is the `rrule`
+//! crate's; this module feeds it the start in the event's own IANA zone (so a weekly 10:00 meeting
+//! stays at 10:00 across DST), and caps how far it walks, so a hostile `FREQ=SECONDLY` from the
+//! year 1 costs a bounded number of steps instead of a hang.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Tz;
+use std::str::FromStr;
+
+/// Most steps taken through one rule for one window.
+pub const MAX_STEPS: usize = 50_000;
+/// Most occurrences of one event returned for one window.
+pub const MAX_OCCURRENCES: usize = 5_000;
+
+/// The start of a recurring event, as the rule needs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Anchor {
+    /// An all-day event: recurrence runs over dates.
+    Date(NaiveDate),
+    /// A timed event in an IANA zone (floating times are given the user's zone).
+    Zoned(NaiveDateTime, Tz),
+    /// A timed event in UTC.
+    Utc(DateTime<Utc>),
+}
+
+/// One instant of a recurrence set, in the form RDATE/EXDATE give it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Instant {
+    /// A date (for all-day events).
+    Date(NaiveDate),
+    /// An instant in UTC.
+    Utc(DateTime<Utc>),
+}
+
+/// What expansion produced: occurrence starts (UTC; for all-day events midnight UTC of the date)
+/// and whether the caps cut it short.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Expansion {
+    /// Starts of the occurrences that overlap the window, in order.
+    pub starts: Vec<DateTime<Utc>>,
+    /// True when [`MAX_STEPS`] or [`MAX_OCCURRENCES`] stopped the walk.
+    pub truncated: bool,
+}
+
+fn rr_tz(tz: Tz) -> rrule::Tz {
+    rrule::Tz::Tz(tz)
+}
+
+fn date_utc(d: NaiveDate) -> DateTime<Utc> {
+    Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0).expect("midnight"))
+}
+
+/// Checks an RRULE value against `anchor`; `Err` names what is wrong.
+pub fn validate(rrule: &str, anchor: Anchor) -> Result<(), String> {
+    build(rrule, anchor, &[], &[]).map(|_| ())
+}
+
+fn build(
+    rrule: &str,
+    anchor: Anchor,
+    rdates: &[Instant],
+    exdates: &[Instant],
+) -> Result<rrule::RRuleSet, String> {
+    let (dtstart, tz) = match anchor {
+        Anchor::Date(d) => (
+            rr_tz(Tz::UTC).from_utc_datetime(&d.and_hms_opt(0, 0, 0).expect("midnight")),
+            Tz::UTC,
+        ),
+        Anchor::Utc(t) => (rr_tz(Tz::UTC).from_utc_datetime(&t.naive_utc()), Tz::UTC),
+        Anchor::Zoned(local, tz) => {
+            let utc = super::zone::local_to_utc(local, tz);
+            (rr_tz(tz).from_utc_datetime(&utc.naive_utc()), tz)
+        }
+    };
+    let rule =
+        rrule::RRule::<rrule::Unvalidated>::from_str(rrule.trim()).map_err(|e| e.to_string())?;
+    let at = |i: &Instant| match i {
+        Instant::Date(d) => rr_tz(tz).from_utc_datetime(&date_utc(*d).naive_utc()),
+        Instant::Utc(t) => rr_tz(tz).from_utc_datetime(&t.naive_utc()),
+    };
+    let set = rule.build(dtstart).map_err(|e| e.to_string())?;
+    Ok(set
+        .set_rdates(rdates.iter().map(at).collect())
+        .set_exdates(exdates.iter().map(at).collect()))
+}
+
+/// Occurrence starts of a recurring event whose occurrences last `duration` and overlap
+/// `[from, to)`. An RRULE that cannot be read is an `Err` naming the problem.
+pub fn expand(
+    rrule: Option<&str>,
+    anchor: Anchor,
+    duration: chrono::Duration,
+    rdates: &[Instant],
+    exdates: &[Instant],
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Expansion, String> {
+    let mut out = Expansion::default();
+    let push = |start: DateTime<Utc>, out: &mut Expansion| {
+        if start < to && start + duration > from
+            || (duration.is_zero() && start >= from && start < to)
+        {
+            out.starts.push(start);
+        }
+    };
+    match rrule {
+        Some(r) => {
+            let set = build(r, anchor, rdates, exdates)?;
+            for (n, dt) in (&set).into_iter().enumerate() {
+                if n >= MAX_STEPS || out.starts.len() >= MAX_OCCURRENCES {
+                    out.truncated = true;
+                    break;
+                }
+                let start = dt.with_timezone(&Utc);
+                if start >= to {
+                    break;
+                }
+                push(start, &mut out);
+            }
+        }
+        None => {
+            // RDATEs without an RRULE: the start itself plus each RDATE, minus EXDATEs.
+            let first = match anchor {
+                Anchor::Date(d) => date_utc(d),
+                Anchor::Utc(t) => t,
+                Anchor::Zoned(l, tz) => super::zone::local_to_utc(l, tz),
+            };
+            let as_utc = |i: &Instant| match i {
+                Instant::Date(d) => date_utc(*d),
+                Instant::Utc(t) => *t,
+            };
+            let ex: Vec<_> = exdates.iter().map(as_utc).collect();
+            let mut all: Vec<_> = std::iter::once(first)
+                .chain(rdates.iter().map(as_utc))
+                .filter(|s| !ex.contains(s))
+                .collect();
+            all.sort();
+            all.dedup();
+            for s in all.into_iter().take(MAX_OCCURRENCES) {
+                push(s, &mut out);
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utc(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn weekly_meeting_keeps_local_time_across_dst() {
+        let local = NaiveDate::from_ymd_opt(2026, 3, 19)
+            .unwrap()
+            .and_hms_opt(10, 0, 0)
+            .unwrap();
+        let e = expand(
+            Some("FREQ=WEEKLY;COUNT=3"),
+            Anchor::Zoned(local, Tz::Europe__Berlin),
+            chrono::Duration::hours(1),
+            &[],
+            &[],
+            utc("2026-01-01T00:00:00Z"),
+            utc("2027-01-01T00:00:00Z"),
+        )
+        .unwrap();
+        let s: Vec<_> = e.starts.iter().map(|t| t.to_rfc3339()).collect();
+        assert_eq!(
+            s,
+            [
+                "2026-03-19T09:00:00+00:00",
+                "2026-03-26T09:00:00+00:00",
+                "2026-04-02T08:00:00+00:00"
+            ]
+        );
+    }
+
+    #[test]
+    fn bysetpos_and_exdate() {
+        // Last weekday of the month, minus the one in February.
+        let local = NaiveDate::from_ymd_opt(2026, 1, 1)
+            .unwrap()
+            .and_hms_opt(9, 0, 0)
+            .unwrap();
+        let ex = [Instant::Utc(utc("2026-02-27T08:00:00Z"))];
+        let e = expand(
+            Some("FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1;COUNT=3"),
+            Anchor::Zoned(local, Tz::Europe__Berlin),
+            chrono::Duration::hours(1),
+            &[],
+            &ex,
+            utc("2026-01-01T00:00:00Z"),
+            utc("2027-01-01T00:00:00Z"),
+        )
+        .unwrap();
+        let s: Vec<_> = e
+            .starts
+            .iter()
+            .map(|t| t.date_naive().to_string())
+            .collect();
+        assert_eq!(s, ["2026-01-30", "2026-03-31"]);
+    }
+
+    #[test]
+    fn hostile_rules_cost_bounded_work() {
+        let t0 = std::time::Instant::now();
+        let e = expand(
+            Some("FREQ=SECONDLY"),
+            Anchor::Utc(utc("1900-01-01T00:00:00Z")),
+            chrono::Duration::seconds(1),
+            &[],
+            &[],
+            utc("2026-01-01T00:00:00Z"),
+            utc("2027-01-01T00:00:00Z"),
+        )
+        .unwrap();
+        assert!(e.truncated && e.starts.is_empty());
+        assert!(t0.elapsed() < std::time::Duration::from_secs(5));
+        assert!(
+            expand(
+                Some("FREQ=FORTNIGHTLY"),
+                Anchor::Utc(utc("2026-01-01T00:00:00Z")),
+                chrono::Duration::zero(),
+                &[],
+                &[],
+                utc("2026-01-01T00:00:00Z"),
+                utc("2027-01-01T00:00:00Z")
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn all_day_yearly() {
+        let e = expand(
+            Some("FREQ=YEARLY;BYMONTH=10;BYMONTHDAY=3"),
+            Anchor::Date(NaiveDate::from_ymd_opt(1990, 10, 3).unwrap()),
+            chrono::Duration::days(1),
+            &[],
+            &[],
+            utc("2026-01-01T00:00:00Z"),
+            utc("2028-01-01T00:00:00Z"),
+        )
+        .unwrap();
+        assert_eq!(
+            e.starts
+                .iter()
+                .map(|t| t.date_naive().to_string())
+                .collect::<Vec<_>>(),
+            ["2026-10-03", "2027-10-03"]
+        );
+    }
+}

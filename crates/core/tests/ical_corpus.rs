@@ -1,0 +1,167 @@
+//! Every real-world iCalendar file of `../shared/corpus/ical/` through the feed reader: none may
+//! panic or take long, the files known to be broken fail cleanly or are repaired, and the good
+//! ones yield their events. The corpus lies beside the checkout (as in CI); set
+//! `VERNETZT_CORPUS` to point elsewhere.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use std::path::PathBuf;
+use vernetzt_core::ical::event::{FeedRead, read_feed};
+
+fn corpus() -> PathBuf {
+    let dir = std::env::var_os("VERNETZT_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus")
+        });
+    assert!(
+        dir.is_dir(),
+        "corpus not found at {} (set VERNETZT_CORPUS)",
+        dir.display()
+    );
+    dir
+}
+
+fn now() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-11-22T08:00:00Z")
+        .unwrap()
+        .into()
+}
+
+fn read(name: &str) -> Result<FeedRead, String> {
+    let bytes = std::fs::read(corpus().join("ical").join(name)).unwrap();
+    read_feed(&bytes, Tz::Europe__Berlin, now()).map_err(|e| e.to_string())
+}
+
+#[test]
+fn no_file_panics_or_hangs() {
+    let mut files: Vec<_> = std::fs::read_dir(corpus().join("ical"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 190);
+    let (mut ok, mut rejected, mut events, mut warnings) = (0, 0, 0, 0);
+    for f in &files {
+        let bytes = std::fs::read(f).unwrap();
+        let t = std::time::Instant::now();
+        let result = std::panic::catch_unwind(|| read_feed(&bytes, Tz::Europe__Berlin, now()));
+        let r = result.unwrap_or_else(|_| panic!("{} panicked", f.display()));
+        assert!(
+            t.elapsed().as_secs() < 5,
+            "{} took {:?}",
+            f.display(),
+            t.elapsed()
+        );
+        match r {
+            Ok(read) => {
+                ok += 1;
+                events += read.events.len();
+                warnings += read.warnings.len();
+            }
+            Err(_) => rejected += 1,
+        }
+    }
+    println!(
+        "{} files: {ok} read ({events} events, {warnings} warnings), {rejected} rejected",
+        files.len()
+    );
+    assert!(events > 500, "only {events} events read");
+}
+
+#[test]
+fn truncated_calendars_are_read_but_flagged_incomplete() {
+    for name in [
+        "icalendar-py__big_bad_calendar.ics",
+        "icalendar-py__small_bad_calendar.ics",
+        "icalendar-py__pr_480_summary_with_colon.ics",
+        "ical4j__13-MoonPhase.ics",
+    ] {
+        let r = read(name).unwrap();
+        assert!(!r.complete, "{name} must not count as complete");
+        assert!(
+            r.warnings
+                .iter()
+                .any(|w| w.message.contains("ends before END:VCALENDAR")),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn wrong_formats_are_rejected_with_a_reason() {
+    assert!(
+        read("libical__user-cal.vcf")
+            .unwrap_err()
+            .contains("vCalendar 1.1.4")
+    );
+    let vcard = std::fs::read(corpus().join("vcard/libical__issue339.ics")).unwrap();
+    let err = read_feed(&vcard, Tz::Europe__Berlin, now())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("no BEGIN:VCALENDAR"), "{err}");
+}
+
+#[test]
+fn repaired_and_tolerated_files() {
+    let bom = read("icalendar-py__bom_calendar.ics").unwrap();
+    assert!(
+        bom.complete && bom.warnings.is_empty(),
+        "an empty calendar behind a BOM is fine"
+    );
+    let two = read("icalendar-py__multiple_calendar_components.ics").unwrap();
+    assert!(two.events.len() >= 2, "both calendars are read");
+    let swapped = read("recurring-ical__end_before_start_event.ics").unwrap();
+    let e = &swapped.events[0];
+    assert!(e.start.utc() <= e.end.utc());
+    assert!(
+        swapped
+            .warnings
+            .iter()
+            .any(|w| w.message.contains("swapped"))
+    );
+    // No VTIMEZONE explains "Customized Time Zone 1": kept in the user's zone, with a warning.
+    let unknown = read("node-ical__bad_custom_ms_tz2.ics").unwrap();
+    assert!(unknown.events.iter().any(|e| e.uid == "1173422081SZR322"));
+    assert!(unknown.warnings.iter().any(|w| {
+        w.line == 6
+            && w.message
+                .contains("unknown time zone 'Customized Time Zone 1'")
+    }));
+    for name in ["node-ical__bad_ms_tz.ics", "khal__tz_windows_format.ics"] {
+        let r = read(name).unwrap();
+        assert!(!r.events.is_empty(), "{name}");
+        assert!(
+            r.events.iter().all(|e| e.start.zone().is_some()
+                || !matches!(e.start, vernetzt_core::ical::event::When::Zoned(..))),
+            "{name}"
+        );
+        assert!(
+            !r.warnings
+                .iter()
+                .any(|w| w.message.contains("unknown time zone")),
+            "{name}: {:?}",
+            r.warnings
+        );
+    }
+    let bad_rrule = read("icalendar-py__issue_1081_invalid_rrule_freq.ics").unwrap();
+    assert!(
+        bad_rrule
+            .warnings
+            .iter()
+            .any(|w| w.message.contains("RRULE cannot be used"))
+    );
+    assert!(
+        !bad_rrule.events.is_empty(),
+        "the event stays, with its first occurrence"
+    );
+    let no_uid = read("icalevents__no_uid.ics").unwrap();
+    assert!(no_uid.warnings.iter().any(|w| w.message.contains("no UID")));
+    let latin1 = read("icalevents__basic_latin1.ics").unwrap();
+    assert!(
+        latin1
+            .warnings
+            .iter()
+            .any(|w| w.message.contains("Windows-1252"))
+    );
+}

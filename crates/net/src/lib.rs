@@ -1,0 +1,18 @@
+//! Vernetzt's network edge and its secrets.
+//!
+//! Everything that talks to another machine or to the operating system's keyring lives here, apart
+//! from the core (`vernetzt-core`), so the core stays fast to build and test and never needs a
+//! network, and so the rules that protect users on the wire (https only, bounded size, time and
+//! redirects, secrets never in logs or error texts) are written once.
+//!
+//! - [`feed`]: fetch an iCalendar feed over HTTP(S) with conditional GET and hard limits.
+//! - [`secrets`]: keep feed passwords and tokens (later DAV and SMTP passwords) in the OS keyring
+//!   (the Secret Service on Linux), never in the database.
+
+pub mod feed;
+pub mod secrets;
+
+pub use feed::{
+    Auth, FeedRequest, FetchError, FetchOutcome, Limits, client, fetch_feed, normalize_feed_url,
+};
+pub use secrets::{SecretError, Secrets};
