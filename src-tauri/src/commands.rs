@@ -5,12 +5,13 @@ use crate::error::{CmdResult, UiError};
 use crate::state::AppState;
 use tauri::State;
 use vernetzt_core::model::{
-    Contact, ContactInput, ContactPage, ContactSummary, Land, Note, Organization,
-    OrganizationInput, Themenfeld,
+    Contact, ContactInput, ContactPage, ContactSummary, Feed, FeedAuth, Land, Note, Occurrence,
+    Organization, OrganizationInput, Themenfeld,
 };
+use vernetzt_net::sync::{self, SyncReport};
 
 /// Settings the UI may read and write; everything else is refused.
-const UI_SETTINGS: &[&str] = &["language"];
+const UI_SETTINGS: &[&str] = &["language", "timezone"];
 
 /// One page of contacts in name order, with the total for "200 von 10.000".
 #[tauri::command]
@@ -123,6 +124,11 @@ pub fn setting_get(state: State<'_, AppState>, key: String) -> CmdResult<Option<
 #[tauri::command]
 pub fn setting_set(state: State<'_, AppState>, key: String, value: String) -> CmdResult<()> {
     allowed_setting(&key)?;
+    if key == "timezone" && value.parse::<chrono_tz::Tz>().is_err() {
+        return Err(UiError::internal(format!(
+            "'{value}' is not an IANA time zone"
+        )));
+    }
     Ok(state.store()?.set_setting(&key, &value)?)
 }
 
@@ -139,4 +145,75 @@ fn allowed_setting(key: &str) -> CmdResult<()> {
     } else {
         Err(UiError::internal(format!("unknown setting '{key}'")))
     }
+}
+
+/// A new feed as the form sends it; the secret goes to the keyring.
+#[derive(serde::Deserialize)]
+pub struct FeedInput {
+    url: String,
+    name: Option<String>,
+    auth: FeedAuth,
+    secret: Option<String>,
+}
+
+/// The subscribed feeds with last sync and last error.
+#[tauri::command]
+pub fn feeds_list(state: State<'_, AppState>) -> CmdResult<Vec<Feed>> {
+    Ok(state.store()?.feeds()?)
+}
+
+/// Subscribes to a feed (address checked, secret into the keyring); the UI syncs it next.
+#[tauri::command]
+pub fn feed_add(state: State<'_, AppState>, input: FeedInput) -> CmdResult<Feed> {
+    let mut store = state.store()?;
+    Ok(sync::add_feed(
+        &mut store,
+        &state.secrets,
+        &input.url,
+        input.name.as_deref(),
+        input.auth,
+        input.secret.as_deref(),
+    )?)
+}
+
+/// Syncs one feed or all now; the store is not held while downloading.
+#[tauri::command]
+pub async fn feeds_sync(
+    state: State<'_, AppState>,
+    feed_id: Option<i64>,
+) -> CmdResult<Vec<SyncReport>> {
+    let (store, client) = (state.store_mutex()?, state.client()?);
+    Ok(match feed_id {
+        Some(id) => vec![sync::sync_feed(store, client, &state.secrets, &state.limits, id).await],
+        None => {
+            sync::sync_all(
+                store,
+                client,
+                &state.secrets,
+                &state.limits,
+                false,
+                chrono::Utc::now(),
+            )
+            .await
+        }
+    })
+}
+
+/// Occurrences overlapping `[from, to)` (RFC 3339), in the user's zone for all-day events.
+#[tauri::command]
+pub fn events_list(
+    state: State<'_, AppState>,
+    from: String,
+    to: String,
+    feed_id: Option<i64>,
+) -> CmdResult<Vec<Occurrence>> {
+    let parse = |s: &str| {
+        chrono::DateTime::parse_from_rfc3339(s)
+            .map(|t| t.with_timezone(&chrono::Utc))
+            .map_err(|_| UiError::internal(format!("'{s}' is not an RFC 3339 time")))
+    };
+    let (from, to) = (parse(&from)?, parse(&to)?);
+    let store = state.store()?;
+    let zone = sync::user_zone(&store);
+    Ok(store.occurrences(from, to, feed_id, zone)?)
 }

@@ -45,3 +45,30 @@ impl UiError {
 
 /// What every command returns.
 pub type CmdResult<T> = Result<T, UiError>;
+
+impl From<vernetzt_net::sync::AddFeedError> for UiError {
+    fn from(e: vernetzt_net::sync::AddFeedError) -> Self {
+        use vernetzt_net::sync::AddFeedError as E;
+        match e {
+            E::Store(core) => core.into(),
+            E::Url(f) => UiError {
+                kind: f.kind(),
+                message: f.to_string(),
+                code: Some(f.kind()),
+                field: Some("url"),
+            },
+            E::Secret(s) => UiError {
+                kind: "keyring",
+                message: s.to_string(),
+                code: Some(s.kind()),
+                field: Some("secret"),
+            },
+            E::MissingSecret => UiError {
+                kind: "validation",
+                message: "a feed with a login needs its password or token".into(),
+                code: Some("secret_required"),
+                field: Some("secret"),
+            },
+        }
+    }
+}

@@ -39,6 +39,29 @@ fn open_store(args: &[String]) -> vernetzt_core::Result<Store> {
     Ok(store)
 }
 
+/// Syncs due feeds at start and then every minute checks which are due (every 30 minutes by
+/// default, sooner with backoff after errors; see `vernetzt_core::schedule`).
+fn background_sync(app: tauri::AppHandle) {
+    use tauri::Manager;
+    tauri::async_runtime::spawn(async move {
+        loop {
+            let state = app.state::<state::AppState>();
+            if let (Ok(store), Ok(client)) = (state.store_mutex(), state.client()) {
+                vernetzt_net::sync::sync_all(
+                    store,
+                    client,
+                    &state.secrets,
+                    &state.limits,
+                    true,
+                    chrono::Utc::now(),
+                )
+                .await;
+            }
+            tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+        }
+    });
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let probe = std::env::var_os("VERNETZT_STARTUP_PROBE").is_some();
@@ -63,7 +86,15 @@ fn main() {
             commands::setting_get,
             commands::setting_set,
             commands::app_ready,
+            commands::feeds_list,
+            commands::feed_add,
+            commands::feeds_sync,
+            commands::events_list,
         ])
+        .setup(|app| {
+            background_sync(app.handle().clone());
+            Ok(())
+        })
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("error while running Vernetzt");
 }

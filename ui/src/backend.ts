@@ -122,6 +122,77 @@ export interface ContactInput {
   photo: PhotoChange;
 }
 
+export type FeedAuth = { kind: 'none' } | { kind: 'basic'; user: string } | { kind: 'bearer' };
+
+/** What one sync of a feed changed. */
+export interface FeedCounts {
+  added: number;
+  updated: number;
+  cancelled: number;
+  removed: number;
+  unchanged: number;
+  /** The server answered 304 Not Modified. */
+  not_modified: boolean;
+  /** What could not be read, with line numbers ("line 12, VEVENT x: no DTSTART; skipped"). */
+  warnings: string[];
+}
+
+export interface Feed {
+  id: number;
+  uid: string;
+  url: string;
+  name: string;
+  auth: FeedAuth;
+  last_success_at: string | null;
+  last_attempt_at: string | null;
+  /** Last error in plain words; null after a success. */
+  last_error: string | null;
+  last_counts: FeedCounts | null;
+  failures: number;
+  refresh_minutes: number;
+  etag: string | null;
+  last_modified: string | null;
+  /** Number of events kept from this feed. */
+  events: number;
+}
+
+/** A new feed: the secret (password or token) goes to the OS keyring, never the database. */
+export interface FeedInput {
+  url: string;
+  name: string | null;
+  auth: FeedAuth;
+  secret: string | null;
+}
+
+/** Result of syncing one feed: counts, or the error in plain words. */
+export interface FeedSyncResult {
+  feed_id: number;
+  name: string;
+  counts: FeedCounts | null;
+  error: string | null;
+}
+
+export type EventStatus = 'confirmed' | 'tentative' | 'cancelled' | 'removed';
+
+/** One occurrence of an event. Times are RFC 3339 UTC; all-day events use YYYY-MM-DD (end exclusive). */
+export interface Occurrence {
+  uid: string;
+  recurrence_id: string | null;
+  title: string;
+  start: string;
+  end: string;
+  all_day: boolean;
+  status: EventStatus;
+  location: string | null;
+  description: string | null;
+  url: string | null;
+  organizer: string | null;
+  /** The event's own IANA zone, when it has one. */
+  tzid: string | null;
+  feed: string | null;
+  event_id: number;
+}
+
 /** The error every command rejects with (src-tauri/src/error.rs). */
 export interface BackendError {
   kind: string;
@@ -158,9 +229,15 @@ export const backend = {
   createOrg: (input: OrganizationInput) => call<Organization>('org_create', { input }),
   listLands: () => call<Land[]>('lands_list'),
   listThemenfelder: () => call<Themenfeld[]>('themenfelder_list'),
-  getSetting: (key: 'language') => call<string | null>('setting_get', { key }),
-  setSetting: (key: 'language', value: string) => call<void>('setting_set', { key, value }),
+  getSetting: (key: 'language' | 'timezone') => call<string | null>('setting_get', { key }),
+  setSetting: (key: 'language' | 'timezone', value: string) => call<void>('setting_set', { key, value }),
   appReady: () => call<void>('app_ready'),
+  listFeeds: () => call<Feed[]>('feeds_list'),
+  addFeed: (input: FeedInput) => call<Feed>('feed_add', { input }),
+  /** Syncs one feed, or all when `feedId` is null. */
+  syncFeeds: (feedId: number | null) => call<FeedSyncResult[]>('feeds_sync', { feedId }),
+  /** Occurrences overlapping [from, to) (RFC 3339), optionally of one feed. */
+  listEvents: (from: string, to: string, feedId: number | null) => call<Occurrence[]>('events_list', { from, to, feedId }),
 };
 
 export type Backend = typeof backend;

@@ -8,7 +8,8 @@ use serde::Serialize;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use vernetzt_core::model::{
-    Contact, ContactInput, Labeled, Level, Organization, OrganizationInput, PhotoChange, split_name,
+    Contact, ContactInput, FeedAuth, Labeled, Level, Organization, OrganizationInput, PhotoChange,
+    split_name,
 };
 use vernetzt_core::{Error, Store, paths};
 
@@ -37,6 +38,12 @@ enum Command {
     /// The organisation directory.
     #[command(subcommand)]
     Orgs(OrgsCmd),
+    /// Event calendar feeds (iCalendar over https or webcal).
+    #[command(subcommand)]
+    Feed(FeedCmd),
+    /// Events from the feeds.
+    #[command(subcommand)]
+    Events(EventsCmd),
     /// Fill the database with generated demo contacts.
     Demo {
         /// How many contacts.
@@ -148,6 +155,55 @@ enum ContactsCmd {
 }
 
 #[derive(Subcommand)]
+enum FeedCmd {
+    /// Subscribe to a feed. With --user or --token the password or token is read from the first
+    /// line of standard input and kept in the OS keyring.
+    Add {
+        /// https://… or webcal://… (plain http only to 127.0.0.1 / localhost).
+        url: String,
+        /// Display name (default: the server's name).
+        #[arg(long)]
+        name: Option<String>,
+        /// User name for HTTP Basic authentication.
+        #[arg(long, conflicts_with = "token")]
+        user: Option<String>,
+        /// Authenticate with a bearer token.
+        #[arg(long)]
+        token: bool,
+    },
+    /// List the feeds with their last sync and last error.
+    List,
+    /// Sync all feeds now, or one.
+    Sync {
+        /// Only this feed.
+        id: Option<i64>,
+    },
+    /// Import a local .ics file as a feed of its own (again: update it).
+    Import {
+        file: PathBuf,
+        /// Display name (default: the file name).
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum EventsCmd {
+    /// Occurrences in a window, in start order.
+    List {
+        /// From this date (YYYY-MM-DD, in your time zone) or RFC 3339 time; default today.
+        #[arg(long)]
+        from: Option<String>,
+        /// Until this date (exclusive) or time; default a year after --from.
+        #[arg(long)]
+        to: Option<String>,
+        /// Only this feed.
+        #[arg(long)]
+        feed: Option<i64>,
+    },
+}
+
+#[derive(Subcommand)]
 enum OrgsCmd {
     /// List organisations.
     List {
@@ -183,10 +239,12 @@ enum OrgsCmd {
     },
 }
 
-/// A CLI failure: a core error, or a usage problem found after parsing.
+/// A CLI failure: a core error, a usage problem found after parsing, or another failure
+/// (network, keyring) already put in words.
 enum Failure {
     Core(Error),
     Usage(String),
+    Other(String),
 }
 
 impl From<Error> for Failure {
@@ -208,6 +266,10 @@ fn main() -> ExitCode {
         Err(Failure::Usage(m)) => {
             eprintln!("vernetzt: {m}");
             ExitCode::from(2)
+        }
+        Err(Failure::Other(m)) => {
+            eprintln!("vernetzt: {m}");
+            ExitCode::from(1)
         }
     }
 }
@@ -234,6 +296,8 @@ fn run(cli: Cli) -> Out {
     match cli.command {
         Command::Contacts(c) => contacts(&mut store, c, json),
         Command::Orgs(c) => orgs(&mut store, c, json),
+        Command::Feed(c) => feeds(store, c, json),
+        Command::Events(c) => events(&store, c, json),
         Command::Demo { count, seed } => {
             vernetzt_core::demo::populate(&mut store, count, seed)?;
             if json {
@@ -501,6 +565,200 @@ fn orgs(store: &mut Store, cmd: OrgsCmd, json: bool) -> Out {
             } else {
                 println!("added {} (#{})", org.name, org.id)
             }
+        }
+    }
+    Ok(())
+}
+
+fn parse_when(s: &str, zone: chrono_tz::Tz) -> Result<chrono::DateTime<chrono::Utc>, Failure> {
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
+        return Ok(t.with_timezone(&chrono::Utc));
+    }
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map(|d| vernetzt_core::ical::zone::date_start_utc(d, zone))
+        .map_err(|_| {
+            Failure::Usage(format!(
+                "'{s}' is neither a date (YYYY-MM-DD) nor an RFC 3339 time"
+            ))
+        })
+}
+
+fn events(store: &Store, cmd: EventsCmd, json: bool) -> Out {
+    let EventsCmd::List { from, to, feed } = cmd;
+    let zone = vernetzt_net::sync::user_zone(store);
+    let from = match from {
+        Some(f) => parse_when(&f, zone)?,
+        None => vernetzt_core::ical::zone::date_start_utc(
+            chrono::Utc::now().with_timezone(&zone).date_naive(),
+            zone,
+        ),
+    };
+    let to = match to {
+        Some(t) => parse_when(&t, zone)?,
+        None => from + chrono::Duration::days(365),
+    };
+    let list = store.occurrences(from, to, feed, zone)?;
+    if json {
+        print_json(&list);
+    } else {
+        for o in &list {
+            let mark = match o.status.as_str() {
+                "cancelled" => " [abgesagt]",
+                "removed" => " [nicht mehr im Kalender]",
+                "tentative" => " [vorläufig]",
+                _ => "",
+            };
+            println!(
+                "{}  {}{}  {}",
+                o.start,
+                o.title,
+                mark,
+                o.location.as_deref().unwrap_or("")
+            );
+        }
+    }
+    Ok(())
+}
+
+fn print_reports(reports: &[vernetzt_net::sync::SyncReport], json: bool) -> Out {
+    if json {
+        print_json(&reports);
+    } else {
+        for r in reports {
+            match (&r.counts, &r.error) {
+                (Some(c), _) if c.not_modified => println!("{}: not modified (304)", r.name),
+                (Some(c), _) => println!(
+                    "{}: {} added, {} updated, {} cancelled, {} removed, {} unchanged{}",
+                    r.name,
+                    c.added,
+                    c.updated,
+                    c.cancelled,
+                    c.removed,
+                    c.unchanged,
+                    if c.warnings.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", {} warnings", c.warnings.len())
+                    }
+                ),
+                (None, e) => println!(
+                    "{}: failed: {}",
+                    r.name,
+                    e.as_deref().unwrap_or("unknown error")
+                ),
+            }
+            if let Some(c) = &r.counts {
+                for w in &c.warnings {
+                    eprintln!("  {w}");
+                }
+            }
+        }
+    }
+    if reports.iter().any(|r| r.error.is_some()) {
+        return Err(Failure::Other("some feeds could not be synced".into()));
+    }
+    Ok(())
+}
+
+fn feeds(store: Store, cmd: FeedCmd, json: bool) -> Out {
+    use vernetzt_net::{Limits, Secrets, sync};
+    let limits = Limits::default();
+    let secrets = Secrets::new(sync::SECRETS_SERVICE);
+    match cmd {
+        FeedCmd::Add {
+            url,
+            name,
+            user,
+            token,
+        } => {
+            let mut store = store;
+            let auth = match (user, token) {
+                (Some(user), _) => FeedAuth::Basic { user },
+                (None, true) => FeedAuth::Bearer,
+                _ => FeedAuth::None,
+            };
+            let secret = if auth == FeedAuth::None {
+                None
+            } else {
+                let mut line = String::new();
+                std::io::stdin().read_line(&mut line).map_err(|e| {
+                    Failure::Other(format!("cannot read the secret from stdin: {e}"))
+                })?;
+                Some(line.trim_end_matches(['\r', '\n']).to_string())
+            };
+            let feed = sync::add_feed(
+                &mut store,
+                &secrets,
+                &url,
+                name.as_deref(),
+                auth,
+                secret.as_deref(),
+            )
+            .map_err(|e| match e {
+                sync::AddFeedError::Store(core) => Failure::Core(core),
+                other => Failure::Other(other.to_string()),
+            })?;
+            if json {
+                print_json(&feed)
+            } else {
+                println!("added {} (#{}): {}", feed.name, feed.id, feed.url)
+            }
+        }
+        FeedCmd::List => {
+            let list = store.feeds()?;
+            if json {
+                print_json(&list);
+            } else {
+                for f in &list {
+                    println!(
+                        "{:>4}  {}  {}  last sync: {}{}",
+                        f.id,
+                        f.name,
+                        f.url,
+                        f.last_success_at.as_deref().unwrap_or("never"),
+                        f.last_error
+                            .as_deref()
+                            .map(|e| format!("  error: {e}"))
+                            .unwrap_or_default()
+                    );
+                }
+            }
+        }
+        FeedCmd::Sync { id } => {
+            let client =
+                vernetzt_net::client(&limits).map_err(|e| Failure::Other(e.to_string()))?;
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| Failure::Other(e.to_string()))?;
+            let store = std::sync::Mutex::new(store);
+            let reports = rt.block_on(async {
+                match id {
+                    Some(id) => vec![sync::sync_feed(&store, &client, &secrets, &limits, id).await],
+                    None => {
+                        sync::sync_all(
+                            &store,
+                            &client,
+                            &secrets,
+                            &limits,
+                            false,
+                            chrono::Utc::now(),
+                        )
+                        .await
+                    }
+                }
+            });
+            print_reports(&reports, json)?;
+        }
+        FeedCmd::Import { file, name } => {
+            let mut store = store;
+            let report = sync::import_file(&mut store, &file, name.as_deref(), &limits).map_err(
+                |e| match e {
+                    sync::AddFeedError::Store(core) => Failure::Core(core),
+                    other => Failure::Other(other.to_string()),
+                },
+            )?;
+            print_reports(&[report], json)?;
         }
     }
     Ok(())

@@ -6,11 +6,14 @@
 //! redirects, secrets never in logs or error texts) are written once.
 //!
 //! - [`feed`]: fetch an iCalendar feed over HTTP(S) with conditional GET and hard limits.
+//! - [`sync`]: subscribe to feeds and sync them into the store (the only module that knows the
+//!   core; planning and storing stay in `vernetzt-core`).
 //! - [`secrets`]: keep feed passwords and tokens (later DAV and SMTP passwords) in the OS keyring
 //!   (the Secret Service on Linux), never in the database.
 
 pub mod feed;
 pub mod secrets;
+pub mod sync;
 
 pub use feed::{
     Auth, FeedRequest, FetchError, FetchOutcome, Limits, client, fetch_feed, normalize_feed_url,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorKey, errorMessage, formField, isFatal, toBackendError } from './errors';
+import { errorKey, errorMessage, feedErrorMessage, feedFormField, formField, isFatal, toBackendError } from './errors';
 
 describe('error → message', () => {
   it('translates validation codes', () => {
@@ -40,5 +40,29 @@ describe('error → message', () => {
     expect(formField({ kind: 'validation', field: 'land_key', message: '' })).toBe('org-land');
     expect(formField({ kind: 'validation', field: 'website', message: '' })).toBe('website');
     expect(formField({ kind: 'database', message: '' })).toBeNull();
+  });
+});
+
+describe('feed errors', () => {
+  it('translates validation codes with feed wording, at the address field', () => {
+    const e = { kind: 'validation', code: 'feed_exists', field: 'url', message: 'the feed https://x is already subscribed' };
+    expect(feedErrorMessage(e, 'de')).toBe('Diesen Kalender haben Sie bereits abonniert.');
+    expect(feedFormField(e)).toBe('feed-url');
+    const n = { kind: 'validation', code: 'name_required', field: 'name', message: 'a feed needs a name' };
+    expect(feedErrorMessage(n, 'de')).toMatch(/Namen für den Kalender/);
+    expect(feedFormField(n)).toBe('feed-name');
+    expect(feedFormField({ kind: 'validation', code: 'insecure', message: 'http' })).toBe('feed-url');
+  });
+
+  it('shows the message of network errors, behind a headline when the kind is known', () => {
+    const dns = { kind: 'dns', message: 'The server name x.invalid could not be found.' };
+    expect(feedErrorMessage(dns, 'de')).toBe('Server nicht gefunden. (The server name x.invalid could not be found.)');
+    expect(feedFormField(dns)).toBe('feed-url');
+    expect(feedErrorMessage({ kind: 'brand_new', message: 'Something odd.' }, 'de')).toBe('Something odd.');
+  });
+
+  it('keeps the app’s own errors as everywhere else', () => {
+    expect(feedErrorMessage({ kind: 'database', message: 'disk I/O error' }, 'de')).toBe('Datenbankfehler (disk I/O error)');
+    expect(feedFormField({ kind: 'database', message: 'x' })).toBeNull();
   });
 });

@@ -53,3 +53,50 @@ export function formField(e: unknown): string | null {
   if (!isBackendError(e) || !e.field) return null;
   return FIELD_MAP[e.field] ?? e.field;
 }
+
+// --- Feeds ---
+
+/** Error kinds that the app itself defines; any other kind comes from fetching a feed. */
+const APP_KINDS: readonly string[] = ['validation', 'not_found', 'busy', 'database', 'internal', ...FATAL_KINDS];
+
+/** Codes and kinds that concern the feed address. */
+const URL_PROBLEMS: readonly string[] = ['feed_exists', 'url_invalid', 'invalid_url', 'insecure', 'unsupported_scheme'];
+
+/**
+ * A sentence for an error of adding or syncing a feed. Validation codes are translated (feed
+ * wording first, so `name_required` speaks of a calendar, not a contact). Network errors keep the
+ * backend's plain-words message, behind a translated headline when the kind is known.
+ */
+export function feedErrorMessage(err: unknown, lang: Lang): string {
+  const e = toBackendError(err);
+  if (e.code) {
+    const k = `feed.error.${e.code}`;
+    if (hasKey(k, lang)) return translate(lang, k);
+  }
+  if (APP_KINDS.includes(e.kind)) return errorMessage(e, lang);
+  const k = `feed.error.${e.kind}`;
+  if (!hasKey(k, lang)) return e.message || translate(lang, 'error.kind.internal');
+  const headline = translate(lang, k);
+  return e.message ? `${headline} (${e.message})` : headline;
+}
+
+/** Backend field names → ids in the feed form. */
+const FEED_FIELDS: Readonly<Record<string, string>> = {
+  url: 'feed-url',
+  name: 'feed-name',
+  auth: 'feed-auth',
+  user: 'feed-user',
+  secret: 'feed-secret',
+  password: 'feed-secret',
+  token: 'feed-secret',
+};
+
+/** The feed-form input an error belongs to, or null for the whole form. */
+export function feedFormField(err: unknown): string | null {
+  const e = toBackendError(err);
+  if (e.field) return FEED_FIELDS[e.field] ?? null;
+  if (e.code && URL_PROBLEMS.includes(e.code)) return 'feed-url';
+  if (e.kind === 'keyring') return 'feed-secret';
+  if (!APP_KINDS.includes(e.kind)) return 'feed-url';
+  return null;
+}

@@ -54,6 +54,10 @@ describe('catalogues', () => {
       'photo_invalid', 'photo_too_large', 'website_invalid', 'org_unknown', 'land_required', 'land_unknown',
       'themenfeld_unknown', 'too_many'];
     for (const c of codes) expect(catalogs.en[`error.code.${c}`], c).toBeTruthy();
+    for (const c of ['feed_exists', 'url_invalid', 'invalid_url', 'insecure', 'name_required', 'dns', 'connect', 'tls',
+      'timeout', 'too_large', 'http_status', 'not_calendar', 'redirects']) {
+      expect(catalogs.en[`feed.error.${c}`], c).toBeTruthy();
+    }
     for (const k of ['too_new', 'corrupt', 'open']) {
       expect(catalogs.de[`fatal.title.${k}`]).toBeTruthy();
       expect(catalogs.en[`fatal.text.${k}`]).toBeTruthy();

@@ -65,13 +65,13 @@ export function formatNumber(n: number, lang: Lang): string {
   return new Intl.NumberFormat(localeOf(lang)).format(n);
 }
 
-/** A stored RFC 3339 time shown as Berlin wall-clock time; unparseable input is shown as is. */
-export function formatDateTime(iso: string, lang: Lang): string {
+/** A stored RFC 3339 time as wall-clock time in `zone` (Berlin by default); unparseable input is shown as is. */
+export function formatDateTime(iso: string, lang: Lang, zone: string = TIME_ZONE): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
   return new Intl.DateTimeFormat(localeOf(lang), {
     dateStyle: 'medium',
     timeStyle: 'short',
-    timeZone: TIME_ZONE,
+    timeZone: zone,
   }).format(d);
 }

@@ -136,6 +136,13 @@ impl Store {
         self.feed(id)
     }
 
+    /// Unsubscribes: the feed and its events go (used to undo a subscription that could not be
+    /// completed, e.g. when the keyring refused its secret).
+    pub fn delete_feed(&mut self, id: i64) -> Result<()> {
+        self.conn.execute("DELETE FROM feeds WHERE id = ?1", [id])?;
+        Ok(())
+    }
+
     /// All feeds, by name.
     pub fn feeds(&self) -> Result<Vec<Feed>> {
         let mut stmt = self
@@ -171,10 +178,34 @@ impl Store {
         Ok(())
     }
 
-    /// Records a 304 Not Modified: a successful sync that changed nothing.
+    /// Renames a feed.
+    pub fn rename_feed(&mut self, id: i64, name: &str) -> Result<()> {
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 200 {
+            return Err(Error::invalid(
+                "name_required",
+                "name",
+                "a feed needs a name of at most 200 characters",
+            ));
+        }
+        self.conn.execute(
+            "UPDATE feeds SET name = ?2 WHERE id = ?1",
+            params![id, name],
+        )?;
+        Ok(())
+    }
+
+    /// Records a 304 Not Modified: a successful sync that changed nothing. The warnings of the
+    /// last read stay, since the feed still has those problems.
     pub fn record_feed_not_modified(&mut self, id: i64) -> Result<FeedCounts> {
+        let previous = self
+            .feed(id)?
+            .last_counts
+            .map(|c| c.warnings)
+            .unwrap_or_default();
         let counts = FeedCounts {
             not_modified: true,
+            warnings: previous,
             ..Default::default()
         };
         let t = now();

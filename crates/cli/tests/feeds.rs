@@ -1,0 +1,359 @@
+//! Feeds end to end through the `vernetzt` binary: subscribe over HTTP on 127.0.0.1, sync with
+//! conditional GET, see counts, cancellations and removals, and survive broken feeds.
+
+mod support;
+
+use serde_json::Value;
+use std::path::Path;
+use std::process::{Command, Output};
+use support::{Reply, Server};
+
+fn vz(db: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vernetzt"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env("VERNETZT_NO_KEYRING", "1")
+        .output()
+        .unwrap()
+}
+
+fn json(db: &Path, args: &[&str]) -> (bool, Value, String) {
+    let mut all = vec!["--json"];
+    all.extend_from_slice(args);
+    let out = vz(db, &all);
+    let v = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    (
+        out.status.success(),
+        v,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn feed(events: &[(&str, &str, &str)], complete: bool) -> Vec<u8> {
+    let mut s = String::from("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nX-WR-CALNAME:OZG-Termine\r\n");
+    for (uid, summary, extra) in events {
+        s += &format!(
+            "BEGIN:VEVENT\r\nUID:{uid}\r\nDTSTAMP:20261101T000000Z\r\nDTSTART;TZID=Europe/Berlin:20261203T093000\r\nDTEND;TZID=Europe/Berlin:20261203T170000\r\nSUMMARY:{summary}\r\n{extra}END:VEVENT\r\n"
+        );
+    }
+    if complete {
+        s += "END:VCALENDAR\r\n";
+    }
+    s.into_bytes()
+}
+
+fn counts(v: &Value) -> (u64, u64, u64, u64, u64, bool) {
+    let c = &v[0]["counts"];
+    let n = |k: &str| c[k].as_u64().unwrap_or(99);
+    (
+        n("added"),
+        n("updated"),
+        n("cancelled"),
+        n("removed"),
+        n("unchanged"),
+        c["not_modified"].as_bool().unwrap_or(false),
+    )
+}
+
+#[test]
+fn subscribe_sync_update_and_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v.db");
+    let server = Server::start(Reply {
+        status: 200,
+        content_type: "text/calendar",
+        body: feed(
+            &[
+                ("a", "OZG-Erfahrungsaustausch", ""),
+                ("b", "Taskforce", ""),
+                ("c", "Labor", ""),
+            ],
+            true,
+        ),
+        etag: "\"1\"".into(),
+    });
+    let (ok, f, err) = json(&db, &["feed", "add", &server.url, "--name", "FITKO"]);
+    assert!(ok, "{err}");
+    assert_eq!(f["url"], server.url.as_str());
+
+    let (ok, r, err) = json(&db, &["feed", "sync"]);
+    assert!(ok, "{err}");
+    assert_eq!(counts(&r), (3, 0, 0, 0, 0, false));
+
+    let (_, r, _) = json(&db, &["feed", "sync"]);
+    assert_eq!(counts(&r), (0, 0, 0, 0, 0, true), "second sync: 304");
+    assert_eq!(server.seen.lock().unwrap().not_modified, 1);
+
+    server.set(
+        &feed(
+            &[
+                ("a", "OZG-Erfahrungsaustausch Winter", "SEQUENCE:1\r\n"),
+                ("b", "Taskforce", "STATUS:CANCELLED\r\nSEQUENCE:1\r\n"),
+            ],
+            true,
+        ),
+        "\"2\"",
+    );
+    let (_, r, _) = json(&db, &["feed", "sync"]);
+    assert_eq!(counts(&r), (0, 1, 1, 1, 0, false));
+
+    let (ok, list, err) = json(
+        &db,
+        &[
+            "events",
+            "list",
+            "--from",
+            "2026-12-01",
+            "--to",
+            "2027-01-01",
+        ],
+    );
+    assert!(ok, "{err}");
+    let mut rows: Vec<(String, String)> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o["uid"].as_str().unwrap().into(),
+                o["status"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    rows.sort();
+    let want: Vec<(String, String)> = [("a", "confirmed"), ("b", "cancelled"), ("c", "removed")]
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    assert_eq!(
+        rows, want,
+        "cancelled and removed events are kept and marked"
+    );
+    let a = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["uid"] == "a")
+        .unwrap();
+    assert_eq!(a["start"], "2026-12-03T08:30:00Z");
+    assert_eq!(a["end"], "2026-12-03T16:00:00Z");
+    assert_eq!(a["all_day"], false);
+    assert_eq!(a["title"], "OZG-Erfahrungsaustausch Winter");
+    for key in ["location", "description"] {
+        assert!(a.get(key).is_some(), "{key} present");
+    }
+}
+
+#[test]
+fn broken_feeds_keep_the_stored_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v.db");
+    let good = feed(&[("a", "A", ""), ("b", "B", "")], true);
+    let server = Server::start(Reply {
+        status: 200,
+        content_type: "text/calendar",
+        body: good,
+        etag: "\"1\"".into(),
+    });
+    json(&db, &["feed", "add", &server.url]);
+    json(&db, &["feed", "sync"]);
+    let stored = || json(&db, &["events", "list", "--from", "2026-01-01"]).1;
+    let before = stored();
+    assert_eq!(before.as_array().unwrap().len(), 2);
+
+    // An HTML error page with status 200.
+    {
+        let mut r = server.reply.lock().unwrap();
+        r.body = b"<!DOCTYPE html><html><body>Wartungsarbeiten</body></html>".to_vec();
+        r.content_type = "text/html";
+        r.etag = "\"html\"".into();
+    }
+    let (ok, r, _) = json(&db, &["feed", "sync"]);
+    assert!(!ok);
+    assert!(r[0]["error"].as_str().unwrap().contains("web page"), "{r}");
+    assert_eq!(stored(), before);
+
+    // Binary garbage and a server error.
+    server.set(&[0u8, 159, 146, 150, 1, 2, 3], "\"bin\"");
+    let (ok, r, _) = json(&db, &["feed", "sync"]);
+    assert!(
+        !ok && r[0]["error"].as_str().unwrap().contains("binary"),
+        "{r}"
+    );
+    server.reply.lock().unwrap().status = 503;
+    let (ok, r, _) = json(&db, &["feed", "sync"]);
+    assert!(
+        !ok && r[0]["error"].as_str().unwrap().contains("503"),
+        "{r}"
+    );
+    let (_, feeds, _) = json(&db, &["feed", "list"]);
+    assert_eq!(feeds[0]["failures"], 3);
+    assert!(feeds[0]["last_error"].as_str().unwrap().contains("503"));
+    assert_eq!(stored(), before);
+
+    // A truncated feed (no END:VCALENDAR) removes nothing.
+    server.set(&feed(&[("a", "A", "")], false), "\"trunc\"");
+    let (ok, r, _) = json(&db, &["feed", "sync"]);
+    assert!(ok);
+    assert_eq!(counts(&r).3, 0, "nothing removed");
+    assert_eq!(stored(), before);
+
+    // A 1 MB line and an event without DTSTART: warnings, the rest kept.
+    let mut big = feed(&[("a", "A", ""), ("b", "B", "")], false);
+    big.extend_from_slice(b"BEGIN:VEVENT\r\nUID:nostart\r\nSUMMARY:x\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:huge\r\nDTSTART:20261205T100000Z\r\nDESCRIPTION:");
+    big.extend(std::iter::repeat_n(b'x', 1024 * 1024));
+    big.extend_from_slice(b"\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n");
+    server.set(&big, "\"big\"");
+    let (ok, r, err) = json(&db, &["feed", "sync"]);
+    assert!(ok, "{err}");
+    let warnings = r[0]["counts"]["warnings"].as_array().unwrap();
+    assert!(
+        warnings.iter().any(|w| w
+            .as_str()
+            .unwrap()
+            .contains("line 18, VEVENT nostart: no DTSTART")),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.as_str().unwrap().contains("longer than 256 KiB")),
+        "{warnings:?}"
+    );
+    assert_eq!(
+        counts(&r).0,
+        1,
+        "the huge-line event is kept, without its description"
+    );
+}
+
+#[test]
+fn size_limit_insecure_urls_and_local_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v.db");
+    let mut huge = feed(&[("a", "A", "")], false);
+    huge.extend(std::iter::repeat_n(b'X', 50 * 1024 * 1024));
+    let server = Server::start(Reply {
+        status: 200,
+        content_type: "text/calendar",
+        body: huge,
+        etag: "\"1\"".into(),
+    });
+    json(&db, &["feed", "add", &server.url]);
+    let (ok, r, _) = json(&db, &["feed", "sync"]);
+    assert!(!ok);
+    assert!(r[0]["error"].as_str().unwrap().contains("MB"), "{r}");
+
+    let (ok, _, err) = json(&db, &["feed", "add", "http://example.org/feed.ics"]);
+    assert!(!ok && err.contains("http"), "{err}");
+    let (ok, f, err) = json(&db, &["feed", "add", "webcal://example.org/feed.ics"]);
+    assert!(ok, "{err}");
+    assert_eq!(f["url"], "https://example.org/feed.ics");
+
+    let file = dir.path().join("termine.ics");
+    std::fs::write(&file, feed(&[("x", "Import", "")], true)).unwrap();
+    let (ok, r, err) = json(&db, &["feed", "import", file.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    assert_eq!(counts(&r).0, 1);
+    let (_, r, _) = json(&db, &["feed", "import", file.to_str().unwrap()]);
+    assert_eq!(counts(&r).4, 1, "re-import: unchanged");
+    let garbage = dir.path().join("bad.ics");
+    std::fs::write(&garbage, b"\x7fELF\x02\x01\x01\x00binary").unwrap();
+    let (ok, r, _) = json(&db, &["feed", "import", garbage.to_str().unwrap()]);
+    assert!(
+        !ok && r[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("not an iCalendar file"),
+        "{r}"
+    );
+}
+
+#[test]
+fn corpus_files_import_without_panic() {
+    let corpus =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/ical");
+    if !corpus.is_dir() {
+        panic!("corpus missing at {}", corpus.display());
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v.db");
+    for name in [
+        "ical4j__Session6.ics",
+        "khal__tz_windows_format.ics",
+        "icalendar-py__big_bad_calendar.ics",
+        "biweekly__outlook-2010.ics",
+    ] {
+        let out = vz(
+            &db,
+            &[
+                "--json",
+                "feed",
+                "import",
+                corpus.join(name).to_str().unwrap(),
+            ],
+        );
+        assert!(out.status.code().is_some(), "{name} crashed");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("panicked"), "{name}: {err}");
+    }
+}
+
+/// A feed with a login: the password goes to the real Secret Service (CI runs the tests under
+/// `crates/net/tests/with-keyring.sh`), arrives at the server, and is nowhere in the database.
+#[test]
+fn feed_password_lives_in_the_keyring_only() {
+    if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() {
+        assert!(
+            std::env::var_os("VERNETZT_NO_KEYRING").is_some(),
+            "run under crates/net/tests/with-keyring.sh or set VERNETZT_NO_KEYRING=1"
+        );
+        eprintln!("skipped: no D-Bus session (VERNETZT_NO_KEYRING set)");
+        return;
+    }
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v.db");
+    let server = Server::start(Reply {
+        status: 200,
+        content_type: "text/calendar",
+        body: feed(&[("a", "A", "")], true),
+        etag: "\"1\"".into(),
+    });
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vernetzt"))
+        .arg("--db")
+        .arg(&db)
+        .args(["--json", "feed", "add", &server.url, "--user", "ozg"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"Geheim-Passwort-4711\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (ok, _, err) = json(&db, &["feed", "sync"]);
+    assert!(ok, "{err}");
+    let auth = server.seen.lock().unwrap().authorization.clone().unwrap();
+    assert_eq!(
+        auth, "Basic b3pnOkdlaGVpbS1QYXNzd29ydC00NzEx",
+        "Basic ozg:Geheim-Passwort-4711"
+    );
+    for f in std::fs::read_dir(dir.path()).unwrap() {
+        let bytes = std::fs::read(f.unwrap().path()).unwrap();
+        assert!(
+            !bytes.windows(20).any(|w| w == b"Geheim-Passwort-4711"),
+            "the password is not in any database file"
+        );
+    }
+}
