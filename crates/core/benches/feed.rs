@@ -21,6 +21,20 @@ fn main() {
     let now: DateTime<Utc> = DateTime::parse_from_rfc3339("2026-11-22T08:00:00Z")
         .unwrap()
         .into();
+    if std::env::var_os("VZ_BENCH_DETAIL").is_some() {
+        let t = Instant::now();
+        let _ = vernetzt_core::ical::lex::unfold(&bytes);
+        eprintln!("unfold {:?}", t.elapsed());
+        let t = Instant::now();
+        let _ = vernetzt_core::ical::parse::parse(&bytes);
+        eprintln!("unfold+parse {:?}", t.elapsed());
+        let t = Instant::now();
+        let _ = read_feed(&bytes, Tz::Europe__Berlin, now);
+        eprintln!("read_feed {:?}", t.elapsed());
+        if std::env::var_os("VZ_BENCH_PARSE_ONLY").is_some() {
+            return;
+        }
+    }
     let runs = 5;
     let mut parse = Vec::new();
     let mut import = Vec::new();

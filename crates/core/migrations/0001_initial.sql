@@ -148,7 +148,7 @@ CREATE TABLE events (
                    CHECK (status IN ('confirmed', 'tentative', 'cancelled', 'removed')),
     sequence       INTEGER NOT NULL DEFAULT 0,
     dtstamp        TEXT,
-    raw            TEXT,            -- canonical form of what the feed said, to tell unchanged events
+    raw            TEXT,            -- fingerprint of what the feed said, to tell unchanged events
     created_at     TEXT NOT NULL,
     updated_at     TEXT NOT NULL,
     deleted_at     TEXT

@@ -486,15 +486,12 @@ fn event(
 /// Reads a feed. Only an input with no VCALENDAR at all is an error; everything else yields the
 /// events that could be read and warnings for the rest.
 pub fn read_feed(bytes: &[u8], default_tz: Tz, now: DateTime<Utc>) -> Result<FeedRead, FeedError> {
+    let parsed = parse(bytes);
+    let complete = parsed.complete();
     let Parsed {
         roots,
         mut warnings,
-    } = parse(bytes);
-    let complete = Parsed {
-        roots: roots.clone(),
-        warnings: vec![],
-    }
-    .complete();
+    } = parsed;
     let calendars: Vec<&Component> = roots.iter().filter(|c| c.name == "VCALENDAR").collect();
     if calendars.is_empty() {
         return Err(FeedError::NotCalendar(describe_non_calendar(bytes)));

@@ -155,7 +155,10 @@ impl Store {
             });
         }
         self.conn.execute_batch(
-            "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA trusted_schema = OFF;",
+            // 16 MiB of page cache: a feed import writes megabytes in one transaction, and the
+            // default 2 MiB made SQLite spill pages mid-transaction.
+            "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA trusted_schema = OFF;
+             PRAGMA cache_size = -16384;",
         )?;
         Ok(())
     }
