@@ -52,6 +52,43 @@ fn date_utc(d: NaiveDate) -> DateTime<Utc> {
     Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0).expect("midnight"))
 }
 
+/// Brings UNTIL into the form RFC 5545 asks for, which the `rrule` crate insists on: in UTC when
+/// DTSTART has a zone or is a date (all-day rules run on midnight UTC). Producers write floating or date UNTILs
+/// (as in `UNTIL=20280301T235959` with a floating start); read as the event's own local time.
+fn normalize_until(rule: &str, anchor: Anchor) -> String {
+    rule.split(';')
+        .map(|part| {
+            let Some((key, value)) = part.split_once('=') else {
+                return part.to_string();
+            };
+            if !key.trim().eq_ignore_ascii_case("UNTIL") {
+                return part.to_string();
+            }
+            let v = value.trim();
+            let local =
+                NaiveDateTime::parse_from_str(v.trim_end_matches(['Z', 'z']), "%Y%m%dT%H%M%S").ok();
+            let date = NaiveDate::parse_from_str(v, "%Y%m%d").ok();
+            let utc = |t: DateTime<Utc>| format!("UNTIL={}", t.format("%Y%m%dT%H%M%SZ"));
+            match (anchor, local, date, v.ends_with(['Z', 'z'])) {
+                // All-day rules run on midnight UTC here (see `build`), so UNTIL is the end of its day.
+                (Anchor::Date(_), Some(l), _, _) => format!("UNTIL={}T235959Z", l.format("%Y%m%d")),
+                (Anchor::Date(_), None, Some(d), _) => format!("UNTIL={}T235959Z", d.format("%Y%m%d")),
+                (Anchor::Zoned(_, tz), Some(l), _, false) => utc(super::zone::local_to_utc(l, tz)),
+                (Anchor::Zoned(_, tz), None, Some(d), _) => utc(super::zone::local_to_utc(
+                    d.and_hms_opt(23, 59, 59).expect("valid"),
+                    tz,
+                )),
+                (Anchor::Utc(_), None, Some(d), _) => {
+                    utc(Utc.from_utc_datetime(&d.and_hms_opt(23, 59, 59).expect("valid")))
+                }
+                (Anchor::Utc(_), Some(l), _, false) => utc(Utc.from_utc_datetime(&l)),
+                _ => part.to_string(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(";")
+}
+
 /// Checks an RRULE value against `anchor`; `Err` names what is wrong.
 pub fn validate(rrule: &str, anchor: Anchor) -> Result<(), String> {
     build(rrule, anchor, &[], &[]).map(|_| ())
@@ -74,15 +111,34 @@ fn build(
             (rr_tz(tz).from_utc_datetime(&utc.naive_utc()), tz)
         }
     };
-    let rule =
-        rrule::RRule::<rrule::Unvalidated>::from_str(rrule.trim()).map_err(|e| e.to_string())?;
+    let rule = rrule::RRule::<rrule::Unvalidated>::from_str(&normalize_until(rrule.trim(), anchor))
+        .map_err(|e| e.to_string())?;
     let at = |i: &Instant| match i {
         Instant::Date(d) => rr_tz(tz).from_utc_datetime(&date_utc(*d).naive_utc()),
         Instant::Utc(t) => rr_tz(tz).from_utc_datetime(&t.naive_utc()),
     };
-    let set = rule.build(dtstart).map_err(|e| e.to_string())?;
+    // RFC 5545 §3.8.5.3: DTSTART always counts as the first occurrence, also when the rule would
+    // not produce it (a meeting started on a Monday with BYDAY=-1FR). The rrule crate, like
+    // dateutil, skips such a start; we add it, and let COUNT include it.
+    let first = rule.clone().build(dtstart).map_err(|e| e.to_string())?;
+    let synced = (&first).into_iter().next() == Some(dtstart);
+    let count = first.get_rrule().first().and_then(|r| r.get_count());
+    let mut all_rdates: Vec<_> = rdates.iter().map(at).collect();
+    let set = if synced {
+        first
+    } else {
+        all_rdates.push(dtstart);
+        match count {
+            Some(1) => rrule::RRuleSet::new(dtstart),
+            Some(n) => rule
+                .count(n - 1)
+                .build(dtstart)
+                .map_err(|e| e.to_string())?,
+            None => first,
+        }
+    };
     Ok(set
-        .set_rdates(rdates.iter().map(at).collect())
+        .set_rdates(all_rdates)
         .set_exdates(exdates.iter().map(at).collect()))
 }
 
@@ -117,7 +173,9 @@ pub fn expand(
                 if start >= to {
                     break;
                 }
-                push(start, &mut out);
+                if out.starts.last() != Some(&start) {
+                    push(start, &mut out);
+                }
             }
         }
         None => {
@@ -184,7 +242,7 @@ mod tests {
     #[test]
     fn bysetpos_and_exdate() {
         // Last weekday of the month, minus the one in February.
-        let local = NaiveDate::from_ymd_opt(2026, 1, 1)
+        let local = NaiveDate::from_ymd_opt(2026, 1, 30)
             .unwrap()
             .and_hms_opt(9, 0, 0)
             .unwrap();
@@ -234,6 +292,115 @@ mod tests {
             )
             .is_err()
         );
+    }
+
+    #[test]
+    fn dtstart_off_the_rule_counts_as_the_first_occurrence() {
+        // A Monday start with "last Friday of the month", COUNT=3: the Monday, then two Fridays.
+        let local = NaiveDate::from_ymd_opt(2026, 11, 16)
+            .unwrap()
+            .and_hms_opt(10, 0, 0)
+            .unwrap();
+        let e = expand(
+            Some("FREQ=MONTHLY;COUNT=3;BYDAY=-1FR"),
+            Anchor::Zoned(local, Tz::Europe__Berlin),
+            chrono::Duration::hours(1),
+            &[],
+            &[],
+            utc("2026-01-01T00:00:00Z"),
+            utc("2028-01-01T00:00:00Z"),
+        )
+        .unwrap();
+        let s: Vec<_> = e
+            .starts
+            .iter()
+            .map(|t| t.date_naive().to_string())
+            .collect();
+        assert_eq!(s, ["2026-11-16", "2026-11-27", "2026-12-25"]);
+        // Excluded by EXDATE: then it is gone like any other occurrence.
+        let ex = [Instant::Utc(utc("2026-11-16T09:00:00Z"))];
+        let e = expand(
+            Some("FREQ=MONTHLY;UNTIL=20261231T000000Z;BYDAY=-1FR"),
+            Anchor::Zoned(local, Tz::Europe__Berlin),
+            chrono::Duration::hours(1),
+            &[],
+            &ex,
+            utc("2026-01-01T00:00:00Z"),
+            utc("2028-01-01T00:00:00Z"),
+        )
+        .unwrap();
+        assert_eq!(e.starts.len(), 2);
+    }
+
+    #[test]
+    fn interval_until_and_bymonthday() {
+        let local = NaiveDate::from_ymd_opt(2026, 1, 15)
+            .unwrap()
+            .and_hms_opt(14, 0, 0)
+            .unwrap();
+        let e = expand(
+            Some("FREQ=MONTHLY;INTERVAL=2;BYMONTHDAY=15;UNTIL=20260715T120000Z"),
+            Anchor::Zoned(local, Tz::Europe__Berlin),
+            chrono::Duration::hours(2),
+            &[],
+            &[],
+            utc("2026-01-01T00:00:00Z"),
+            utc("2027-01-01T00:00:00Z"),
+        )
+        .unwrap();
+        let s: Vec<_> = e
+            .starts
+            .iter()
+            .map(|t| t.date_naive().to_string())
+            .collect();
+        assert_eq!(
+            s,
+            ["2026-01-15", "2026-03-15", "2026-05-15", "2026-07-15"],
+            "UNTIL (12:00 UTC, 14:00 in Berlin) is inclusive"
+        );
+    }
+
+    #[test]
+    fn until_in_the_wrong_form_is_read_as_local() {
+        let local = NaiveDate::from_ymd_opt(2026, 3, 2)
+            .unwrap()
+            .and_hms_opt(10, 45, 0)
+            .unwrap();
+        let anchor = Anchor::Zoned(local, Tz::Europe__Berlin);
+        let window = (utc("2026-01-01T00:00:00Z"), utc("2029-01-01T00:00:00Z"));
+        let floating = expand(
+            Some("FREQ=MONTHLY;UNTIL=20260601T235959;BYMONTHDAY=2"),
+            anchor,
+            chrono::Duration::hours(3),
+            &[],
+            &[],
+            window.0,
+            window.1,
+        )
+        .unwrap();
+        assert_eq!(floating.starts.len(), 3, "March to May: June 2 is after June 1, 23:59:59");
+        let date = expand(
+            Some("FREQ=MONTHLY;UNTIL=20260602;BYMONTHDAY=2"),
+            anchor,
+            chrono::Duration::hours(3),
+            &[],
+            &[],
+            window.0,
+            window.1,
+        )
+        .unwrap();
+        assert_eq!(date.starts.len(), 4, "a date UNTIL includes that day");
+        let all_day = expand(
+            Some("FREQ=YEARLY;UNTIL=20280101T000000Z"),
+            Anchor::Date(NaiveDate::from_ymd_opt(2026, 10, 3).unwrap()),
+            chrono::Duration::days(1),
+            &[],
+            &[],
+            window.0,
+            window.1,
+        )
+        .unwrap();
+        assert_eq!(all_day.starts.len(), 2);
     }
 
     #[test]
