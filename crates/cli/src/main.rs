@@ -170,6 +170,9 @@ enum FeedCmd {
         /// Authenticate with a bearer token.
         #[arg(long)]
         token: bool,
+        /// Sync every this many minutes (default 30).
+        #[arg(long, value_name = "MINUTES")]
+        every: Option<i64>,
     },
     /// List the feeds with their last sync and last error.
     List,
@@ -670,6 +673,7 @@ fn feeds(store: Store, cmd: FeedCmd, json: bool) -> Out {
             name,
             user,
             token,
+            every,
         } => {
             let mut store = store;
             let auth = match (user, token) {
@@ -686,7 +690,7 @@ fn feeds(store: Store, cmd: FeedCmd, json: bool) -> Out {
                 })?;
                 Some(line.trim_end_matches(['\r', '\n']).to_string())
             };
-            let feed = sync::add_feed(
+            let mut feed = sync::add_feed(
                 &mut store,
                 &secrets,
                 &url,
@@ -698,6 +702,10 @@ fn feeds(store: Store, cmd: FeedCmd, json: bool) -> Out {
                 sync::AddFeedError::Store(core) => Failure::Core(core),
                 other => Failure::Other(other.to_string()),
             })?;
+            if let Some(minutes) = every {
+                store.set_feed_refresh(feed.id, minutes)?;
+                feed = store.feed(feed.id)?;
+            }
             if json {
                 print_json(&feed)
             } else {

@@ -247,9 +247,30 @@ fn size_limit_insecure_urls_and_local_import() {
 
     let (ok, _, err) = json(&db, &["feed", "add", "http://example.org/feed.ics"]);
     assert!(!ok && err.contains("http"), "{err}");
-    let (ok, f, err) = json(&db, &["feed", "add", "webcal://example.org/feed.ics"]);
+    let (ok, f, err) = json(
+        &db,
+        &[
+            "feed",
+            "add",
+            "webcal://example.org/feed.ics",
+            "--every",
+            "60",
+        ],
+    );
     assert!(ok, "{err}");
     assert_eq!(f["url"], "https://example.org/feed.ics");
+    assert_eq!(f["refresh_minutes"], 60);
+    let (ok, _, err) = json(
+        &db,
+        &[
+            "feed",
+            "add",
+            "https://example.org/other.ics",
+            "--every",
+            "1",
+        ],
+    );
+    assert!(!ok && err.contains("5 minutes"), "{err}");
 
     let file = dir.path().join("termine.ics");
     std::fs::write(&file, feed(&[("x", "Import", "")], true)).unwrap();

@@ -72,7 +72,9 @@ fn normalize_until(rule: &str, anchor: Anchor) -> String {
             match (anchor, local, date, v.ends_with(['Z', 'z'])) {
                 // All-day rules run on midnight UTC here (see `build`), so UNTIL is the end of its day.
                 (Anchor::Date(_), Some(l), _, _) => format!("UNTIL={}T235959Z", l.format("%Y%m%d")),
-                (Anchor::Date(_), None, Some(d), _) => format!("UNTIL={}T235959Z", d.format("%Y%m%d")),
+                (Anchor::Date(_), None, Some(d), _) => {
+                    format!("UNTIL={}T235959Z", d.format("%Y%m%d"))
+                }
                 (Anchor::Zoned(_, tz), Some(l), _, false) => utc(super::zone::local_to_utc(l, tz)),
                 (Anchor::Zoned(_, tz), None, Some(d), _) => utc(super::zone::local_to_utc(
                     d.and_hms_opt(23, 59, 59).expect("valid"),
@@ -378,7 +380,11 @@ mod tests {
             window.1,
         )
         .unwrap();
-        assert_eq!(floating.starts.len(), 3, "March to May: June 2 is after June 1, 23:59:59");
+        assert_eq!(
+            floating.starts.len(),
+            3,
+            "March to May: June 2 is after June 1, 23:59:59"
+        );
         let date = expand(
             Some("FREQ=MONTHLY;UNTIL=20260602;BYMONTHDAY=2"),
             anchor,

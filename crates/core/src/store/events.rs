@@ -190,6 +190,23 @@ impl Store {
         Ok(())
     }
 
+    /// Sets how often a feed is synced (5 minutes to a week).
+    pub fn set_feed_refresh(&mut self, id: i64, minutes: i64) -> Result<()> {
+        if !(5..=7 * 24 * 60).contains(&minutes) {
+            return Err(Error::invalid(
+                "refresh_invalid",
+                "refresh_minutes",
+                "sync every 5 minutes at the most and every week at the least",
+            ));
+        }
+        self.feed(id)?;
+        self.conn.execute(
+            "UPDATE feeds SET refresh_minutes = ?2 WHERE id = ?1",
+            params![id, minutes],
+        )?;
+        Ok(())
+    }
+
     /// Renames a feed.
     pub fn rename_feed(&mut self, id: i64, name: &str) -> Result<()> {
         let name = name.trim();
