@@ -8,8 +8,8 @@ use serde::Serialize;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use vernetzt_core::model::{
-    Contact, ContactInput, FeedAuth, Labeled, Level, Organization, OrganizationInput, PhotoChange,
-    split_name,
+    AttendanceStatus, Contact, ContactInput, FeedAuth, Labeled, Level, Organization,
+    OrganizationInput, PhotoChange, split_name,
 };
 use vernetzt_core::{Error, Store, paths};
 
@@ -44,6 +44,12 @@ enum Command {
     /// Events from the feeds.
     #[command(subcommand)]
     Events(EventsCmd),
+    /// Who attended which event.
+    #[command(subcommand)]
+    Attendance(AttendanceCmd),
+    /// Follow-ups (Wiedervorlage).
+    #[command(subcommand)]
+    Followup(FollowupCmd),
     /// Fill the database with generated demo contacts.
     Demo {
         /// How many contacts.
@@ -152,6 +158,34 @@ enum ContactsCmd {
     Delete { id: i64 },
     /// Restore a deleted contact.
     Restore { id: i64 },
+    /// Import a vCard or CSV file (detected from the content); with --event, everyone in it is
+    /// recorded as an attendee.
+    Import {
+        file: PathBuf,
+        /// Record every imported person as attendee of this event (UID).
+        #[arg(long = "event", value_name = "UID")]
+        event: Option<String>,
+        /// For a recurring event: the occurrence's start.
+        #[arg(long, requires = "event")]
+        occurrence: Option<String>,
+    },
+    /// Export all contacts (to stdout, or --out FILE).
+    Export {
+        /// vcard4 (default), vcard3 or csv.
+        #[arg(long, default_value = "vcard4")]
+        format: String,
+        /// Write to this file instead of stdout.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Groups of contacts that look like the same person (same e-mail, folded name or phone).
+    Duplicates,
+    /// Merge the second contact into the first; everything of both is kept.
+    Merge { keep: i64, other: i64 },
+    /// Undo a merge (its id is printed by `merge`).
+    Unmerge { merge: i64 },
+    /// A contact's timeline: events, encounters, notes, follow-ups.
+    Timeline { id: i64 },
 }
 
 #[derive(Subcommand)]
@@ -188,6 +222,76 @@ enum FeedCmd {
         #[arg(long)]
         name: Option<String>,
     },
+}
+
+#[derive(Args)]
+struct EventArg {
+    /// The event's UID (as `events list` shows it).
+    #[arg(long = "event", value_name = "UID")]
+    uid: String,
+    /// For a recurring event: the occurrence's start, as `events list` shows it.
+    #[arg(long)]
+    occurrence: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum AttendanceCmd {
+    /// Record your own status, or that a contact attended.
+    Mark {
+        #[command(flatten)]
+        event: EventArg,
+        /// Your own status: interested, registered or attended.
+        #[arg(long, conflicts_with = "contact", value_name = "STATUS")]
+        me: Option<String>,
+        /// A contact who attended (with --status for another status).
+        #[arg(long, value_name = "ID")]
+        contact: Option<i64>,
+        /// The contact's status (default attended).
+        #[arg(long, requires = "contact")]
+        status: Option<String>,
+    },
+    /// The contacts at an event.
+    List {
+        #[command(flatten)]
+        event: EventArg,
+    },
+    /// Record where you met a contact ("met at").
+    Met {
+        #[command(flatten)]
+        event: EventArg,
+        /// The contact.
+        #[arg(long, value_name = "ID")]
+        contact: i64,
+        /// Session or workshop.
+        #[arg(long)]
+        session: Option<String>,
+        /// A note.
+        #[arg(long)]
+        note: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum FollowupCmd {
+    /// Add a follow-up on a contact.
+    Add {
+        /// The contact.
+        contact: i64,
+        /// Due date, YYYY-MM-DD.
+        #[arg(long)]
+        due: String,
+        /// What to do.
+        #[arg(long)]
+        text: String,
+    },
+    /// Open follow-ups (all, or due by a date).
+    List {
+        /// Only those due by this date (YYYY-MM-DD).
+        #[arg(long)]
+        until: Option<String>,
+    },
+    /// Mark a follow-up done.
+    Done { id: i64 },
 }
 
 #[derive(Subcommand)]
@@ -300,6 +404,8 @@ fn run(cli: Cli) -> Out {
         Command::Contacts(c) => contacts(&mut store, c, json),
         Command::Orgs(c) => orgs(&mut store, c, json),
         Command::Feed(c) => feeds(store, c, json),
+        Command::Attendance(c) => attendance(&mut store, c, json),
+        Command::Followup(c) => followups(&mut store, c, json),
         Command::Events(c) => events(&store, c, json),
         Command::Demo { count, seed } => {
             vernetzt_core::demo::populate(&mut store, count, seed)?;
@@ -501,6 +607,106 @@ fn contacts(store: &mut Store, cmd: ContactsCmd, json: bool) -> Out {
                 print_json(&serde_json::json!({"deleted": id}))
             } else {
                 println!("deleted #{id}")
+            }
+        }
+        ContactsCmd::Import {
+            file,
+            event,
+            occurrence,
+        } => {
+            let bytes = std::fs::read(&file)
+                .map_err(|e| Failure::Usage(format!("cannot read {}: {e}", file.display())))?;
+            let ev = event
+                .as_deref()
+                .map(|uid| store.event_ref(uid, occurrence.as_deref()))
+                .transpose()?;
+            let report = vernetzt_core::exchange::import(store, &bytes, None, ev.as_ref())?;
+            if json {
+                print_json(&report);
+            } else {
+                println!(
+                    "{}: {} imported, {} updated, {} skipped, {} new organisations, {} possible duplicate groups",
+                    report.format,
+                    report.imported,
+                    report.updated,
+                    report.skipped.len(),
+                    report.organizations_created,
+                    report.duplicates.len()
+                );
+                for s in &report.skipped {
+                    eprintln!("  line {}: skipped: {}", s.line, s.reason);
+                }
+                for w in &report.warnings {
+                    eprintln!("  {w}");
+                }
+            }
+        }
+        ContactsCmd::Export { format, out } => {
+            use vernetzt_core::exchange::ExportFormat;
+            let f = match format.as_str() {
+                "vcard4" | "vcard" => ExportFormat::Vcard4,
+                "vcard3" => ExportFormat::Vcard3,
+                "csv" => ExportFormat::Csv,
+                other => {
+                    return Err(Failure::Usage(format!(
+                        "'{other}' is not a format: use vcard4, vcard3 or csv"
+                    )));
+                }
+            };
+            let text = vernetzt_core::exchange::export(store, f)?;
+            match out {
+                Some(path) => std::fs::write(&path, text)
+                    .map_err(|e| Failure::Other(format!("cannot write {}: {e}", path.display())))?,
+                None => print!("{text}"),
+            }
+        }
+        ContactsCmd::Duplicates => {
+            let groups = store.duplicate_groups()?;
+            if json {
+                print_json(&groups);
+            } else {
+                for g in &groups {
+                    let names: Vec<String> = g
+                        .iter()
+                        .filter_map(|id| store.contact(*id).ok())
+                        .map(|c| format!("{} (#{})", c.name, c.id))
+                        .collect();
+                    println!("{}", names.join("  =  "));
+                }
+            }
+        }
+        ContactsCmd::Merge { keep, other } => {
+            let merge = store.merge_contacts(keep, other)?;
+            let c = store.contact(keep)?;
+            if json {
+                print_json(&serde_json::json!({ "merge": merge, "contact": c }));
+            } else {
+                println!(
+                    "merged #{other} into {} (#{keep}); undo with: vernetzt contacts unmerge {merge}",
+                    c.name
+                );
+            }
+        }
+        ContactsCmd::Unmerge { merge } => {
+            store.undo_merge(merge)?;
+            if json {
+                print_json(&serde_json::json!({ "undone": merge }))
+            } else {
+                println!("merge {merge} undone")
+            }
+        }
+        ContactsCmd::Timeline { id } => {
+            let items = store.timeline(id)?;
+            if json {
+                print_json(&items);
+            } else {
+                for i in &items {
+                    println!(
+                        "{}  {}",
+                        i.at(),
+                        serde_json::to_string(i).unwrap_or_default()
+                    );
+                }
             }
         }
         ContactsCmd::Restore { id } => {
@@ -767,6 +973,119 @@ fn feeds(store: Store, cmd: FeedCmd, json: bool) -> Out {
                 },
             )?;
             print_reports(&[report], json)?;
+        }
+    }
+    Ok(())
+}
+
+fn parse_date(s: &str) -> Result<chrono::NaiveDate, Failure> {
+    chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| Failure::Usage(format!("'{s}' is not a date (YYYY-MM-DD)")))
+}
+
+fn parse_status(s: &str) -> Result<AttendanceStatus, Failure> {
+    AttendanceStatus::parse(s).ok_or_else(|| {
+        Failure::Usage(format!(
+            "'{s}' is not a status: use interested, registered or attended"
+        ))
+    })
+}
+
+fn attendance(store: &mut Store, cmd: AttendanceCmd, json: bool) -> Out {
+    match cmd {
+        AttendanceCmd::Mark {
+            event,
+            me,
+            contact,
+            status,
+        } => {
+            let ev = store.event_ref(&event.uid, event.occurrence.as_deref())?;
+            match (me, contact) {
+                (Some(me), None) => store.mark_attendance(&ev, None, parse_status(&me)?)?,
+                (None, Some(c)) => {
+                    let st = status
+                        .as_deref()
+                        .map(parse_status)
+                        .transpose()?
+                        .unwrap_or(AttendanceStatus::Attended);
+                    store.mark_attendance(&ev, Some(c), st)?
+                }
+                _ => {
+                    return Err(Failure::Usage(
+                        "attendance mark needs --me STATUS or --contact ID".into(),
+                    ));
+                }
+            }
+            if json {
+                print_json(&serde_json::json!({ "event": ev }))
+            } else {
+                println!("recorded for {}", ev.title)
+            }
+        }
+        AttendanceCmd::List { event } => {
+            let ev = store.event_ref(&event.uid, event.occurrence.as_deref())?;
+            let (mine, rows) = store.attendance(&ev)?;
+            if json {
+                print_json(&rows);
+            } else {
+                println!("{} — you: {}", ev.title, mine.as_deref().unwrap_or("-"));
+                for r in &rows {
+                    println!(
+                        "{:>6}  {}  {}  {}",
+                        r.contact_id,
+                        r.name,
+                        r.email.as_deref().unwrap_or(""),
+                        r.status
+                    );
+                }
+            }
+        }
+        AttendanceCmd::Met {
+            event,
+            contact,
+            session,
+            note,
+        } => {
+            let ev = store.event_ref(&event.uid, event.occurrence.as_deref())?;
+            let e = store.add_encounter(contact, Some(&ev), session.as_deref(), note.as_deref())?;
+            if json {
+                print_json(&e)
+            } else {
+                println!("met #{contact} at {}", ev.title)
+            }
+        }
+    }
+    Ok(())
+}
+
+fn followups(store: &mut Store, cmd: FollowupCmd, json: bool) -> Out {
+    match cmd {
+        FollowupCmd::Add { contact, due, text } => {
+            let f = store.add_follow_up(contact, parse_date(&due)?, &text)?;
+            if json {
+                print_json(&f)
+            } else {
+                println!("follow-up #{} due {}", f.id, f.due_date)
+            }
+        }
+        FollowupCmd::List { until } => {
+            let until = until.as_deref().map(parse_date).transpose()?;
+            let list = store.follow_ups(false, until)?;
+            if json {
+                print_json(&list);
+            } else {
+                for f in &list {
+                    println!("{}  {}  {}", f.due_date, f.contact_name, f.text);
+                }
+            }
+        }
+        FollowupCmd::Done { id } => {
+            store.complete_follow_up(id)?;
+            if json {
+                print_json(&serde_json::json!({ "done": id }))
+            } else {
+                println!("follow-up #{id} done")
+            }
         }
     }
     Ok(())

@@ -61,6 +61,10 @@ pub enum Error {
     /// Any other database failure (disk full, locked for too long, a bug).
     #[error("database error: {0}")]
     Database(#[from] rusqlite::Error),
+    /// A file to import cannot be read at all (not a vCard or CSV, empty, binary); nothing was
+    /// changed.
+    #[error("{0}")]
+    Import(String),
     /// A migration could not be applied.
     #[error("schema migration failed: {0}")]
     Migration(String),
@@ -75,6 +79,7 @@ impl Error {
             Error::TooNew { .. } => "too_new",
             Error::Corrupt { .. } => "corrupt",
             Error::Open { .. } => "open",
+            Error::Import(_) => "import",
             Error::Database(e) if is_busy(e) => "busy",
             Error::Database(_) | Error::Migration(_) => "database",
         }

@@ -3,15 +3,18 @@
 //! This crate knows nothing of Tauri or the network, so it builds and tests in seconds without a
 //! display. The desktop shell (`src-tauri/`) and the CLI (`crates/cli`) are thin adapters over it.
 
+pub mod csv_import;
 pub mod demo;
 pub mod directory;
 pub mod error;
+pub mod exchange;
 pub mod fold;
 pub mod ical;
 pub mod model;
 pub mod paths;
 pub mod schedule;
 pub mod store;
+pub mod vcard;
 
 pub use error::{Error, Result};
 pub use store::Store;

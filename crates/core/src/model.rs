@@ -484,3 +484,212 @@ pub struct Occurrence {
     /// Local id of the event row.
     pub event_id: i64,
 }
+
+/// An organisation as an import names it, before it is matched to the directory.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgRef {
+    /// Name as written.
+    pub name: String,
+    /// Level, when the source says (`X-VERNETZT-LEVEL`, a CSV column "Ebene").
+    pub level: Option<Level>,
+    /// Land by name, key or ISO code, when the source says.
+    pub land: Option<String>,
+    /// Official key (AGS/ARS), when the source says.
+    pub key: Option<String>,
+}
+
+/// One contact read from a vCard or CSV file, before it is stored.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ImportedContact {
+    /// The contact's fields (`organization_id` stays `None`: the store matches `organization`).
+    pub contact: ContactInput,
+    /// The organisation as named in the source.
+    pub organization: Option<OrgRef>,
+    /// Notes (vCard NOTE, CSV "Notiz"), oldest first.
+    pub notes: Vec<String>,
+    /// The source's UID, kept so that importing the same file twice updates instead of
+    /// duplicating.
+    pub uid: Option<String>,
+    /// 1-based line of the source where the record starts.
+    pub line: usize,
+}
+
+/// A record an import skipped, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Skipped {
+    /// 1-based line where the record starts.
+    pub line: usize,
+    /// Plain-words reason.
+    pub reason: String,
+}
+
+/// How far someone got with an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AttendanceStatus {
+    /// Might go.
+    Interested,
+    /// Signed up.
+    Registered,
+    /// Was there.
+    Attended,
+}
+
+impl AttendanceStatus {
+    /// The stored form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AttendanceStatus::Interested => "interested",
+            AttendanceStatus::Registered => "registered",
+            AttendanceStatus::Attended => "attended",
+        }
+    }
+
+    /// Parses the stored or typed form (German words accepted too).
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_lowercase().as_str() {
+            "interested" | "interessiert" => Some(Self::Interested),
+            "registered" | "angemeldet" => Some(Self::Registered),
+            "attended" | "teilgenommen" | "dabei" => Some(Self::Attended),
+            _ => None,
+        }
+    }
+}
+
+/// A contact's attendance at an event (what `vernetzt attendance list --json` prints).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttendanceRow {
+    /// The contact.
+    pub contact_id: i64,
+    /// Display name.
+    pub name: String,
+    /// Preferred e-mail address.
+    pub email: Option<String>,
+    /// Organisation's name.
+    pub organization: Option<String>,
+    /// `interested`, `registered` or `attended`.
+    pub status: String,
+}
+
+/// An event as the networking features address it: UID plus, for one occurrence of a recurring
+/// event, that occurrence's start.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventRef {
+    /// Row id.
+    pub event_id: i64,
+    /// UID.
+    pub uid: String,
+    /// Occurrence start (stored form) or `""` for a single event.
+    pub occurrence: String,
+    /// Title.
+    pub title: String,
+    /// Start of the (occurrence of the) event, stored form.
+    pub start: String,
+}
+
+/// "Met at": where the user met a contact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Encounter {
+    /// Local id.
+    pub id: i64,
+    /// The contact.
+    pub contact_id: i64,
+    /// The event, if any.
+    pub event: Option<EventRef>,
+    /// Session or workshop, free text.
+    pub session: Option<String>,
+    /// Note.
+    pub note: Option<String>,
+    /// When (RFC 3339 UTC).
+    pub met_at: String,
+}
+
+/// A follow-up (Wiedervorlage) on a contact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FollowUp {
+    /// Local id.
+    pub id: i64,
+    /// Stable id (VTODO UID).
+    pub uid: String,
+    /// The contact.
+    pub contact_id: i64,
+    /// The contact's name.
+    pub contact_name: String,
+    /// Due date `YYYY-MM-DD`.
+    pub due_date: String,
+    /// What to do.
+    pub text: String,
+    /// When it was done, if it was.
+    pub done_at: Option<String>,
+}
+
+/// One entry of a contact's timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TimelineItem {
+    /// An event both attended (or the contact attended).
+    Event {
+        /// When.
+        at: String,
+        /// The event.
+        event: EventRef,
+        /// The contact's status.
+        status: String,
+        /// The user's own status, if recorded.
+        my_status: Option<String>,
+    },
+    /// Met at.
+    Encounter {
+        /// When.
+        at: String,
+        /// The encounter.
+        encounter: Encounter,
+    },
+    /// A note.
+    Note {
+        /// When.
+        at: String,
+        /// The note.
+        note: Note,
+    },
+    /// A follow-up.
+    FollowUp {
+        /// Due date.
+        at: String,
+        /// The follow-up.
+        follow_up: FollowUp,
+    },
+}
+
+impl TimelineItem {
+    /// The time the entry is sorted by.
+    pub fn at(&self) -> &str {
+        match self {
+            TimelineItem::Event { at, .. }
+            | TimelineItem::Encounter { at, .. }
+            | TimelineItem::Note { at, .. }
+            | TimelineItem::FollowUp { at, .. } => at,
+        }
+    }
+}
+
+/// What importing contacts did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportReport {
+    /// New contacts.
+    pub imported: u32,
+    /// Contacts already known by UID, updated.
+    pub updated: u32,
+    /// Records skipped, with line and reason.
+    pub skipped: Vec<Skipped>,
+    /// Warnings with line numbers.
+    pub warnings: Vec<String>,
+    /// New organisations created for names not in the directory.
+    pub organizations_created: u32,
+    /// Groups of contact ids that look like the same person after the import.
+    pub duplicates: Vec<Vec<i64>>,
+    /// Ids of the imported or updated contacts, in file order.
+    pub contact_ids: Vec<i64>,
+    /// Format detected: `vcard` or `csv`.
+    pub format: String,
+}

@@ -398,33 +398,7 @@ impl Store {
     pub fn update_contact(&mut self, id: i64, input: &ContactInput) -> Result<Contact> {
         let now = now();
         let tx = self.write()?;
-        let uid = live_contact_uid(&tx, id)?;
-        let v = validate(&tx, input)?;
-        tx.execute(
-            "UPDATE contacts SET display_name = ?2, given_name = ?3, family_name = ?4, title = ?5,
-                 role = ?6, organization_id = ?7, street = ?8, postal_code = ?9, locality = ?10,
-                 country = ?11, website = ?12, sort_key = ?13, updated_at = ?14
-             WHERE id = ?1",
-            params![
-                id,
-                v.display_name,
-                v.given_name,
-                v.family_name,
-                v.title,
-                v.role,
-                v.organization_id,
-                v.street,
-                v.postal_code,
-                v.locality,
-                v.country,
-                v.website,
-                v.sort_key,
-                now
-            ],
-        )?;
-        write_children(&tx, id, &v)?;
-        journal(&tx, Entity::Contact, &uid, "upsert", &now)?;
-        search::reindex(&tx, id)?;
+        rewrite_contact(&tx, id, input, &now)?;
         tx.commit()?;
         self.search_touched(id)?;
         self.contact(id)
@@ -663,15 +637,68 @@ pub(super) fn summary_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ContactSumm
     })
 }
 
-fn insert_contact(
+/// Replaces a live contact's fields and lists with `input`, journals and reindexes it; the
+/// caller commits. Shared by editing, merging and re-importing.
+pub(super) fn check_note_body(body: &str) -> Result<String> {
+    check_note(body)
+}
+
+pub(super) fn rewrite_contact(
+    tx: &Transaction<'_>,
+    id: i64,
+    input: &ContactInput,
+    now: &str,
+) -> Result<()> {
+    let uid = live_contact_uid(tx, id)?;
+    let v = validate(tx, input)?;
+    tx.execute(
+        "UPDATE contacts SET display_name = ?2, given_name = ?3, family_name = ?4, title = ?5,
+             role = ?6, organization_id = ?7, street = ?8, postal_code = ?9, locality = ?10,
+             country = ?11, website = ?12, sort_key = ?13, updated_at = ?14
+         WHERE id = ?1",
+        params![
+            id,
+            v.display_name,
+            v.given_name,
+            v.family_name,
+            v.title,
+            v.role,
+            v.organization_id,
+            v.street,
+            v.postal_code,
+            v.locality,
+            v.country,
+            v.website,
+            v.sort_key,
+            now
+        ],
+    )?;
+    write_children(tx, id, &v)?;
+    journal(tx, Entity::Contact, &uid, "upsert", now)?;
+    search::reindex(tx, id)?;
+    Ok(())
+}
+
+pub(super) fn insert_contact(
     tx: &Transaction<'_>,
     input: &ContactInput,
     first_note: Option<&str>,
     now: &str,
 ) -> Result<i64> {
+    insert_contact_with_uid(tx, input, first_note, &new_uid(), now)
+}
+
+/// Inserts a contact under a given uid (an imported card keeps its UID, so a second import of the
+/// same file updates instead of duplicating).
+pub(super) fn insert_contact_with_uid(
+    tx: &Transaction<'_>,
+    input: &ContactInput,
+    first_note: Option<&str>,
+    uid: &str,
+    now: &str,
+) -> Result<i64> {
     let v = validate(tx, input)?;
     let note = first_note.map(check_note).transpose()?;
-    let uid = new_uid();
     tx.execute(
         "INSERT INTO contacts(uid, display_name, given_name, family_name, title, role,
              organization_id, street, postal_code, locality, country, website, sort_key,
@@ -696,7 +723,7 @@ fn insert_contact(
     )?;
     let id = tx.last_insert_rowid();
     write_children(tx, id, &v)?;
-    journal(tx, Entity::Contact, &uid, "upsert", now)?;
+    journal(tx, Entity::Contact, uid, "upsert", now)?;
     if let Some(body) = note {
         insert_note(tx, id, &body, now)?;
     }
@@ -704,7 +731,12 @@ fn insert_contact(
     Ok(id)
 }
 
-fn insert_note(tx: &Transaction<'_>, contact_id: i64, body: &str, now: &str) -> Result<i64> {
+pub(super) fn insert_note(
+    tx: &Transaction<'_>,
+    contact_id: i64,
+    body: &str,
+    now: &str,
+) -> Result<i64> {
     let uid = new_uid();
     tx.execute(
         "INSERT INTO notes(uid, contact_id, body, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",

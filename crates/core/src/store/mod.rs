@@ -13,6 +13,7 @@
 
 mod contacts;
 mod events;
+mod networking;
 mod orgs;
 mod search;
 
@@ -23,6 +24,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, Transactio
 use rusqlite_migration::{M, Migrations};
 use std::path::{Path, PathBuf};
 
+pub use networking::phone_e164;
 pub use search::SearchHit;
 
 /// Longest note body we store, in bytes. Notes are conversation notes, not documents; a larger
@@ -31,14 +33,15 @@ pub const MAX_NOTE_BYTES: usize = 100_000;
 
 /// The migrations, in order. Append only: a shipped migration is never edited.
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(include_str!(
-        "../../migrations/0001_initial.sql"
-    ))])
+    Migrations::new(vec![
+        M::up(include_str!("../../migrations/0001_initial.sql")),
+        M::up(include_str!("../../migrations/0002_networking.sql")),
+    ])
 }
 
 /// Number of schema versions this build knows.
 pub fn schema_version() -> i64 {
-    1
+    2
 }
 
 /// Kinds of record that the change journal tracks.
@@ -50,6 +53,12 @@ pub enum Entity {
     Organization,
     /// A note.
     Note,
+    /// Who attended what.
+    Attendance,
+    /// Where the user met a contact.
+    Encounter,
+    /// A follow-up (Wiedervorlage).
+    FollowUp,
 }
 
 impl Entity {
@@ -58,6 +67,9 @@ impl Entity {
             Entity::Contact => "contact",
             Entity::Organization => "organization",
             Entity::Note => "note",
+            Entity::Attendance => "attendance",
+            Entity::Encounter => "encounter",
+            Entity::FollowUp => "follow_up",
         }
     }
 }

@@ -128,58 +128,7 @@ impl Store {
     pub fn create_org(&mut self, input: &OrganizationInput) -> Result<Organization> {
         let now = now();
         let tx = self.write()?;
-        let name = opt_trim(&Some(input.name.clone())).ok_or_else(|| {
-            Error::invalid("name_required", "name", "an organisation needs a name")
-        })?;
-        if name.chars().count() > 500 {
-            return Err(Error::invalid(
-                "too_long",
-                "name",
-                "the name is too long (at most 500 characters)",
-            ));
-        }
-        let level = input.level.unwrap_or(Level::Other);
-        let land_key = match opt_trim(&input.land_key) {
-            None => None,
-            Some(l) => Some(land_key_in(&tx, &l)?),
-        };
-        if level == Level::Kommune && land_key.is_none() {
-            return Err(Error::invalid(
-                "land_required",
-                "land_key",
-                "a Kommune lies in a Land: choose one",
-            ));
-        }
-        if let Some(p) = input.parent_id {
-            tx.query_row("SELECT 1 FROM organizations WHERE id = ?1", [p], |_| Ok(()))
-                .optional()?
-                .ok_or_else(|| {
-                    Error::invalid(
-                        "org_unknown",
-                        "parent_id",
-                        format!("no organisation with id {p}"),
-                    )
-                })?;
-        }
-        let uid = new_uid();
-        tx.execute(
-            "INSERT INTO organizations(uid, name, short_name, level, kind, official_key, land_key,
-                 parent_id, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
-            params![
-                uid,
-                name,
-                opt_trim(&input.short_name),
-                level.as_str(),
-                opt_trim(&input.kind),
-                opt_trim(&input.key),
-                land_key,
-                input.parent_id,
-                now
-            ],
-        )?;
-        let id = tx.last_insert_rowid();
-        journal(&tx, Entity::Organization, &uid, "upsert", &now)?;
+        let id = create_org_in(&tx, input, &now)?;
         tx.commit()?;
         self.org(id)
     }
@@ -217,6 +166,66 @@ impl Store {
     fn land_key(&self, land: &str) -> Result<String> {
         resolve_land(&self.lands()?, land)
     }
+}
+
+/// Creates a user organisation inside an open transaction; the caller commits.
+pub(super) fn create_org_in(
+    tx: &Transaction<'_>,
+    input: &OrganizationInput,
+    now: &str,
+) -> Result<i64> {
+    let name = opt_trim(&Some(input.name.clone()))
+        .ok_or_else(|| Error::invalid("name_required", "name", "an organisation needs a name"))?;
+    if name.chars().count() > 500 {
+        return Err(Error::invalid(
+            "too_long",
+            "name",
+            "the name is too long (at most 500 characters)",
+        ));
+    }
+    let level = input.level.unwrap_or(Level::Other);
+    let land_key = match opt_trim(&input.land_key) {
+        None => None,
+        Some(l) => Some(land_key_in(tx, &l)?),
+    };
+    if level == Level::Kommune && land_key.is_none() {
+        return Err(Error::invalid(
+            "land_required",
+            "land_key",
+            "a Kommune lies in a Land: choose one",
+        ));
+    }
+    if let Some(p) = input.parent_id {
+        tx.query_row("SELECT 1 FROM organizations WHERE id = ?1", [p], |_| Ok(()))
+            .optional()?
+            .ok_or_else(|| {
+                Error::invalid(
+                    "org_unknown",
+                    "parent_id",
+                    format!("no organisation with id {p}"),
+                )
+            })?;
+    }
+    let uid = new_uid();
+    tx.execute(
+        "INSERT INTO organizations(uid, name, short_name, level, kind, official_key, land_key,
+             parent_id, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+        params![
+            uid,
+            name,
+            opt_trim(&input.short_name),
+            level.as_str(),
+            opt_trim(&input.kind),
+            opt_trim(&input.key),
+            land_key,
+            input.parent_id,
+            now
+        ],
+    )?;
+    let id = tx.last_insert_rowid();
+    journal(tx, Entity::Organization, &uid, "upsert", now)?;
+    Ok(id)
 }
 
 fn land_key_in(tx: &Transaction<'_>, land: &str) -> Result<String> {

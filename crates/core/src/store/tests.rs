@@ -799,3 +799,233 @@ END:VCALENDAR\r
         assert_eq!(s.feed(feed.id).unwrap().failures, 0);
     }
 }
+
+mod networking {
+    use super::*;
+    use crate::ical::event::read_feed;
+    use crate::model::{AttendanceStatus, FeedAuth, ImportedContact, OrgRef, TimelineItem};
+    use chrono::{DateTime, NaiveDate, Utc};
+    use chrono_tz::Tz;
+
+    fn store_with_event() -> (Store, crate::model::EventRef) {
+        let mut s = Store::open_in_memory().unwrap();
+        let f = s
+            .add_feed("https://x.example/f.ics", "X", &FeedAuth::None)
+            .unwrap();
+        let ics = "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:erfa\nDTSTART:20261203T083000Z\nSUMMARY:OZG-Erfahrungsaustausch\nEND:VEVENT\nBEGIN:VEVENT\nUID:jf\nDTSTART:20261102T090000Z\nRRULE:FREQ=WEEKLY;COUNT=3\nSUMMARY:Jour fixe\nEND:VEVENT\nEND:VCALENDAR\n";
+        let now: DateTime<Utc> = DateTime::parse_from_rfc3339("2026-11-22T08:00:00Z")
+            .unwrap()
+            .into();
+        let read = read_feed(ics.as_bytes(), Tz::Europe__Berlin, now).unwrap();
+        s.apply_feed(f.id, &read, None, None).unwrap();
+        let ev = s.event_ref("erfa", None).unwrap();
+        (s, ev)
+    }
+
+    #[test]
+    fn attendance_encounters_follow_ups_and_timeline() {
+        let (mut s, ev) = store_with_event();
+        let a = s
+            .create_contact(&person("Anna", "Weiß"), Some("erste Notiz"))
+            .unwrap();
+        s.mark_attendance(&ev, None, AttendanceStatus::Registered)
+            .unwrap();
+        s.mark_attendance(&ev, Some(a.id), AttendanceStatus::Registered)
+            .unwrap();
+        s.mark_attendance(&ev, Some(a.id), AttendanceStatus::Attended)
+            .unwrap();
+        let (mine, rows) = s.attendance(&ev).unwrap();
+        assert_eq!(mine.as_deref(), Some("registered"));
+        assert_eq!(rows.len(), 1);
+        assert_eq!(
+            (rows[0].contact_id, rows[0].status.as_str()),
+            (a.id, "attended")
+        );
+        assert!(
+            s.event_ref("jf", None).is_err(),
+            "a recurring event needs its occurrence"
+        );
+        let occ = s.event_ref("jf", Some("2026-11-09T09:00:00Z")).unwrap();
+        s.mark_attendance(&occ, Some(a.id), AttendanceStatus::Attended)
+            .unwrap();
+        s.add_encounter(
+            a.id,
+            Some(&ev),
+            Some("Workshop Roll-in"),
+            Some("will Unterlagen"),
+        )
+        .unwrap();
+        s.add_follow_up(
+            a.id,
+            NaiveDate::from_ymd_opt(2026, 12, 10).unwrap(),
+            "Unterlagen schicken",
+        )
+        .unwrap();
+        let due = s
+            .follow_ups(false, NaiveDate::from_ymd_opt(2026, 12, 31))
+            .unwrap();
+        assert_eq!(due.len(), 1);
+        let tl = s.timeline(a.id).unwrap();
+        let kinds: Vec<&str> = tl
+            .iter()
+            .map(|i| match i {
+                TimelineItem::Event { .. } => "event",
+                TimelineItem::Encounter { .. } => "encounter",
+                TimelineItem::Note { .. } => "note",
+                TimelineItem::FollowUp { .. } => "follow_up",
+            })
+            .collect();
+        assert_eq!(kinds.iter().filter(|k| **k == "event").count(), 2);
+        assert!(
+            kinds.contains(&"encounter") && kinds.contains(&"note") && kinds.contains(&"follow_up")
+        );
+        s.complete_follow_up(due[0].id).unwrap();
+        assert!(s.follow_ups(false, None).unwrap().is_empty());
+        let journal: Vec<String> = s
+            .pending_changes()
+            .unwrap()
+            .into_iter()
+            .map(|j| j.entity)
+            .collect();
+        for e in ["attendance", "encounter", "follow_up"] {
+            assert!(journal.iter().any(|j| j == e), "{e} journaled");
+        }
+    }
+
+    #[test]
+    fn duplicates_by_email_name_and_phone() {
+        let mut s = Store::open_in_memory().unwrap();
+        let mut a = person("Jördis", "Müller");
+        a.emails = vec![email("J.Mueller@fitko.example")];
+        let a = s.create_contact(&a, None).unwrap();
+        let b = s
+            .create_contact(&person("Joerdis", "Mueller"), None)
+            .unwrap();
+        let mut c = person("Klaus", "Schmidt");
+        c.emails = vec![email("j.mueller@FITKO.example")];
+        let c = s.create_contact(&c, None).unwrap();
+        let mut d = person("Eva", "Berger");
+        d.phones = vec![Labeled {
+            value: "0751 85-0".into(),
+            label: None,
+        }];
+        let d = s.create_contact(&d, None).unwrap();
+        let mut e = person("E.", "Berger-Fremd");
+        e.phones = vec![Labeled {
+            value: "+49 751 850".into(),
+            label: None,
+        }];
+        let e = s.create_contact(&e, None).unwrap();
+        s.create_contact(&person("Nur", "Einmal"), None).unwrap();
+        let groups = s.duplicate_groups().unwrap();
+        assert_eq!(groups, vec![vec![a.id, b.id, c.id], vec![d.id, e.id]]);
+        assert_eq!(
+            crate::store::phone_e164("0049 (30) 1234-5"),
+            Some("+4930123 45".replace(' ', ""))
+        );
+    }
+
+    #[test]
+    fn merge_keeps_everything_and_can_be_undone() {
+        let (mut s, ev) = store_with_event();
+        let mut ai = person("Jördis", "Müller");
+        ai.emails = vec![email("jm@fitko.example")];
+        ai.tags = vec!["EfA".into()];
+        let a = s.create_contact(&ai, Some("Notiz A")).unwrap();
+        let mut bi = person("Joerdis", "Mueller");
+        bi.emails = vec![email("joerdis@land.example")];
+        bi.phones = vec![Labeled {
+            value: "+49 30 1234".into(),
+            label: Some("mobil".into()),
+        }];
+        bi.role = Some("OZG-Koordinatorin".into());
+        bi.tags = vec!["Roll-in".into()];
+        let b = s.create_contact(&bi, Some("Notiz B")).unwrap();
+        s.mark_attendance(&ev, Some(a.id), AttendanceStatus::Registered)
+            .unwrap();
+        s.mark_attendance(&ev, Some(b.id), AttendanceStatus::Attended)
+            .unwrap();
+        s.add_encounter(b.id, Some(&ev), None, Some("Kaffeepause"))
+            .unwrap();
+        let merge = s.merge_contacts(a.id, b.id).unwrap();
+        let m = s.contact(a.id).unwrap();
+        assert_eq!(m.emails, vec!["jm@fitko.example", "joerdis@land.example"]);
+        assert_eq!(m.phones, vec!["+49 30 1234"]);
+        assert_eq!(
+            m.labels.get("+49 30 1234").map(String::as_str),
+            Some("mobil")
+        );
+        assert_eq!(
+            m.role.as_deref(),
+            Some("OZG-Koordinatorin"),
+            "empty fields filled"
+        );
+        assert_eq!(m.tags, vec!["EfA", "Roll-in"]);
+        assert_eq!(m.notes.len(), 2);
+        assert!(s.contact(b.id).is_err());
+        assert_eq!(s.attendance(&ev).unwrap().1.len(), 1);
+        assert!(s.duplicate_groups().unwrap().is_empty());
+        assert_eq!(s.search("joerdis", 10).unwrap().len(), 1);
+
+        s.undo_merge(merge).unwrap();
+        let a2 = s.contact(a.id).unwrap();
+        let b2 = s.contact(b.id).unwrap();
+        assert_eq!(a2.emails, vec!["jm@fitko.example"]);
+        assert_eq!(a2.notes.len(), 1);
+        assert_eq!(b2.notes.len(), 1);
+        assert_eq!(b2.role.as_deref(), Some("OZG-Koordinatorin"));
+        let (_, rows) = s.attendance(&ev).unwrap();
+        assert_eq!(rows.len(), 2, "the dropped attendance is back");
+        assert!(
+            rows.iter()
+                .any(|r| r.contact_id == b.id && r.status == "attended")
+        );
+        assert!(
+            s.timeline(b.id)
+                .unwrap()
+                .iter()
+                .any(|i| matches!(i, TimelineItem::Encounter { .. }))
+        );
+        assert!(s.undo_merge(merge).is_err(), "undone once");
+    }
+
+    #[test]
+    fn import_matches_orgs_updates_by_uid_records_attendance_and_skips_bad_records() {
+        let (mut s, ev) = store_with_event();
+        let rec = |given: &str, family: &str, org: &str, uid: Option<&str>, line: usize| {
+            ImportedContact {
+                contact: person(given, family),
+                organization: Some(OrgRef {
+                    name: org.into(),
+                    ..Default::default()
+                }),
+                notes: vec!["vom Import".into()],
+                uid: uid.map(String::from),
+                line,
+            }
+        };
+        let mut bad = rec("", "", "FITKO", None, 4);
+        bad.contact = ContactInput::default();
+        let records = vec![
+            rec("Eva", "Berger", "fitko", Some("card-1"), 2),
+            rec("Tom", "Neu", "Gemeinde Musterhausen", None, 3),
+            bad,
+        ];
+        let r = s.import_contacts(&records, Some(&ev), "csv").unwrap();
+        assert_eq!((r.imported, r.updated, r.organizations_created), (2, 0, 1));
+        assert_eq!(r.skipped.len(), 1);
+        assert_eq!(r.skipped[0].line, 4);
+        let eva = s.contact(r.contact_ids[0]).unwrap();
+        assert_eq!(
+            eva.organization.as_deref(),
+            Some("FITKO (Föderale IT-Kooperation)"),
+            "matched by abbreviation"
+        );
+        assert_eq!(eva.uid, "card-1");
+        assert_eq!(s.attendance(&ev).unwrap().1.len(), 2);
+        // Importing the same file again updates, adds no duplicate note.
+        let r2 = s.import_contacts(&records[..1], None, "vcard").unwrap();
+        assert_eq!((r2.imported, r2.updated), (0, 1));
+        assert_eq!(s.contact(r.contact_ids[0]).unwrap().notes.len(), 1);
+    }
+}
