@@ -4,6 +4,11 @@
 use crate::error::{CmdResult, UiError};
 use crate::state::AppState;
 use tauri::State;
+use vernetzt_core::csv_import::Mapping;
+use vernetzt_core::exchange::{self, Preview};
+use vernetzt_core::model::{
+    AttendanceRow, AttendanceStatus, Encounter, EventRef, FollowUp, ImportReport, TimelineItem,
+};
 use vernetzt_core::model::{
     Contact, ContactInput, ContactPage, ContactSummary, Feed, FeedAuth, Land, Note, Occurrence,
     Organization, OrganizationInput, Themenfeld,
@@ -216,4 +221,164 @@ pub fn events_list(
     let store = state.store()?;
     let zone = sync::user_zone(&store);
     Ok(store.occurrences(from, to, feed_id, zone)?)
+}
+
+/// Reads a vCard or CSV file (base64) for the import dialog; changes nothing.
+#[tauri::command]
+pub fn contacts_import_preview(state: State<'_, AppState>, data: String) -> CmdResult<Preview> {
+    let bytes = exchange::from_base64(&data)?;
+    Ok(exchange::preview(&*state.store()?, &bytes)?)
+}
+
+/// Imports a vCard or CSV file (base64); with an event, records everyone as attendee.
+#[tauri::command]
+pub fn contacts_import(
+    state: State<'_, AppState>,
+    data: String,
+    mapping: Option<Mapping>,
+    event_uid: Option<String>,
+    occurrence: Option<String>,
+) -> CmdResult<ImportReport> {
+    let bytes = exchange::from_base64(&data)?;
+    let mut store = state.store()?;
+    let event = event_uid
+        .map(|uid| store.event_ref(&uid, occurrence.as_deref()))
+        .transpose()?;
+    Ok(exchange::import(
+        &mut store,
+        &bytes,
+        mapping.as_ref(),
+        event.as_ref(),
+    )?)
+}
+
+/// Groups of contacts that look like the same person.
+#[tauri::command]
+pub fn duplicates_list(state: State<'_, AppState>) -> CmdResult<Vec<Vec<Contact>>> {
+    let store = state.store()?;
+    let groups = store.duplicate_groups()?;
+    Ok(groups
+        .into_iter()
+        .map(|g| {
+            g.into_iter()
+                .filter_map(|id| store.contact(id).ok())
+                .collect()
+        })
+        .collect())
+}
+
+/// The result of a merge: its id (for undo) and the merged contact.
+#[derive(serde::Serialize)]
+pub struct MergeResult {
+    merge_id: i64,
+    contact: Contact,
+}
+
+/// Merges `other` into `keep`.
+#[tauri::command]
+pub fn contacts_merge(state: State<'_, AppState>, keep: i64, other: i64) -> CmdResult<MergeResult> {
+    let mut store = state.store()?;
+    let merge_id = store.merge_contacts(keep, other)?;
+    Ok(MergeResult {
+        merge_id,
+        contact: store.contact(keep)?,
+    })
+}
+
+/// Undoes a merge.
+#[tauri::command]
+pub fn merge_undo(state: State<'_, AppState>, merge_id: i64) -> CmdResult<()> {
+    Ok(state.store()?.undo_merge(merge_id)?)
+}
+
+/// A contact's timeline, newest first.
+#[tauri::command]
+pub fn contact_timeline(state: State<'_, AppState>, id: i64) -> CmdResult<Vec<TimelineItem>> {
+    Ok(state.store()?.timeline(id)?)
+}
+
+/// Who attends an event, and the user's own status.
+#[derive(serde::Serialize)]
+pub struct AttendanceView {
+    event: EventRef,
+    my_status: Option<String>,
+    rows: Vec<AttendanceRow>,
+}
+
+/// The attendance of an event (UID, and for a recurring event the occurrence's start).
+#[tauri::command]
+pub fn attendance_list(
+    state: State<'_, AppState>,
+    uid: String,
+    occurrence: Option<String>,
+) -> CmdResult<AttendanceView> {
+    let store = state.store()?;
+    let event = store.event_ref(&uid, occurrence.as_deref())?;
+    let (my_status, rows) = store.attendance(&event)?;
+    Ok(AttendanceView {
+        event,
+        my_status,
+        rows,
+    })
+}
+
+/// Records the user's own status (no contact) or a contact's.
+#[tauri::command]
+pub fn attendance_mark(
+    state: State<'_, AppState>,
+    uid: String,
+    occurrence: Option<String>,
+    contact_id: Option<i64>,
+    status: AttendanceStatus,
+) -> CmdResult<()> {
+    let mut store = state.store()?;
+    let event = store.event_ref(&uid, occurrence.as_deref())?;
+    Ok(store.mark_attendance(&event, contact_id, status)?)
+}
+
+/// Records where the user met a contact.
+#[tauri::command]
+pub fn encounter_add(
+    state: State<'_, AppState>,
+    contact_id: i64,
+    uid: Option<String>,
+    occurrence: Option<String>,
+    session: Option<String>,
+    note: Option<String>,
+) -> CmdResult<Encounter> {
+    let mut store = state.store()?;
+    let event = uid
+        .map(|u| store.event_ref(&u, occurrence.as_deref()))
+        .transpose()?;
+    Ok(store.add_encounter(
+        contact_id,
+        event.as_ref(),
+        session.as_deref(),
+        note.as_deref(),
+    )?)
+}
+
+/// Follow-ups, open ones or all.
+#[tauri::command]
+pub fn follow_ups_list(state: State<'_, AppState>, include_done: bool) -> CmdResult<Vec<FollowUp>> {
+    Ok(state.store()?.follow_ups(include_done, None)?)
+}
+
+/// Adds a follow-up; `due` is `YYYY-MM-DD`.
+#[tauri::command]
+pub fn follow_up_add(
+    state: State<'_, AppState>,
+    contact_id: i64,
+    due: String,
+    text: String,
+) -> CmdResult<FollowUp> {
+    let due = chrono::NaiveDate::parse_from_str(&due, "%Y-%m-%d")
+        .map_err(|_| UiError::internal(format!("'{due}' is not a date")))?;
+    Ok(state.store()?.add_follow_up(contact_id, due, &text)?)
+}
+
+/// Marks a follow-up done.
+#[tauri::command]
+pub fn follow_up_done(state: State<'_, AppState>, id: i64) -> CmdResult<()> {
+    Ok(state.store()?.complete_follow_up(id)?)
 }

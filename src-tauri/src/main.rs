@@ -105,6 +105,18 @@ fn main() {
             commands::feed_add,
             commands::feeds_sync,
             commands::events_list,
+            commands::contacts_import_preview,
+            commands::contacts_import,
+            commands::duplicates_list,
+            commands::contacts_merge,
+            commands::merge_undo,
+            commands::contact_timeline,
+            commands::attendance_list,
+            commands::attendance_mark,
+            commands::encounter_add,
+            commands::follow_ups_list,
+            commands::follow_up_add,
+            commands::follow_up_done,
         ])
         .setup(|app| {
             background_sync(app.handle().clone());

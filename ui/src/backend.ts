@@ -193,6 +193,108 @@ export interface Occurrence {
   event_id: number;
 }
 
+/** What a CSV column holds (crates/core/src/csv_import.rs, serde snake_case). */
+export type CsvField =
+  | 'given_name' | 'family_name' | 'full_name' | 'title' | 'role' | 'organization' | 'level' | 'land'
+  | 'official_key' | 'email' | 'phone' | 'street' | 'postal_code' | 'locality' | 'country' | 'website'
+  | 'tags' | 'themenfeld' | 'note' | 'ignore';
+
+export interface CsvMapping {
+  columns: CsvField[];
+}
+
+export interface CsvPreview {
+  delimiter: string;
+  encoding: string;
+  headers: string[];
+  mapping: CsvMapping;
+  /** Columns with data that are mapped to 'ignore'. */
+  unmapped: number[];
+  sample: string[][];
+  rows: number;
+}
+
+export interface ImportPreview {
+  format: 'vcard' | 'csv';
+  csv: CsvPreview | null;
+  /** The mapping the user chose last time for files with the same header row. */
+  remembered: CsvMapping | null;
+  /** For vCard: [cards that can be imported, cards skipped]. */
+  cards: [number, number] | null;
+}
+
+export interface Skipped {
+  line: number;
+  reason: string;
+}
+
+export interface ImportReport {
+  imported: number;
+  updated: number;
+  skipped: Skipped[];
+  warnings: string[];
+  organizations_created: number;
+  /** Groups of contact ids that look like the same person. */
+  duplicates: number[][];
+  contact_ids: number[];
+  format: string;
+}
+
+export interface EventRef {
+  event_id: number;
+  uid: string;
+  /** Occurrence start for a recurring event, '' otherwise. */
+  occurrence: string;
+  title: string;
+  start: string;
+}
+
+export type AttendanceStatus = 'interested' | 'registered' | 'attended';
+
+export interface AttendanceRow {
+  contact_id: number;
+  name: string;
+  email: string | null;
+  organization: string | null;
+  status: AttendanceStatus;
+}
+
+export interface AttendanceView {
+  event: EventRef;
+  my_status: AttendanceStatus | null;
+  rows: AttendanceRow[];
+}
+
+export interface Encounter {
+  id: number;
+  contact_id: number;
+  event: EventRef | null;
+  session: string | null;
+  note: string | null;
+  met_at: string;
+}
+
+export interface FollowUp {
+  id: number;
+  uid: string;
+  contact_id: number;
+  contact_name: string;
+  due_date: string;
+  text: string;
+  done_at: string | null;
+}
+
+export type TimelineItem =
+  | { kind: 'event'; at: string; event: EventRef; status: AttendanceStatus; my_status: AttendanceStatus | null }
+  | { kind: 'encounter'; at: string; encounter: Encounter }
+  | { kind: 'note'; at: string; note: Note }
+  | { kind: 'follow_up'; at: string; follow_up: FollowUp };
+
+export interface MergeResult {
+  merge_id: number;
+  contact: Contact;
+}
+
 /** The error every command rejects with (src-tauri/src/error.rs). */
 export interface BackendError {
   kind: string;
@@ -238,6 +340,23 @@ export const backend = {
   syncFeeds: (feedId: number | null) => call<FeedSyncResult[]>('feeds_sync', { feedId }),
   /** Occurrences overlapping [from, to) (RFC 3339), optionally of one feed. */
   listEvents: (from: string, to: string, feedId: number | null) => call<Occurrence[]>('events_list', { from, to, feedId }),
+  /** `data` is the file's bytes as base64. */
+  importPreview: (data: string) => call<ImportPreview>('contacts_import_preview', { data }),
+  /** Imports a file; with `eventUid`, everyone in it is recorded as attendee of that event. */
+  importContacts: (data: string, mapping: CsvMapping | null, eventUid: string | null, occurrence: string | null) =>
+    call<ImportReport>('contacts_import', { data, mapping, eventUid, occurrence }),
+  listDuplicates: () => call<Contact[][]>('duplicates_list'),
+  mergeContacts: (keep: number, other: number) => call<MergeResult>('contacts_merge', { keep, other }),
+  undoMerge: (mergeId: number) => call<void>('merge_undo', { mergeId }),
+  timeline: (id: number) => call<TimelineItem[]>('contact_timeline', { id }),
+  attendance: (uid: string, occurrence: string | null) => call<AttendanceView>('attendance_list', { uid, occurrence }),
+  markAttendance: (uid: string, occurrence: string | null, contactId: number | null, status: AttendanceStatus) =>
+    call<void>('attendance_mark', { uid, occurrence, contactId, status }),
+  addEncounter: (contactId: number, uid: string | null, occurrence: string | null, session: string | null, note: string | null) =>
+    call<Encounter>('encounter_add', { contactId, uid, occurrence, session, note }),
+  listFollowUps: (includeDone: boolean) => call<FollowUp[]>('follow_ups_list', { includeDone }),
+  addFollowUp: (contactId: number, due: string, text: string) => call<FollowUp>('follow_up_add', { contactId, due, text }),
+  completeFollowUp: (id: number) => call<void>('follow_up_done', { id }),
 };
 
 export type Backend = typeof backend;

@@ -6,8 +6,18 @@ use std::path::Path;
 use std::process::Command;
 
 fn run(db: &Path, args: &[&str]) -> (bool, Value, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_vernetzt")).arg("--db").arg(db).arg("--json").args(args).output().unwrap();
-    (out.status.success(), serde_json::from_slice(&out.stdout).unwrap_or(Value::Null), String::from_utf8_lossy(&out.stderr).into_owned())
+    let out = Command::new(env!("CARGO_BIN_EXE_vernetzt"))
+        .arg("--db")
+        .arg(db)
+        .arg("--json")
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        serde_json::from_slice(&out.stdout).unwrap_or(Value::Null),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 fn ok(db: &Path, args: &[&str]) -> Value {
@@ -40,10 +50,26 @@ fn csv_attendee_list_for_an_event() {
     let db = with_event(dir.path());
     let csv = dir.path().join("teilnehmende.csv");
     std::fs::write(&csv, excel_csv()).unwrap();
-    let r = ok(&db, &["contacts", "import", csv.to_str().unwrap(), "--event", "erfa-2026@fitko"]);
+    let r = ok(
+        &db,
+        &[
+            "contacts",
+            "import",
+            csv.to_str().unwrap(),
+            "--event",
+            "erfa-2026@fitko",
+        ],
+    );
     assert_eq!(r["format"], "csv");
     assert_eq!(r["imported"], 3, "{r}");
-    assert!(r["warnings"].as_array().unwrap().iter().any(|w| w.as_str().unwrap().contains("kein-at-zeichen")), "{r}");
+    assert!(
+        r["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|w| w.as_str().unwrap().contains("kein-at-zeichen")),
+        "{r}"
+    );
     let list = ok(&db, &["attendance", "list", "--event", "erfa-2026@fitko"]);
     let rows = list.as_array().unwrap();
     assert_eq!(rows.len(), 3);
@@ -51,45 +77,123 @@ fn csv_attendee_list_for_an_event() {
         assert!(rows[0].get(key).is_some(), "{key}");
     }
     assert!(rows.iter().all(|r| r["status"] == "attended"));
-    let mueller = rows.iter().find(|r| r["name"].as_str().unwrap().contains("Müller")).unwrap();
+    let mueller = rows
+        .iter()
+        .find(|r| r["name"].as_str().unwrap().contains("Müller"))
+        .unwrap();
     assert_eq!(mueller["email"], "j.mueller@fitko.example");
-    let c = ok(&db, &["contacts", "show", &mueller["contact_id"].to_string()]);
-    assert_eq!(c["organization"], "FITKO (Föderale IT-Kooperation)", "matched to the directory");
-    assert!(c["notes"][0]["body"].as_str().unwrap().contains("Roll-in\nbitte nachfassen") || c["notes"][0]["body"].as_str().unwrap().contains("Roll-in"));
+    let c = ok(
+        &db,
+        &["contacts", "show", &mueller["contact_id"].to_string()],
+    );
+    assert_eq!(
+        c["organization"], "FITKO (Föderale IT-Kooperation)",
+        "matched to the directory"
+    );
+    assert!(
+        c["notes"][0]["body"]
+            .as_str()
+            .unwrap()
+            .contains("Roll-in\nbitte nachfassen")
+            || c["notes"][0]["body"].as_str().unwrap().contains("Roll-in")
+    );
     // Importing the same list again adds nobody.
     let again = ok(&db, &["contacts", "import", csv.to_str().unwrap()]);
-    assert_eq!(again["imported"].as_u64().unwrap() + again["updated"].as_u64().unwrap(), 3);
+    assert_eq!(
+        again["imported"].as_u64().unwrap() + again["updated"].as_u64().unwrap(),
+        3
+    );
     let dups = ok(&db, &["contacts", "duplicates"]);
-    assert_eq!(dups.as_array().unwrap().len(), 3, "a re-import without UIDs shows up as duplicates to merge: {dups}");
+    assert_eq!(
+        dups.as_array().unwrap().len(),
+        3,
+        "a re-import without UIDs shows up as duplicates to merge: {dups}"
+    );
 }
 
 #[test]
 fn vcard_export_then_import_gives_the_same_data() {
     let dir = tempfile::tempdir().unwrap();
     let a = dir.path().join("a.db");
-    ok(&a, &["contacts", "add", "--name", "Prof. Dr. Ariane Berger", "--email", "a.berger@landkreistag.example", "--phone", "+49 30 590097-0", "--org", "Deutscher Landkreistag", "--role", "Leiterin Digitalisierung", "--tag", "Digitalisierungslabor", "--themenfeld", "querschnitt", "--note", "Portal ozg-kommunal; Vollzugswissen, Kommunen"]);
-    ok(&a, &["contacts", "add", "--name", "<b>Eve</b>", "--org", "Landkreis Göttingen"]);
+    ok(
+        &a,
+        &[
+            "contacts",
+            "add",
+            "--name",
+            "Prof. Dr. Ariane Berger",
+            "--email",
+            "a.berger@landkreistag.example",
+            "--phone",
+            "+49 30 590097-0",
+            "--org",
+            "Deutscher Landkreistag",
+            "--role",
+            "Leiterin Digitalisierung",
+            "--tag",
+            "Digitalisierungslabor",
+            "--themenfeld",
+            "querschnitt",
+            "--note",
+            "Portal ozg-kommunal; Vollzugswissen, Kommunen",
+        ],
+    );
+    ok(
+        &a,
+        &[
+            "contacts",
+            "add",
+            "--name",
+            "<b>Eve</b>",
+            "--org",
+            "Landkreis Göttingen",
+        ],
+    );
     for format in ["vcard4", "vcard3", "csv"] {
         let file = dir.path().join(format!("export.{format}"));
-        let (ok_export, _, err) = run(&a, &["contacts", "export", "--format", format, "--out", file.to_str().unwrap()]);
+        let (ok_export, _, err) = run(
+            &a,
+            &[
+                "contacts",
+                "export",
+                "--format",
+                format,
+                "--out",
+                file.to_str().unwrap(),
+            ],
+        );
         assert!(ok_export, "{err}");
         let b = dir.path().join(format!("{format}.db"));
         let r = ok(&b, &["contacts", "import", file.to_str().unwrap()]);
         assert_eq!(r["imported"], 2, "{format}: {r}");
         let strip = |v: Value| -> Vec<Value> {
-            let mut list: Vec<Value> = v.as_array().unwrap().iter().map(|c| {
-                let mut c = c.clone();
-                for k in ["id", "created_at", "updated_at", "organization_id", "uid"] {
-                    c.as_object_mut().unwrap().remove(k);
-                }
-                let notes: Vec<Value> = c["notes"].as_array().unwrap().iter().map(|n| n["body"].clone()).collect();
-                c["notes"] = Value::Array(notes);
-                c
-            }).collect();
+            let mut list: Vec<Value> = v
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| {
+                    let mut c = c.clone();
+                    for k in ["id", "created_at", "updated_at", "organization_id", "uid"] {
+                        c.as_object_mut().unwrap().remove(k);
+                    }
+                    let notes: Vec<Value> = c["notes"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|n| n["body"].clone())
+                        .collect();
+                    c["notes"] = Value::Array(notes);
+                    c
+                })
+                .collect();
             list.sort_by_key(|c| c["name"].to_string());
             list
         };
-        assert_eq!(strip(ok(&b, &["contacts", "list"])), strip(ok(&a, &["contacts", "list"])), "{format}");
+        assert_eq!(
+            strip(ok(&b, &["contacts", "list"])),
+            strip(ok(&a, &["contacts", "list"])),
+            "{format}"
+        );
     }
 }
 
@@ -97,25 +201,119 @@ fn vcard_export_then_import_gives_the_same_data() {
 fn duplicates_merge_undo_follow_ups_and_timeline() {
     let dir = tempfile::tempdir().unwrap();
     let db = with_event(dir.path());
-    let a = ok(&db, &["contacts", "add", "--name", "Jördis Müller", "--email", "jm@fitko.example"])["id"].as_i64().unwrap().to_string();
-    let b = ok(&db, &["contacts", "add", "--name", "Joerdis Mueller", "--phone", "069 401270-11", "--note", "aus der Taskforce"])["id"].as_i64().unwrap().to_string();
-    ok(&db, &["attendance", "mark", "--event", "erfa-2026@fitko", "--contact", &b]);
-    ok(&db, &["attendance", "mark", "--event", "erfa-2026@fitko", "--me", "attended"]);
-    ok(&db, &["attendance", "met", "--event", "erfa-2026@fitko", "--contact", &b, "--session", "Workshop Roll-in"]);
+    let a = ok(
+        &db,
+        &[
+            "contacts",
+            "add",
+            "--name",
+            "Jördis Müller",
+            "--email",
+            "jm@fitko.example",
+        ],
+    )["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    let b = ok(
+        &db,
+        &[
+            "contacts",
+            "add",
+            "--name",
+            "Joerdis Mueller",
+            "--phone",
+            "069 401270-11",
+            "--note",
+            "aus der Taskforce",
+        ],
+    )["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    ok(
+        &db,
+        &[
+            "attendance",
+            "mark",
+            "--event",
+            "erfa-2026@fitko",
+            "--contact",
+            &b,
+        ],
+    );
+    ok(
+        &db,
+        &[
+            "attendance",
+            "mark",
+            "--event",
+            "erfa-2026@fitko",
+            "--me",
+            "attended",
+        ],
+    );
+    ok(
+        &db,
+        &[
+            "attendance",
+            "met",
+            "--event",
+            "erfa-2026@fitko",
+            "--contact",
+            &b,
+            "--session",
+            "Workshop Roll-in",
+        ],
+    );
     let dups = ok(&db, &["contacts", "duplicates"]);
-    assert_eq!(dups, serde_json::json!([[a.parse::<i64>().unwrap(), b.parse::<i64>().unwrap()]]));
+    assert_eq!(
+        dups,
+        serde_json::json!([[a.parse::<i64>().unwrap(), b.parse::<i64>().unwrap()]])
+    );
     let merged = ok(&db, &["contacts", "merge", &a, &b]);
     let c = &merged["contact"];
     assert_eq!(c["emails"], serde_json::json!(["jm@fitko.example"]));
     assert_eq!(c["phones"], serde_json::json!(["069 401270-11"]));
     assert_eq!(c["notes"].as_array().unwrap().len(), 1);
     let tl = ok(&db, &["contacts", "timeline", &a]);
-    let kinds: Vec<&str> = tl.as_array().unwrap().iter().map(|i| i["kind"].as_str().unwrap()).collect();
-    assert!(kinds.contains(&"event") && kinds.contains(&"encounter") && kinds.contains(&"note"), "{kinds:?}");
+    let kinds: Vec<&str> = tl
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["kind"].as_str().unwrap())
+        .collect();
+    assert!(
+        kinds.contains(&"event") && kinds.contains(&"encounter") && kinds.contains(&"note"),
+        "{kinds:?}"
+    );
     ok(&db, &["contacts", "unmerge", &merged["merge"].to_string()]);
-    assert_eq!(ok(&db, &["contacts", "show", &b])["notes"].as_array().unwrap().len(), 1);
-    let f = ok(&db, &["followup", "add", &a, "--due", "2026-12-10", "--text", "Unterlagen schicken"]);
-    assert_eq!(ok(&db, &["followup", "list", "--until", "2026-12-31"]).as_array().unwrap().len(), 1);
+    assert_eq!(
+        ok(&db, &["contacts", "show", &b])["notes"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    let f = ok(
+        &db,
+        &[
+            "followup",
+            "add",
+            &a,
+            "--due",
+            "2026-12-10",
+            "--text",
+            "Unterlagen schicken",
+        ],
+    );
+    assert_eq!(
+        ok(&db, &["followup", "list", "--until", "2026-12-31"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
     ok(&db, &["followup", "done", &f["id"].to_string()]);
     assert_eq!(ok(&db, &["followup", "list"]).as_array().unwrap().len(), 0);
 }
@@ -125,7 +323,14 @@ fn broken_files_change_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("v.db");
     ok(&db, &["contacts", "add", "--name", "Bleibt Da"]);
-    for (name, bytes) in [("empty.csv", &b""[..]), ("binary.csv", b"\x00\x01\x02\x03\xff\xfe\x00"), ("page.csv", b"<!DOCTYPE html><html><body>Fehler</body></html>")] {
+    for (name, bytes) in [
+        ("empty.csv", &b""[..]),
+        ("binary.csv", b"\x00\x01\x02\x03\xff\xfe\x00"),
+        (
+            "page.csv",
+            b"<!DOCTYPE html><html><body>Fehler</body></html>",
+        ),
+    ] {
         let f = dir.path().join(name);
         std::fs::write(&f, bytes).unwrap();
         let (ok_import, _, err) = run(&db, &["contacts", "import", f.to_str().unwrap()]);

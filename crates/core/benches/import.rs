@@ -33,7 +33,8 @@ fn main() {
             bytes.extend(std::fs::read(f).unwrap());
             bytes.extend_from_slice(b"\r\n");
         }
-        let read = vernetzt_core::vcard::read_vcards(&bytes).expect("vcards");
+        let read = vernetzt_core::exchange::read_vcards(&bytes).expect("vcards");
+        eprintln!("read {:?}", t.elapsed());
         let report = store
             .import_contacts(&read.contacts, None, "vcard")
             .unwrap();

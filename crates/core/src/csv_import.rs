@@ -253,8 +253,9 @@ pub fn read_csv(bytes: &[u8], mapping: Option<&Mapping>) -> Result<CsvRead, CsvE
 ///
 /// Several e-mail addresses, phone numbers and notes get columns `E-Mail`, `E-Mail 2`, …, so
 /// each cell holds one value that Excel can sort and a mail merge can use. Cells that Excel
-/// would run as a formula (starting with `=`, `+`, `-`, `@`) get a leading `'`, which
-/// [`read_csv`] removes again.
+/// would run as a formula (starting with `=`, `+`, `-`, `@`; phone numbers excepted) get a
+/// leading `'`, which [`read_csv`] removes again. E-mail and phone labels are not written:
+/// a column holds values of many labels.
 pub fn write_csv(rows: &[(Contact, Option<Organization>)]) -> String {
     let n_email = rows.iter().map(|(c, _)| c.emails.len()).max().unwrap_or(0);
     let n_phone = rows.iter().map(|(c, _)| c.phones.len()).max().unwrap_or(0);
@@ -1330,6 +1331,34 @@ impl<'a> RowContext<'a> {
                 }
                 Field::Note | Field::Ignore => {}
             }
+        }
+
+        // Excel turns `01067` into the number 1067 when a list passes through it.
+        let german = c.country.as_deref().is_none_or(|k| {
+            matches!(
+                alnum_fold(k).as_str(),
+                "deutschland" | "germany" | "de" | "d" | "deu" | "brd"
+            )
+        });
+        if let Some(plz) = &mut c.postal_code
+            && german
+            && plz.len() == 4
+            && plz.bytes().all(|b| b.is_ascii_digit())
+        {
+            w(format!(
+                "postal code '{plz}' has 4 digits (Excel drops leading zeros); read as '0{plz}'"
+            ));
+            plz.insert(0, '0');
+        }
+        if let Some(k) = &mut key
+            && matches!(k.len(), 7 | 11)
+            && k.bytes().all(|b| b.is_ascii_digit())
+        {
+            w(format!(
+                "official key '{k}' has {} digits (Excel drops leading zeros); read as '0{k}'",
+                k.len()
+            ));
+            k.insert(0, '0');
         }
 
         // Names: separate columns win; a whole name is split when nothing else says.

@@ -21,6 +21,10 @@ use unicode_normalization::char::is_combining_mark;
 
 /// Folds `text` for matching; see the module documentation for the rules.
 pub fn fold(text: &str) -> String {
+    if text.is_ascii() {
+        // Most text (e-mail addresses, many names) is ASCII: no decomposition needed.
+        return collapse_digraphs(text.chars().map(|c| c.to_ascii_lowercase()));
+    }
     let mut pre = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -34,9 +38,13 @@ pub fn fold(text: &str) -> String {
             _ => pre.extend(c.to_lowercase()),
         }
     }
-    let stripped: String = pre.nfd().filter(|c| !is_combining_mark(*c)).collect();
-    let mut out = String::with_capacity(stripped.len());
-    let mut chars = stripped.chars().peekable();
+    collapse_digraphs(pre.nfd().filter(|c| !is_combining_mark(*c)))
+}
+
+/// `ae`, `oe`, `ue` → `a`, `o`, `u` (step 3 of the folding).
+fn collapse_digraphs(chars: impl Iterator<Item = char>) -> String {
+    let mut out = String::new();
+    let mut chars = chars.peekable();
     while let Some(c) = chars.next() {
         out.push(c);
         if matches!(c, 'a' | 'o' | 'u') && chars.peek() == Some(&'e') {

@@ -4,8 +4,20 @@
 // the number of generated contacts, `?feeds=0` starts without calendar feeds.
 import { mockIPC } from '@tauri-apps/api/mocks';
 import type {
+  AttendanceRow,
+  AttendanceStatus,
+  AttendanceView,
   BackendError,
   Contact,
+  CsvField,
+  CsvMapping,
+  Encounter,
+  EventRef,
+  FollowUp,
+  ImportPreview,
+  ImportReport,
+  MergeResult,
+  TimelineItem,
   ContactInput,
   ContactSummary,
   Feed,
@@ -514,12 +526,591 @@ function syncFeed(f: Feed): FeedSyncResult {
   return { feed_id: f.id, name: f.name, counts: c, error: null };
 }
 
+// --- Networking: import, attendance, encounters, follow-ups, duplicates, timeline ---
+
+const CSV_GUESS: [RegExp, CsvField][] = [
+  [/^(vorname|given ?name|first ?name)$/, 'given_name'],
+  [/^(nachname|familienname|family ?name|last ?name|surname)$/, 'family_name'],
+  [/^(name|vollstandiger name|full ?name|teilnehmer(in)?)$/, 'full_name'],
+  [/^(titel|title|akademischer titel)$/, 'title'],
+  [/^(funktion|rolle|position|role|job ?title)$/, 'role'],
+  [/^(organisation|organization|behorde|dienststelle|institution|firma|company)$/, 'organization'],
+  [/^(ebene|level|verwaltungsebene)$/, 'level'],
+  [/^(bundesland|land)$/, 'land'],
+  [/^(ags|ars|amtlicher schlussel|gemeindeschlussel)$/, 'official_key'],
+  [/^(e-?mail|e-?mail-adresse|mail)$/, 'email'],
+  [/^(telefon|tel|phone|mobil|telefonnummer)$/, 'phone'],
+  [/^(strasse|street|anschrift)$/, 'street'],
+  [/^(plz|postleitzahl|postal ?code|zip)$/, 'postal_code'],
+  [/^(ort|stadt|city|locality)$/, 'locality'],
+  [/^(staat|country)$/, 'country'],
+  [/^(website|webseite|homepage|url)$/, 'website'],
+  [/^(schlagworter|tags|stichworter)$/, 'tags'],
+  [/^(themenfeld|themenfelder)$/, 'themenfeld'],
+  [/^(notiz|bemerkung|anmerkung|note|notes)$/, 'note'],
+];
+
+function guessField(header: string): CsvField {
+  const h = fold(header.trim());
+  return CSV_GUESS.find(([re]) => re.test(h))?.[1] ?? 'ignore';
+}
+
+function importError(message: string): BackendError {
+  return { kind: 'import', message };
+}
+
+function decodeFile(data: string): { text: string; encoding: string } {
+  let bytes: Uint8Array;
+  try {
+    bytes = Uint8Array.from(atob(data.trim()), (c) => c.charCodeAt(0));
+  } catch {
+    throw importError('the file did not arrive intact (bad base64)');
+  }
+  if (bytes.length === 0) throw importError('the file is empty');
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, ''), encoding: 'UTF-8' };
+  } catch {
+    return { text: new TextDecoder('windows-1252').decode(bytes), encoding: 'Windows-1252' };
+  }
+}
+
+/** Splits CSV text into rows of cells (quotes, doubled quotes, line breaks in quotes). */
+function parseCsv(text: string, delimiter: string): { cells: string[]; line: number }[] {
+  const rows: { cells: string[]; line: number }[] = [];
+  let cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  let line = 1;
+  let rowLine = 1;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') {
+        quoted = false;
+      } else {
+        if (ch === '\n') line++;
+        cell += ch;
+      }
+    } else if (ch === '"' && cell === '') {
+      quoted = true;
+    } else if (ch === delimiter) {
+      cells.push(cell);
+      cell = '';
+    } else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      cells.push(cell);
+      if (cells.some((c) => c.trim() !== '')) rows.push({ cells, line: rowLine });
+      cells = [];
+      cell = '';
+      line++;
+      rowLine = line;
+    } else {
+      cell += ch;
+    }
+  }
+  cells.push(cell);
+  if (cells.some((c) => c.trim() !== '')) rows.push({ cells, line: rowLine });
+  return rows;
+}
+
+function readCsv(text: string) {
+  const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
+  const delimiter = [';', ',', '\t', '|'].reduce((best, d) =>
+    firstLine.split(d).length > firstLine.split(best).length ? d : best,
+  );
+  const rows = parseCsv(text, delimiter);
+  if (rows.length === 0) throw importError('the file is empty');
+  const headers = rows[0].cells.map((h) => h.trim());
+  if (headers.some((h) => /@/.test(h))) {
+    throw importError(
+      `the file has no header row: its first row holds "${headers.find((h) => h.includes('@'))}", which is data, not a column name; add a first row naming the columns, such as "Vorname;Nachname;E-Mail"`,
+    );
+  }
+  return { delimiter, headers, data: rows.slice(1) };
+}
+
+function headerKey(headers: readonly string[]): string {
+  return headers.map((h) => fold(h)).join('\u001f');
+}
+const rememberedMappings = new Map<string, CsvField[]>();
+
+function csvPreview(text: string, encoding: string): ImportPreview {
+  const { delimiter, headers, data } = readCsv(text);
+  const columns = headers.map(guessField);
+  const sample = data.slice(0, 5).map((r) => r.cells);
+  const unmapped = columns.flatMap((f, i) => (f === 'ignore' && data.some((r) => (r.cells[i] ?? '').trim() !== '') ? [i] : []));
+  const remembered = rememberedMappings.get(headerKey(headers));
+  return {
+    format: 'csv',
+    csv: { delimiter, encoding, headers, mapping: { columns }, unmapped, sample, rows: data.length },
+    remembered: remembered ? { columns: remembered } : null,
+    cards: null,
+  };
+}
+
+interface VCard {
+  line: number;
+  props: { name: string; value: string }[];
+}
+
+function readVcards(text: string): VCard[] {
+  const lines = text.replace(/\r\n[ \t]/g, '').replace(/\n[ \t]/g, '').split(/\r?\n/);
+  const cards: VCard[] = [];
+  let current: VCard | null = null;
+  lines.forEach((l, i) => {
+    if (/^BEGIN:VCARD$/i.test(l.trim())) current = { line: i + 1, props: [] };
+    else if (/^END:VCARD$/i.test(l.trim())) {
+      if (current) cards.push(current);
+      current = null;
+    } else if (current) {
+      const m = /^([^:;]+)[^:]*:(.*)$/.exec(l);
+      if (m) current.props.push({ name: m[1].toUpperCase().replace(/^item\d+\./i, ''), value: m[2].replace(/\\([,;\\])/g, '$1').replace(/\\n/gi, '\n') });
+    }
+  });
+  return cards;
+}
+
+interface Person {
+  line: number;
+  given: string;
+  family: string;
+  full: string;
+  title: string;
+  role: string;
+  org: string;
+  emails: string[];
+  phones: string[];
+  street: string;
+  postal: string;
+  locality: string;
+  country: string;
+  website: string;
+  tags: string[];
+  notes: string[];
+}
+
+function emptyPerson(line: number): Person {
+  return { line, given: '', family: '', full: '', title: '', role: '', org: '', emails: [], phones: [], street: '', postal: '', locality: '', country: '', website: '', tags: [], notes: [] };
+}
+
+function personFromCard(card: VCard): Person {
+  const p = emptyPerson(card.line);
+  for (const { name, value } of card.props) {
+    const v = value.trim();
+    if (!v) continue;
+    if (name === 'FN') p.full = v;
+    else if (name === 'N') [p.family = '', p.given = ''] = v.split(';');
+    else if (name === 'EMAIL') p.emails.push(v);
+    else if (name === 'TEL') p.phones.push(v.replace(/^tel:/i, ''));
+    else if (name === 'ORG') p.org = v.split(';')[0];
+    else if (name === 'TITLE' || name === 'ROLE') p.role = p.role || v;
+    else if (name === 'NOTE') p.notes.push(v);
+    else if (name === 'URL') p.website = v;
+    else if (name === 'CATEGORIES') p.tags.push(...v.split(',').map((s) => s.trim()).filter(Boolean));
+  }
+  return p;
+}
+
+function personFromRow(cells: string[], line: number, mapping: readonly CsvField[], warnings: string[]): Person {
+  const p = emptyPerson(line);
+  mapping.forEach((f, i) => {
+    const v = (cells[i] ?? '').trim();
+    if (!v) return;
+    switch (f) {
+      case 'given_name': p.given = v; break;
+      case 'family_name': p.family = v; break;
+      case 'full_name': p.full = v; break;
+      case 'title': p.title = v; break;
+      case 'role': p.role = v; break;
+      case 'organization': p.org = v; break;
+      case 'email':
+        for (const e of v.split(/[;,\s]+/).filter(Boolean)) {
+          if (/^[^@\s]+@[^@\s]+\.[^@\s.]+$/.test(e)) p.emails.push(e);
+          else warnings.push(`line ${line}: '${e}' is not an e-mail address; left out`);
+        }
+        break;
+      case 'phone': p.phones.push(v); break;
+      case 'street': p.street = v; break;
+      case 'postal_code': p.postal = v; break;
+      case 'locality': p.locality = v; break;
+      case 'country': p.country = v; break;
+      case 'website': p.website = v; break;
+      case 'tags': p.tags.push(...v.split(/[,;]/).map((s) => s.trim()).filter(Boolean)); break;
+      case 'note': p.notes.push(v); break;
+      default: break;
+    }
+  });
+  return p;
+}
+
+/** A contact from an imported person: new, or merged into the one with the same e-mail address. */
+function storePerson(p: Person, report: ImportReport): number | null {
+  const name = p.full || composeName(p.title || null, p.given || null, p.family || null) || p.emails[0] || '';
+  if (!name) {
+    report.skipped.push({ line: p.line, reason: 'no name: neither a name nor an e-mail address' });
+    return null;
+  }
+  let orgId: number | null = null;
+  if (p.org) {
+    let o = orgs.find((x) => fold(x.name) === fold(p.org) || (x.short_name && fold(x.short_name) === fold(p.org)));
+    if (!o) {
+      o = addOrg(p.org, 'other', null);
+      o.builtin = false;
+      report.organizations_created++;
+    }
+    orgId = o.id;
+  }
+  const t = now();
+  const existing = p.emails.length
+    ? live().find((c) => c.emails.some((e) => p.emails.some((x) => x.toLowerCase() === e.toLowerCase())))
+    : undefined;
+  if (existing) {
+    for (const e of p.emails) if (!existing.emails.some((x) => x.toLowerCase() === e.toLowerCase())) existing.emails.push(e);
+    for (const ph of p.phones) if (!existing.phones.includes(ph)) existing.phones.push(ph);
+    for (const tag of p.tags) if (!existing.tags.includes(tag)) existing.tags.push(tag);
+    existing.role ??= p.role || null;
+    if (existing.organization_id === null && orgId !== null) {
+      existing.organization_id = orgId;
+      existing.organization = orgs.find((o) => o.id === orgId)?.name ?? null;
+    }
+    for (const n of p.notes) existing.notes.push({ id: nextId++, body: n, created_at: t, updated_at: t });
+    existing.updated_at = t;
+    report.updated++;
+    return existing.id;
+  }
+  const c = apply(
+    {
+      display_name: p.full || null,
+      given_name: p.given || null,
+      family_name: p.family || null,
+      title: p.title || null,
+      role: p.role || null,
+      organization_id: orgId,
+      emails: [],
+      phones: [],
+      street: p.street || null,
+      postal_code: p.postal || null,
+      locality: p.locality || null,
+      country: p.country || null,
+      website: null,
+      themenfelder: [],
+      tags: p.tags,
+      photo: { action: 'keep' },
+    },
+    {},
+  );
+  if (!p.full && !p.given && !p.family) c.name = name;
+  c.emails = p.emails;
+  c.phones = p.phones;
+  c.website = p.website || null;
+  c.notes = p.notes.map((body) => ({ id: nextId++, body, created_at: t, updated_at: t }));
+  contacts.push(c);
+  report.imported++;
+  return c.id;
+}
+
+function importFile(data: string, mapping: CsvMapping | null, event: EventRef | null): ImportReport {
+  const { text, encoding } = decodeFile(data);
+  const report: ImportReport = {
+    imported: 0,
+    updated: 0,
+    skipped: [],
+    warnings: [],
+    organizations_created: 0,
+    duplicates: [],
+    contact_ids: [],
+    format: 'csv',
+  };
+  let people: Person[];
+  if (/BEGIN:VCARD/i.test(text)) {
+    report.format = 'vcard';
+    people = readVcards(text).map(personFromCard);
+  } else {
+    const { headers, data: rows } = readCsv(text);
+    const key = headerKey(headers);
+    const chosen = mapping?.columns ?? rememberedMappings.get(key) ?? headers.map(guessField);
+    if (mapping) rememberedMappings.set(key, [...mapping.columns]);
+    if (encoding !== 'UTF-8') report.warnings.push(`the file is not UTF-8; read as ${encoding}`);
+    people = rows.map((r) => personFromRow(r.cells, r.line, chosen, report.warnings));
+  }
+  for (const p of people) {
+    const id = storePerson(p, report);
+    if (id !== null && !report.contact_ids.includes(id)) report.contact_ids.push(id);
+  }
+  if (event) for (const id of report.contact_ids) attendanceOf(event).rows.set(id, 'registered');
+  report.duplicates = duplicateGroups().filter((g) => g.some((id) => report.contact_ids.includes(id)));
+  return report;
+}
+
+function previewFile(data: string): ImportPreview {
+  const { text, encoding } = decodeFile(data);
+  if (/BEGIN:VCARD/i.test(text)) {
+    const people = readVcards(text).map(personFromCard);
+    const ok = people.filter((p) => p.full || p.given || p.family || p.emails.length).length;
+    return { format: 'vcard', csv: null, remembered: null, cards: [ok, people.length - ok] };
+  }
+  return csvPreview(text, encoding);
+}
+
+// Attendance, keyed by event uid and occurrence ('' for a single event).
+interface EventAttendance {
+  my: AttendanceStatus | null;
+  rows: Map<number, AttendanceStatus>;
+}
+const attendances = new Map<string, EventAttendance>();
+const encounters: Encounter[] = [];
+const followUps: FollowUp[] = [];
+
+function eventRef(uidArg: string, occurrence: string | null): EventRef {
+  const o = occs.find((x) => x.uid === uidArg && (occurrence === null || x.recurrence_id === occurrence));
+  if (!o) throw { kind: 'not_found', message: `event ${uidArg} not found` } satisfies BackendError;
+  return { event_id: o.event_id, uid: o.uid, occurrence: occurrence ?? '', title: o.title, start: o.start };
+}
+
+function attendanceOf(e: EventRef): EventAttendance {
+  const key = `${e.uid}\u001f${e.occurrence}`;
+  let a = attendances.get(key);
+  if (!a) {
+    a = { my: null, rows: new Map() };
+    attendances.set(key, a);
+  }
+  return a;
+}
+
+function attendanceView(e: EventRef): AttendanceView {
+  const a = attendanceOf(e);
+  const rows: AttendanceRow[] = [...a.rows]
+    .flatMap(([id, status]) => {
+      const c = contacts.find((x) => x.id === id && !x.deleted);
+      return c ? [{ contact_id: id, name: c.name, email: c.emails[0] ?? null, organization: c.organization, status }] : [];
+    })
+    .sort((x, y) => fold(x.name).localeCompare(fold(y.name)));
+  return { event: e, my_status: a.my, rows };
+}
+
+function checkStatus(s: unknown): AttendanceStatus {
+  if (s === 'interested' || s === 'registered' || s === 'attended') return s;
+  throw invalid('status_invalid', 'status', `'${String(s)}' is not an attendance status`);
+}
+
+function followUpRow(f: FollowUp): FollowUp {
+  return { ...f, contact_name: contacts.find((c) => c.id === f.contact_id)?.name ?? f.contact_name };
+}
+
+function timeline(id: number): TimelineItem[] {
+  const c = get(id);
+  const items: TimelineItem[] = [];
+  for (const [key, a] of attendances) {
+    const status = a.rows.get(id);
+    if (!status) continue;
+    const [u, occ] = key.split('\u001f');
+    const e = eventRef(u, occ === '' ? null : occ);
+    items.push({ kind: 'event', at: e.start, event: e, status, my_status: a.my });
+  }
+  for (const e of encounters) if (e.contact_id === id) items.push({ kind: 'encounter', at: e.met_at, encounter: clone(e) });
+  for (const n of c.notes) items.push({ kind: 'note', at: n.created_at, note: clone(n) });
+  for (const f of followUps) if (f.contact_id === id) items.push({ kind: 'follow_up', at: f.due_date, follow_up: followUpRow(f) });
+  return items.sort((x, y) => y.at.localeCompare(x.at));
+}
+
+/** Groups of live contacts with the same e-mail address, folded name or phone number. */
+function duplicateGroups(): number[][] {
+  const all = contacts.filter((c) => !c.deleted).sort((a, b) => a.id - b.id);
+  const parent = all.map((_, i) => i);
+  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
+  const seen = new Map<string, number>();
+  all.forEach((c, i) => {
+    const keys = [
+      ...c.emails.map((e) => `e:${e.toLowerCase()}`),
+      ...c.phones.map((p) => `p:${p.replace(/\D/g, '').replace(/^0/, '49')}`),
+      `n:${c.given_name && c.family_name ? fold(`${c.given_name} ${c.family_name}`) : fold(c.name)}`,
+    ];
+    for (const k of keys) {
+      const j = seen.get(k);
+      if (j === undefined) seen.set(k, i);
+      else {
+        const [a, b] = [find(i), find(j)];
+        if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
+      }
+    }
+  });
+  const groups = new Map<number, number[]>();
+  all.forEach((c, i) => {
+    const r = find(i);
+    groups.set(r, [...(groups.get(r) ?? []), c.id]);
+  });
+  return [...groups.values()].filter((g) => g.length > 1);
+}
+
+interface MergeRecord {
+  keep: Stored;
+  otherId: number;
+  attendances: [string, EventAttendance][];
+  encounters: Encounter[];
+  followUps: FollowUp[];
+}
+const merges = new Map<number, MergeRecord>();
+
+function snapshotAttendances(): [string, EventAttendance][] {
+  return [...attendances].map(([k, a]) => [k, { my: a.my, rows: new Map(a.rows) }]);
+}
+
+function mergeContacts(keepId: number, otherId: number): MergeResult {
+  if (keepId === otherId) throw invalid('merge_self', 'other', 'a contact cannot be merged with itself');
+  const keep = get(keepId);
+  const other = get(otherId);
+  const mergeId = nextId++;
+  merges.set(mergeId, {
+    keep: clone(keep),
+    otherId,
+    attendances: snapshotAttendances(),
+    encounters: clone(encounters),
+    followUps: clone(followUps),
+  });
+  const union = <T>(a: T[], b: T[]) => [...a, ...b.filter((x) => !a.includes(x))];
+  keep.emails = union(keep.emails, other.emails);
+  keep.phones = union(keep.phones, other.phones);
+  keep.labels = { ...other.labels, ...keep.labels };
+  keep.tags = union(keep.tags, other.tags);
+  keep.themenfelder = union(keep.themenfelder, other.themenfelder);
+  keep.notes = [...keep.notes, ...other.notes].sort((a, b) => a.created_at.localeCompare(b.created_at));
+  for (const k of ['given_name', 'family_name', 'title', 'role', 'street', 'postal_code', 'locality', 'country', 'website'] as const) {
+    keep[k] ??= other[k];
+  }
+  if (keep.organization_id === null) {
+    keep.organization_id = other.organization_id;
+    keep.organization = other.organization;
+  }
+  keep.photo ??= other.photo;
+  keep.updated_at = now();
+  for (const a of attendances.values()) {
+    const s = a.rows.get(otherId);
+    if (s) {
+      a.rows.delete(otherId);
+      if (!a.rows.has(keepId)) a.rows.set(keepId, s);
+    }
+  }
+  for (const e of encounters) if (e.contact_id === otherId) e.contact_id = keepId;
+  for (const f of followUps) if (f.contact_id === otherId) f.contact_id = keepId;
+  other.deleted = true;
+  return { merge_id: mergeId, contact: clone(keep) };
+}
+
+function undoMerge(mergeId: number): void {
+  const m = merges.get(mergeId);
+  if (!m) throw { kind: 'not_found', message: `merge ${mergeId} not found (already undone?)` } satisfies BackendError;
+  merges.delete(mergeId);
+  const keep = contacts.find((c) => c.id === m.keep.id);
+  if (keep) Object.assign(keep, m.keep);
+  const other = contacts.find((c) => c.id === m.otherId);
+  if (other) other.deleted = false;
+  attendances.clear();
+  for (const [k, a] of m.attendances) attendances.set(k, a);
+  encounters.splice(0, encounters.length, ...m.encounters);
+  followUps.splice(0, followUps.length, ...m.followUps);
+}
+
+function addFollowUp(contactId: number, due: string, text: string): FollowUp {
+  const c = get(contactId);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(due)) throw { kind: 'internal', message: `'${due}' is not a date` } satisfies BackendError;
+  if (!text.trim()) throw invalid('text_required', 'text', 'a follow-up needs a text');
+  const f: FollowUp = { id: nextId++, uid: uid(), contact_id: c.id, contact_name: c.name, due_date: due, text: text.trim(), done_at: null };
+  followUps.push(f);
+  return clone(f);
+}
+
+/** A plain contact for the seeds. */
+function seedContact(name: [string, string, string | null], org: string | null, emails: string[], phones: string[]): Stored {
+  const [given, family, title] = name;
+  const c = apply(
+    {
+      display_name: null,
+      given_name: given,
+      family_name: family,
+      title,
+      role: 'OZG-Koordination',
+      organization_id: orgs.find((o) => o.name === org)?.id ?? null,
+      emails: emails.map((value) => ({ value, label: null })),
+      phones: phones.map((value) => ({ value, label: null })),
+      street: null,
+      postal_code: null,
+      locality: null,
+      country: null,
+      website: null,
+      themenfelder: [],
+      tags: [],
+      photo: { action: 'keep' },
+    },
+    {},
+  );
+  contacts.push(c);
+  return c;
+}
+
+/** Two groups of duplicates, attendees of two events and a contact with a full timeline. */
+function seedNetworking(): void {
+  const j1 = seedContact(['Jördis', 'Müller', null], 'Stadt Köln', ['joerdis.mueller@stadt-koeln.example'], []);
+  j1.notes.push({ id: nextId++, body: 'Zuständig für die EfA-Leistung Wohngeld.', created_at: '2025-03-02T10:00:00.000Z', updated_at: '2025-03-02T10:00:00.000Z' });
+  seedContact(['Joerdis', 'Mueller', null], null, ['j.mueller@stadt-koeln.example'], ['0221 221-0']);
+  const k1 = seedContact(['Kai', 'Brandt', 'Dr.'], 'Land Hessen', ['kai.brandt@digitales.hessen.example'], ['+49 611 32-0']);
+  const k2 = seedContact(['Kai', 'Brand', null], 'Land Hessen', ['Kai.Brandt@Digitales.Hessen.example'], []);
+  k2.tags = ['Registermodernisierung'];
+  seedContact(['Kai-Uwe', 'Brandt', null], null, [], ['0611 320']);
+
+  // The first generated contact (Anna Müller) gets the full timeline.
+  const first = contacts[0];
+  const find = (title: string) => occs.find((o) => o.title === title);
+  const exchange = find('OZG-Erfahrungsaustausch der Länder');
+  const conference = find('OZG-Konferenz 2025: Rückblick');
+  const jourFixe = occs.filter((o) => o.uid === 'jour-fixe@ozg-taskforce.example.de').sort((a, b) => span(a)[0] - span(b)[0]);
+  if (exchange) {
+    const a = attendanceOf(eventRef(exchange.uid, null));
+    a.my = 'registered';
+    a.rows.set(j1.id, 'registered');
+    a.rows.set(k1.id, 'interested');
+    a.rows.set(first.id, 'registered');
+    const xss = contacts.find((c) => c.name.startsWith('<img'));
+    if (xss) a.rows.set(xss.id, 'interested');
+  }
+  if (conference) {
+    const e = eventRef(conference.uid, null);
+    const a = attendanceOf(e);
+    a.my = 'attended';
+    a.rows.set(first.id, 'attended');
+    a.rows.set(k1.id, 'attended');
+    encounters.push({
+      id: nextId++,
+      contact_id: first.id,
+      event: e,
+      session: 'Panel „Registermodernisierung in den Kommunen“',
+      note: 'Will Unterlagen zum Wohngeld-Antrag schicken.\nKontakt zur Kämmerei herstellen.',
+      met_at: e.start,
+    });
+  }
+  if (jourFixe.length > 0) {
+    const o = jourFixe[0];
+    const a = attendanceOf(eventRef(o.uid, o.recurrence_id));
+    a.my = 'attended';
+    a.rows.set(first.id, 'attended');
+  }
+  encounters.push({ id: nextId++, contact_id: first.id, event: null, session: null, note: 'Zufällig im ICE nach Berlin getroffen.', met_at: at(-5, 16) });
+  followUps.push(
+    { id: nextId++, uid: uid(), contact_id: first.id, contact_name: first.name, due_date: dateOnly(7), text: 'Unterlagen zum Wohngeld nachfragen', done_at: null },
+    { id: nextId++, uid: uid(), contact_id: k1.id, contact_name: k1.name, due_date: dateOnly(-2), text: 'Termin zur Registermodernisierung vereinbaren', done_at: null },
+    { id: nextId++, uid: uid(), contact_id: first.id, contact_name: first.name, due_date: dateOnly(-30), text: 'Dank für den Vortrag schicken', done_at: at(-29, 9) },
+  );
+}
+
 export function installMockBackend(): void {
   const params = new URLSearchParams(location.search);
   const fatal = params.get('fatal');
   generate(Number(params.get('n') ?? 1200));
   if (params.get('feeds') !== '0') seedFeeds();
   refreshCounts();
+  seedNetworking();
 
   mockIPC(async (cmd, payload) => {
     const a = (payload ?? {}) as Record<string, unknown>;
@@ -637,6 +1228,65 @@ export function installMockBackend(): void {
             .sort((x, y) => span(x)[0] - span(y)[0])
             .map(({ feed_id: _feedId, ...o }) => o),
         );
+      }
+      case 'contacts_import_preview':
+        await sleep(150);
+        return previewFile(a.data as string);
+      case 'contacts_import': {
+        await sleep(300);
+        const uidArg = a.eventUid as string | null;
+        const event = uidArg ? eventRef(uidArg, (a.occurrence as string | null) ?? null) : null;
+        return clone(importFile(a.data as string, (a.mapping as CsvMapping | null) ?? null, event));
+      }
+      case 'duplicates_list':
+        return clone(duplicateGroups().map((g) => g.map((id) => get(id))));
+      case 'contacts_merge':
+        return mergeContacts(a.keep as number, a.other as number);
+      case 'merge_undo':
+        undoMerge(a.mergeId as number);
+        return null;
+      case 'contact_timeline':
+        return clone(timeline(a.id as number));
+      case 'attendance_list':
+        return clone(attendanceView(eventRef(a.uid as string, (a.occurrence as string | null) ?? null)));
+      case 'attendance_mark': {
+        const e = eventRef(a.uid as string, (a.occurrence as string | null) ?? null);
+        const status = checkStatus(a.status);
+        const contactId = a.contactId as number | null;
+        if (contactId === null) attendanceOf(e).my = status;
+        else attendanceOf(e).rows.set(get(contactId).id, status);
+        return null;
+      }
+      case 'encounter_add': {
+        const c = get(a.contactId as number);
+        const uidArg = a.uid as string | null;
+        const e = uidArg ? eventRef(uidArg, (a.occurrence as string | null) ?? null) : null;
+        const enc: Encounter = {
+          id: nextId++,
+          contact_id: c.id,
+          event: e,
+          session: (a.session as string | null)?.trim() || null,
+          note: (a.note as string | null)?.trim() || null,
+          met_at: e?.start ?? now(),
+        };
+        encounters.push(enc);
+        return clone(enc);
+      }
+      case 'follow_ups_list':
+        return clone(
+          followUps
+            .filter((f) => (a.includeDone as boolean) || f.done_at === null)
+            .filter((f) => contacts.some((c) => c.id === f.contact_id && !c.deleted))
+            .map(followUpRow)
+            .sort((x, y) => x.due_date.localeCompare(y.due_date) || x.id - y.id),
+        );
+      case 'follow_up_add':
+        return addFollowUp(a.contactId as number, a.due as string, a.text as string);
+      case 'follow_up_done': {
+        const f = followUps.find((x) => x.id === a.id);
+        if (!f) throw { kind: 'not_found', message: `follow-up ${String(a.id)} not found` };
+        f.done_at ??= now();
+        return null;
       }
       case 'app_ready':
         console.warn('[mock] app_ready');

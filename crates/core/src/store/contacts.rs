@@ -264,35 +264,49 @@ fn validate(tx: &Transaction<'_>, input: &ContactInput) -> Result<Valid> {
     })
 }
 
-fn write_children(tx: &Transaction<'_>, id: i64, v: &Valid) -> Result<()> {
-    for table in [
-        "contact_emails",
-        "contact_phones",
-        "contact_tags",
-        "contact_themenfelder",
-    ] {
-        tx.execute(&format!("DELETE FROM {table} WHERE contact_id = ?1"), [id])?;
+/// Writes a contact's lists; `fresh` (a contact just inserted) has nothing to clear first.
+fn write_children(tx: &Transaction<'_>, id: i64, v: &Valid, fresh: bool) -> Result<()> {
+    for table in if fresh {
+        [].as_slice()
+    } else {
+        [
+            "contact_emails",
+            "contact_phones",
+            "contact_tags",
+            "contact_themenfelder",
+        ]
+        .as_slice()
+    } {
+        super::exec(
+            tx,
+            &format!("DELETE FROM {table} WHERE contact_id = ?1"),
+            [id],
+        )?;
     }
     for (i, e) in v.emails.iter().enumerate() {
-        tx.execute(
+        super::exec(
+            tx,
             "INSERT INTO contact_emails(contact_id, position, value, label) VALUES (?1, ?2, ?3, ?4)",
             params![id, i as i64, e.value, e.label],
         )?;
     }
     for (i, p) in v.phones.iter().enumerate() {
-        tx.execute(
+        super::exec(
+            tx,
             "INSERT INTO contact_phones(contact_id, position, value, label) VALUES (?1, ?2, ?3, ?4)",
             params![id, i as i64, p.value, p.label],
         )?;
     }
     for t in &v.tags {
-        tx.execute(
+        super::exec(
+            tx,
             "INSERT INTO contact_tags(contact_id, tag) VALUES (?1, ?2)",
             params![id, t],
         )?;
     }
     for t in &v.themenfelder {
-        tx.execute(
+        super::exec(
+            tx,
             "INSERT INTO contact_themenfelder(contact_id, themenfeld) VALUES (?1, ?2)",
             params![id, t],
         )?;
@@ -300,14 +314,16 @@ fn write_children(tx: &Transaction<'_>, id: i64, v: &Valid) -> Result<()> {
     match &v.photo {
         PhotoChange::Keep => {}
         PhotoChange::Remove => {
-            tx.execute(
+            super::exec(
+                tx,
                 "UPDATE contacts SET photo = NULL, photo_mime = NULL WHERE id = ?1",
                 [id],
             )?;
         }
         PhotoChange::Set(p) => {
             let (bytes, mime) = decode_photo(p)?;
-            tx.execute(
+            super::exec(
+                tx,
                 "UPDATE contacts SET photo = ?2, photo_mime = ?3 WHERE id = ?1",
                 params![id, bytes, mime],
             )?;
@@ -372,21 +388,25 @@ impl Store {
         let now = now();
         let tx = self.write()?;
         let mut ids = Vec::with_capacity(inputs.len());
-        for (i, (input, note)) in inputs.iter().enumerate() {
-            let id = insert_contact(&tx, input, note.as_deref(), &now).map_err(|e| match e {
-                Error::Validation {
-                    code,
-                    field,
-                    message,
-                } => Error::Validation {
-                    code,
-                    field,
-                    message: format!("record {}: {message}", i + 1),
-                },
-                other => other,
-            })?;
-            ids.push(id);
-        }
+        search::with_deferred_notes(&tx, || -> Result<()> {
+            for (i, (input, note)) in inputs.iter().enumerate() {
+                let id =
+                    insert_contact(&tx, input, note.as_deref(), &now).map_err(|e| match e {
+                        Error::Validation {
+                            code,
+                            field,
+                            message,
+                        } => Error::Validation {
+                            code,
+                            field,
+                            message: format!("record {}: {message}", i + 1),
+                        },
+                        other => other,
+                    })?;
+                ids.push(id);
+            }
+            Ok(())
+        })?;
         tx.commit()?;
         for id in &ids {
             self.search_touched(*id)?;
@@ -410,7 +430,8 @@ impl Store {
         let now = now();
         let tx = self.write()?;
         let uid = live_contact_uid(&tx, id)?;
-        tx.execute(
+        super::exec(
+            &tx,
             "UPDATE contacts SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1",
             params![id, now],
         )?;
@@ -433,7 +454,8 @@ impl Store {
             )
             .optional()?
             .ok_or_else(|| Error::not_found("deleted contact", id))?;
-        tx.execute(
+        super::exec(
+            &tx,
             "UPDATE contacts SET deleted_at = NULL, updated_at = ?2 WHERE id = ?1",
             params![id, now],
         )?;
@@ -462,7 +484,8 @@ impl Store {
         let body = check_note(body)?;
         let tx = self.write()?;
         let (uid, contact_id) = note_owner(&tx, note_id)?;
-        tx.execute(
+        super::exec(
+            &tx,
             "UPDATE notes SET body = ?2, updated_at = ?3 WHERE id = ?1",
             params![note_id, body, now],
         )?;
@@ -477,7 +500,8 @@ impl Store {
         let now = now();
         let tx = self.write()?;
         let (uid, contact_id) = note_owner(&tx, note_id)?;
-        tx.execute(
+        super::exec(
+            &tx,
             "UPDATE notes SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1",
             params![note_id, now],
         )?;
@@ -651,7 +675,8 @@ pub(super) fn rewrite_contact(
 ) -> Result<()> {
     let uid = live_contact_uid(tx, id)?;
     let v = validate(tx, input)?;
-    tx.execute(
+    super::exec(
+        tx,
         "UPDATE contacts SET display_name = ?2, given_name = ?3, family_name = ?4, title = ?5,
              role = ?6, organization_id = ?7, street = ?8, postal_code = ?9, locality = ?10,
              country = ?11, website = ?12, sort_key = ?13, updated_at = ?14
@@ -673,7 +698,7 @@ pub(super) fn rewrite_contact(
             now
         ],
     )?;
-    write_children(tx, id, &v)?;
+    write_children(tx, id, &v, false)?;
     journal(tx, Entity::Contact, &uid, "upsert", now)?;
     search::reindex(tx, id)?;
     Ok(())
@@ -699,7 +724,8 @@ pub(super) fn insert_contact_with_uid(
 ) -> Result<i64> {
     let v = validate(tx, input)?;
     let note = first_note.map(check_note).transpose()?;
-    tx.execute(
+    super::exec(
+        tx,
         "INSERT INTO contacts(uid, display_name, given_name, family_name, title, role,
              organization_id, street, postal_code, locality, country, website, sort_key,
              created_at, updated_at)
@@ -722,7 +748,7 @@ pub(super) fn insert_contact_with_uid(
         ],
     )?;
     let id = tx.last_insert_rowid();
-    write_children(tx, id, &v)?;
+    write_children(tx, id, &v, true)?;
     journal(tx, Entity::Contact, uid, "upsert", now)?;
     if let Some(body) = note {
         insert_note(tx, id, &body, now)?;
@@ -738,7 +764,8 @@ pub(super) fn insert_note(
     now: &str,
 ) -> Result<i64> {
     let uid = new_uid();
-    tx.execute(
+    super::exec(
+        tx,
         "INSERT INTO notes(uid, contact_id, body, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
         params![uid, contact_id, body, now],
     )?;

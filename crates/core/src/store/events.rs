@@ -139,7 +139,8 @@ impl Store {
             FeedAuth::Bearer => ("bearer", None),
         };
         let tx = self.write()?;
-        tx.execute(
+        super::exec(
+            &tx,
             "INSERT INTO feeds(uid, url, name, auth_kind, auth_user, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![new_uid(), url, name, kind, user, now()],
         )?;
@@ -299,7 +300,8 @@ impl Store {
                 if !chosen.contains_key(&(uid.as_str(), rid.as_deref()))
                     && !skipped.contains(uid.as_str())
                 {
-                    tx.execute(
+                    super::exec(
+                        &tx,
                         "UPDATE events SET status = 'removed', updated_at = ?2 WHERE id = ?1",
                         params![row, t],
                     )?;
@@ -307,7 +309,7 @@ impl Store {
                 }
             }
         }
-        tx.execute(
+        super::exec(&tx,
             "UPDATE feeds SET etag = ?2, last_modified = ?3, last_attempt_at = ?4, last_success_at = ?4,
                  last_error = NULL, failures = 0, last_counts = ?5 WHERE id = ?1",
             params![id, etag, last_modified, t, serde_json::to_string(&counts).expect("counts")],
@@ -591,7 +593,7 @@ fn apply_event(
                 counts.unchanged += 1;
                 return Ok(());
             }
-            tx.execute(
+            super::exec(tx,
                 "UPDATE events SET title = ?4, description = ?5, location = ?6, url = ?7, organizer = ?8,
                      start_utc = ?9, end_utc = ?10, start_local = ?11, tzid = ?12, all_day = ?13,
                      rrule = ?14, rdates = ?15, exdates = ?16, recurring = ?17, status = ?18,

@@ -129,7 +129,7 @@ impl Store {
             )
             .optional()?
             .unwrap_or_else(new_uid);
-        tx.execute(
+        super::exec(&tx,
             "INSERT INTO attendance(uid, event_id, occurrence_start, contact_id, status, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)
              ON CONFLICT(event_id, occurrence_start, ifnull(contact_id, 0))
@@ -187,7 +187,7 @@ impl Store {
         let note = clean(note).map(|n| check_note_body(&n)).transpose()?;
         let uid = new_uid();
         let met_at = event.map(|e| e.start.clone()).unwrap_or_else(|| t.clone());
-        tx.execute(
+        super::exec(&tx,
             "INSERT INTO encounters(uid, contact_id, event_id, occurrence_start, session, note, met_at, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![uid, contact, event.map(|e| e.event_id), event.map(|e| e.occurrence.clone()), clean(session), note, met_at, t],
@@ -219,7 +219,8 @@ impl Store {
         let tx = self.write()?;
         live_contact(&tx, contact)?;
         let uid = new_uid();
-        tx.execute(
+        super::exec(
+            &tx,
             "INSERT INTO follow_ups(uid, contact_id, due_date, text, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
             params![uid, contact, due.format("%Y-%m-%d").to_string(), text, t],
         )?;
@@ -242,7 +243,8 @@ impl Store {
             })
             .optional()?
             .ok_or_else(|| Error::not_found("follow-up", id))?;
-        tx.execute(
+        super::exec(
+            &tx,
             "UPDATE follow_ups SET done_at = ?2, updated_at = ?2 WHERE id = ?1",
             params![id, t],
         )?;
@@ -525,7 +527,7 @@ impl Store {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )?;
             dropped_full.push((event_id, occ, status.clone(), format!("{uid}|{updated}")));
-            tx.execute("DELETE FROM attendance WHERE id = ?1", [id])?;
+            super::exec(&tx, "DELETE FROM attendance WHERE id = ?1", [id])?;
         }
         let attendance = ids("SELECT id FROM attendance WHERE contact_id = ?1")?;
         for (table, list) in [
@@ -535,7 +537,8 @@ impl Store {
             ("attendance", &attendance),
         ] {
             for id in list.iter() {
-                tx.execute(
+                super::exec(
+                    &tx,
                     &format!("UPDATE {table} SET contact_id = ?2 WHERE id = ?1"),
                     params![id, keep],
                 )?;
@@ -546,7 +549,8 @@ impl Store {
             tx.query_row("SELECT uid FROM contacts WHERE id = ?1", [other], |r| {
                 r.get(0)
             })?;
-        tx.execute(
+        super::exec(
+            &tx,
             "UPDATE contacts SET deleted_at = ?2, updated_at = ?2, merged_into = ?3 WHERE id = ?1",
             params![other, t, keep],
         )?;
@@ -561,7 +565,8 @@ impl Store {
             attendance,
             attendance_dropped: dropped_full,
         };
-        tx.execute(
+        super::exec(
+            &tx,
             "INSERT INTO merges(kept_id, merged_id, moved, created_at) VALUES (?1, ?2, ?3, ?4)",
             params![
                 keep,
@@ -593,7 +598,11 @@ impl Store {
             serde_json::from_str(&moved).map_err(|e| Error::Migration(e.to_string()))?;
         let t = now();
         let tx = self.write()?;
-        tx.execute("UPDATE contacts SET deleted_at = NULL, merged_into = NULL, updated_at = ?2 WHERE id = ?1", params![other, t])?;
+        super::exec(
+            &tx,
+            "UPDATE contacts SET deleted_at = NULL, merged_into = NULL, updated_at = ?2 WHERE id = ?1",
+            params![other, t],
+        )?;
         for (table, list) in [
             ("notes", &moved.notes),
             ("encounters", &moved.encounters),
@@ -601,7 +610,8 @@ impl Store {
             ("attendance", &moved.attendance),
         ] {
             for id in list.iter() {
-                tx.execute(
+                super::exec(
+                    &tx,
                     &format!("UPDATE {table} SET contact_id = ?2 WHERE id = ?1"),
                     params![id, other],
                 )?;
@@ -609,7 +619,8 @@ impl Store {
         }
         for (event_id, occ, status, uid_updated) in &moved.attendance_dropped {
             let (uid, updated) = uid_updated.split_once('|').unwrap_or((uid_updated, &t));
-            tx.execute(
+            super::exec(
+                &tx,
                 "INSERT INTO attendance(uid, event_id, occurrence_start, contact_id, status, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![uid, event_id, occ, other, status, updated],
             )?;
@@ -624,7 +635,8 @@ impl Store {
         journal(&tx, Entity::Contact, &other_uid, "upsert", &t)?;
         search::reindex(&tx, other)?;
         search::reindex(&tx, keep)?;
-        tx.execute(
+        super::exec(
+            &tx,
             "UPDATE merges SET undone_at = ?2 WHERE id = ?1",
             params![merge_id, t],
         )?;
@@ -658,124 +670,140 @@ impl Store {
             }
         }
         let tx = self.write()?;
-        for rec in records {
-            let mut input = rec.contact.clone();
-            if let Some(org) = &rec.organization {
-                let key = fold(org.name.trim());
-                let id = match org_cache.get(&key) {
-                    Some(id) => Some(*id),
-                    None if key.is_empty() => None,
-                    None => {
-                        let level = org.level.unwrap_or(Level::Other);
-                        let created = super::orgs::create_org_in(
-                            &tx,
-                            &OrganizationInput {
-                                name: org.name.clone(),
-                                level: Some(if level == Level::Kommune && org.land.is_none() {
-                                    Level::Other
-                                } else {
-                                    level
-                                }),
-                                land_key: org.land.clone(),
-                                key: org.key.clone(),
-                                ..Default::default()
-                            },
-                            &t,
-                        );
-                        match created {
-                            Ok(id) => {
-                                report.organizations_created += 1;
-                                org_cache.insert(key, id);
-                                Some(id)
-                            }
-                            Err(e) => {
-                                report.warnings.push(format!(
-                                    "line {}: organisation '{}' not created: {e}",
-                                    rec.line, org.name
-                                ));
-                                None
-                            }
-                        }
-                    }
-                };
-                input.organization_id = id;
-            }
-            let existing: Option<i64> = match &rec.uid {
-                Some(uid) => tx
-                    .query_row(
-                        "SELECT id FROM contacts WHERE uid = ?1 AND deleted_at IS NULL",
-                        [uid],
-                        |r| r.get(0),
-                    )
-                    .optional()?,
-                None => None,
-            };
-            tx.execute("SAVEPOINT rec", [])?;
-            let result = match existing {
-                Some(id) => rewrite_contact(&tx, id, &input, &t).map(|_| (id, false)),
-                None => {
-                    let uid = rec
-                        .uid
-                        .clone()
-                        .filter(|u| !u.trim().is_empty() && u.len() <= 255)
-                        .unwrap_or_else(new_uid);
-                    // A UID held by a deleted contact stays with it (its tombstone); use a fresh one.
-                    let taken: bool = tx.query_row(
-                        "SELECT count(*) > 0 FROM contacts WHERE uid = ?1",
-                        [&uid],
-                        |r| r.get(0),
-                    )?;
-                    let uid = if taken { new_uid() } else { uid };
-                    insert_contact_with_uid(&tx, &input, None, &uid, &t).map(|id| (id, true))
-                }
-            };
-            match result {
-                Ok((id, new)) => {
-                    for n in &rec.notes {
-                        match check_note_body(n) {
-                            Ok(body) => {
-                                let known: bool = tx.query_row("SELECT count(*) > 0 FROM notes WHERE contact_id = ?1 AND body = ?2 AND deleted_at IS NULL", params![id, body], |r| r.get(0))?;
-                                if !known {
-                                    insert_note(&tx, id, &body, &t)?;
+        search::with_deferred_notes(&tx, || -> Result<()> {
+            for rec in records {
+                let mut input = rec.contact.clone();
+                if let Some(org) = &rec.organization {
+                    let key = fold(org.name.trim());
+                    let id = match org_cache.get(&key) {
+                        Some(id) => Some(*id),
+                        None if key.is_empty() => None,
+                        None => {
+                            let level = org.level.unwrap_or(Level::Other);
+                            let created = super::orgs::create_org_in(
+                                &tx,
+                                &OrganizationInput {
+                                    name: org.name.clone(),
+                                    level: Some(if level == Level::Kommune && org.land.is_none() {
+                                        Level::Other
+                                    } else {
+                                        level
+                                    }),
+                                    land_key: org.land.clone(),
+                                    key: org.key.clone(),
+                                    ..Default::default()
+                                },
+                                &t,
+                            );
+                            match created {
+                                Ok(id) => {
+                                    report.organizations_created += 1;
+                                    org_cache.insert(key, id);
+                                    Some(id)
+                                }
+                                Err(e) => {
+                                    report.warnings.push(format!(
+                                        "line {}: organisation '{}' not created: {e}",
+                                        rec.line, org.name
+                                    ));
+                                    None
                                 }
                             }
-                            Err(e) => report
-                                .warnings
-                                .push(format!("line {}: note skipped: {e}", rec.line)),
                         }
+                    };
+                    input.organization_id = id;
+                }
+                // One look-up: a live contact with this UID is updated; a UID held by a deleted
+                // contact stays with its tombstone and the import gets a fresh one.
+                let by_uid: Option<(i64, bool)> = match &rec.uid {
+                    Some(uid) => tx
+                        .prepare_cached(
+                            "SELECT id, deleted_at IS NULL FROM contacts WHERE uid = ?1",
+                        )?
+                        .query_row([uid], |r| Ok((r.get(0)?, r.get(1)?)))
+                        .optional()?,
+                    None => None,
+                };
+                let existing = by_uid.filter(|(_, live)| *live).map(|(id, _)| id);
+                // No savepoint per record: every check that can refuse a record runs before its first
+                // write (and FTS5 flushes its index at each savepoint release, which made a 10,000-card
+                // import spend most of its time writing index segments).
+                let valid_notes: Vec<String> = rec
+                    .notes
+                    .iter()
+                    .filter_map(|n| match check_note_body(n) {
+                        Ok(b) => Some(b),
+                        Err(e) => {
+                            report
+                                .warnings
+                                .push(format!("line {}: note skipped: {e}", rec.line));
+                            None
+                        }
+                    })
+                    .collect();
+                let result = match existing {
+                    Some(id) => rewrite_contact(&tx, id, &input, &t).map(|_| (id, false)),
+                    None => {
+                        let uid = rec
+                            .uid
+                            .clone()
+                            .filter(|u| !u.trim().is_empty() && u.len() <= 255)
+                            .unwrap_or_else(new_uid);
+                        let uid = if by_uid.is_some() { new_uid() } else { uid };
+                        let first = valid_notes.first().map(String::as_str);
+                        insert_contact_with_uid(&tx, &input, first, &uid, &t).map(|id| (id, true))
                     }
-                    if !rec.notes.is_empty() {
-                        search::reindex(&tx, id)?;
-                    }
-                    if let Some(ev) = event {
-                        let uid = new_uid();
-                        tx.execute(
+                };
+                match result {
+                    Ok((id, new)) => {
+                        // A new contact got its first note with the insert; the rest (and every note
+                        // of an updated contact) are added unless already there.
+                        let rest = if new {
+                            valid_notes.get(1..).unwrap_or(&[])
+                        } else {
+                            &valid_notes[..]
+                        };
+                        let mut added = false;
+                        for body in rest {
+                            let known: bool = tx
+                            .prepare_cached("SELECT count(*) > 0 FROM notes WHERE contact_id = ?1 AND body = ?2 AND deleted_at IS NULL")?
+                            .query_row(params![id, body], |r| r.get(0))?;
+                            if !known {
+                                insert_note(&tx, id, body, &t)?;
+                                added = true;
+                            }
+                        }
+                        if added {
+                            search::reindex(&tx, id)?;
+                        }
+                        if let Some(ev) = event {
+                            let uid = new_uid();
+                            super::exec(&tx,
                             "INSERT INTO attendance(uid, event_id, occurrence_start, contact_id, status, updated_at)
                              VALUES (?1, ?2, ?3, ?4, 'attended', ?5)
                              ON CONFLICT(event_id, occurrence_start, ifnull(contact_id, 0)) DO NOTHING",
                             params![uid, ev.event_id, ev.occurrence, id, t],
                         )?;
-                        journal(&tx, Entity::Attendance, &uid, "upsert", &t)?;
+                            journal(&tx, Entity::Attendance, &uid, "upsert", &t)?;
+                        }
+                        if new {
+                            report.imported += 1
+                        } else {
+                            report.updated += 1
+                        }
+                        report.contact_ids.push(id);
                     }
-                    tx.execute("RELEASE rec", [])?;
-                    if new {
-                        report.imported += 1
-                    } else {
-                        report.updated += 1
+                    Err(Error::Validation { message, .. }) => {
+                        report.skipped.push(crate::model::Skipped {
+                            line: rec.line,
+                            reason: message,
+                        });
                     }
-                    report.contact_ids.push(id);
+                    Err(other) => return Err(other),
                 }
-                Err(Error::Validation { message, .. }) => {
-                    tx.execute("ROLLBACK TO rec", [])?;
-                    tx.execute("RELEASE rec", [])?;
-                    report.skipped.push(crate::model::Skipped {
-                        line: rec.line,
-                        reason: message,
-                    });
-                }
-                Err(other) => return Err(other),
             }
-        }
+            Ok(())
+        })?;
         tx.commit()?;
         for id in report.contact_ids.clone() {
             self.search_touched(id)?;
