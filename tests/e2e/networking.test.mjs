@@ -1,0 +1,108 @@
+// Networking at events, end to end in the real app: import a CSV attendee list for an event,
+// merge the duplicate it creates, and see the contact's timeline; axe-core on each view.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startApp, cli, axeViolations } from './harness.mjs';
+
+let app;
+let csvPath;
+const $ = (sel) => app.browser.$(sel);
+
+function icsTime(daysAhead, hourUtc) {
+  const d = new Date(Date.now() + daysAhead * 86_400_000);
+  d.setUTCHours(hourUtc, 0, 0, 0);
+  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+}
+
+before(async () => {
+  app = await startApp({
+    seed: (db) => {
+      const dir = join(db, '..');
+      const ics = join(dir, 'erfa.ics');
+      writeFileSync(
+        ics,
+        [
+          'BEGIN:VCALENDAR', 'VERSION:2.0', 'BEGIN:VEVENT', 'UID:erfa-e2e@fitko.example', 'DTSTAMP:20261101T000000Z',
+          `DTSTART:${icsTime(4, 9)}`, `DTEND:${icsTime(4, 16)}`, 'SUMMARY:OZG-Erfahrungsaustausch Frühjahr',
+          'END:VEVENT', 'END:VCALENDAR', '',
+        ].join('\r\n'),
+      );
+      cli(db, 'feed', 'import', ics);
+      cli(db, 'contacts', 'add', '--name', 'Jördis Müller', '--email', 'jm@fitko.example', '--org', 'FITKO');
+      // German Excel style: semicolons; the first row is the same person as the contact above.
+      csvPath = join(dir, 'teilnehmende.csv');
+      writeFileSync(
+        csvPath,
+        '\ufeffVorname;Nachname;Organisation;E-Mail;Funktion\r\n' +
+          'Joerdis;Mueller;FITKO;JM@fitko.example;Produktmanagerin\r\n' +
+          'Günther;Weiß;Landkreis Ravensburg;g.weiss@rv.example;OZG-Koordinator\r\n',
+      );
+    },
+  });
+  await (await $('[data-testid="total"]')).waitForDisplayed({ timeout: 30_000 });
+});
+
+after(async () => {
+  await app?.stop();
+});
+
+test('import a CSV attendee list for an event in the UI', async () => {
+  await (await $('[data-testid="nav-events"]')).click();
+  const row = await $('[data-testid="event-row"]');
+  await row.waitForDisplayed({ timeout: 15_000 });
+  await row.click();
+  await (await $('[data-testid="event-detail"]')).waitForDisplayed();
+  await (await $('[data-testid="import-attendees"]')).click();
+  const dialog = await $('[data-testid="import-dialog"]');
+  await dialog.waitForDisplayed();
+  await (await $('#import-file')).setValue(csvPath);
+  await (await $('#map-0')).waitForDisplayed({ timeout: 10_000 });
+  assert.equal(await (await $('#map-0')).getValue(), 'given_name');
+  assert.equal(await (await $('#map-3')).getValue(), 'email');
+  assert.deepEqual(await axeViolations(app.browser), [], 'import dialog with CSV preview');
+  await (await $('[data-testid="import-confirm"]')).click();
+  const report = await $('[data-testid="import-report"]');
+  await report.waitForDisplayed({ timeout: 15_000 });
+  assert.match(await report.getText(), /2/);
+  const attendees = cli(app.db, 'attendance', 'list', '--event', 'erfa-e2e@fitko.example');
+  assert.equal(attendees.length, 2);
+  assert.ok(attendees.every((a) => a.status === 'attended'));
+  await app.browser.keys('Escape');
+  await app.browser.waitUntil(async () => (await app.browser.$$('[data-testid="attendee"]')).length === 2, {
+    timeout: 10_000,
+    timeoutMsg: 'the event shows its two attendees',
+  });
+  assert.deepEqual(await axeViolations(app.browser), [], 'event detail with attendees');
+});
+
+test('merge the duplicate the import created, with undo', async () => {
+  await (await $('[data-testid="nav-duplicates"]')).click();
+  const group = await $('[data-testid="duplicate-group"]');
+  await group.waitForDisplayed({ timeout: 10_000 });
+  assert.deepEqual(await axeViolations(app.browser), [], 'duplicates view');
+  await (await $('[data-testid="merge"]')).click();
+  await (await $('[data-testid="undo-merge"]')).waitForDisplayed({ timeout: 10_000 });
+  const groups = cli(app.db, 'contacts', 'duplicates');
+  assert.equal(groups.length, 0);
+  const merged = cli(app.db, 'contacts', 'search', 'joerdis');
+  assert.equal(merged.length, 1);
+  assert.equal(merged[0].role, 'Produktmanagerin', 'the empty role was filled from the imported card');
+});
+
+test("the contact's timeline shows the event", async () => {
+  await (await $('[data-testid="nav-contacts"]')).click();
+  const box = await $('#search');
+  await box.waitForDisplayed();
+  await box.setValue('joerdis');
+  await app.browser.waitUntil(async () => (await app.browser.$$('[data-testid="contact-row"]')).length === 1, { timeout: 10_000 });
+  await (await app.browser.$$('[data-testid="contact-row"]'))[0].click();
+  const timeline = await $('[data-testid="timeline"]');
+  await timeline.waitForDisplayed({ timeout: 10_000 });
+  await app.browser.waitUntil(async () => (await timeline.getText()).includes('OZG-Erfahrungsaustausch Frühjahr'), {
+    timeout: 10_000,
+    timeoutMsg: 'the timeline names the event',
+  });
+  assert.deepEqual(await axeViolations(app.browser), [], 'contact detail with timeline');
+});
