@@ -47,6 +47,9 @@ enum Command {
     /// Who attended which event.
     #[command(subcommand)]
     Attendance(AttendanceCmd),
+    /// Event series (every OZG-Erfahrungsaustausch): suggestions, confirmation, who attended which.
+    #[command(subcommand)]
+    Series(SeriesCmd),
     /// Follow-ups (Wiedervorlage).
     #[command(subcommand)]
     Followup(FollowupCmd),
@@ -272,6 +275,25 @@ enum AttendanceCmd {
 }
 
 #[derive(Subcommand)]
+enum SeriesCmd {
+    /// Series suggested from event titles.
+    Suggest,
+    /// Make a series of events (by UID).
+    Confirm {
+        /// The series' name.
+        #[arg(long)]
+        name: String,
+        /// Event UIDs.
+        #[arg(required = true)]
+        events: Vec<String>,
+    },
+    /// The confirmed series.
+    List,
+    /// Who attended which event of a series.
+    Matrix { id: i64 },
+}
+
+#[derive(Subcommand)]
 enum FollowupCmd {
     /// Add a follow-up on a contact.
     Add {
@@ -292,6 +314,15 @@ enum FollowupCmd {
     },
     /// Mark a follow-up done.
     Done { id: i64 },
+    /// Export follow-ups as VTODOs in an .ics file (to stdout, or --out FILE).
+    Export {
+        /// Include done ones.
+        #[arg(long)]
+        all: bool,
+        /// Write to this file.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -406,6 +437,7 @@ fn run(cli: Cli) -> Out {
         Command::Feed(c) => feeds(store, c, json),
         Command::Attendance(c) => attendance(&mut store, c, json),
         Command::Followup(c) => followups(&mut store, c, json),
+        Command::Series(c) => series(&mut store, c, json),
         Command::Events(c) => events(&store, c, json),
         Command::Demo { count, seed } => {
             vernetzt_core::demo::populate(&mut store, count, seed)?;
@@ -1079,12 +1111,85 @@ fn followups(store: &mut Store, cmd: FollowupCmd, json: bool) -> Out {
                 }
             }
         }
+        FollowupCmd::Export { all, out } => {
+            let ics = vernetzt_core::ical::write::follow_ups_ics(
+                &store.follow_ups(all, None)?,
+                chrono::Utc::now(),
+            );
+            match out {
+                Some(p) => std::fs::write(&p, ics)
+                    .map_err(|e| Failure::Other(format!("cannot write {}: {e}", p.display())))?,
+                None => print!("{ics}"),
+            }
+        }
         FollowupCmd::Done { id } => {
             store.complete_follow_up(id)?;
             if json {
                 print_json(&serde_json::json!({ "done": id }))
             } else {
                 println!("follow-up #{id} done")
+            }
+        }
+    }
+    Ok(())
+}
+
+fn series(store: &mut Store, cmd: SeriesCmd, json: bool) -> Out {
+    match cmd {
+        SeriesCmd::Suggest => {
+            let s = store.series_suggestions()?;
+            if json {
+                print_json(&s);
+            } else {
+                for x in &s {
+                    println!("{} ({} events)", x.name, x.event_ids.len());
+                }
+            }
+        }
+        SeriesCmd::Confirm { name, events } => {
+            let ids = events
+                .iter()
+                .map(|uid| store.event_ref(uid, None).map(|e| e.event_id))
+                .collect::<Result<Vec<_>, _>>()?;
+            let id = store.confirm_series(&name, &ids)?;
+            if json {
+                print_json(&serde_json::json!({ "series": id }))
+            } else {
+                println!("series #{id}: {name}")
+            }
+        }
+        SeriesCmd::List => {
+            let list = store.series()?;
+            if json {
+                print_json(&list);
+            } else {
+                for s in &list {
+                    println!("{:>4}  {} ({} events)", s.id, s.name, s.events.len());
+                }
+            }
+        }
+        SeriesCmd::Matrix { id } => {
+            let m = store.series_matrix(id)?;
+            if json {
+                print_json(&m);
+            } else {
+                println!(
+                    "{}",
+                    m.series
+                        .events
+                        .iter()
+                        .map(|e| e.title.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" | ")
+                );
+                for r in &m.rows {
+                    let cells: Vec<&str> = r
+                        .statuses
+                        .iter()
+                        .map(|s| s.as_deref().unwrap_or("-"))
+                        .collect();
+                    println!("{}: {}", r.name, cells.join(" | "));
+                }
             }
         }
     }

@@ -314,6 +314,17 @@ fn duplicates_merge_undo_follow_ups_and_timeline() {
             .len(),
         1
     );
+    let ics = Command::new(env!("CARGO_BIN_EXE_vernetzt"))
+        .arg("--db")
+        .arg(&db)
+        .args(["followup", "export"])
+        .output()
+        .unwrap();
+    let ics = String::from_utf8(ics.stdout).unwrap();
+    assert!(
+        ics.contains("BEGIN:VTODO\r\n") && ics.contains("DUE;VALUE=DATE:20261210\r\n"),
+        "{ics}"
+    );
     ok(&db, &["followup", "done", &f["id"].to_string()]);
     assert_eq!(ok(&db, &["followup", "list"]).as_array().unwrap().len(), 0);
 }

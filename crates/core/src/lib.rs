@@ -13,6 +13,7 @@ pub mod ical;
 pub mod model;
 pub mod paths;
 pub mod schedule;
+pub mod series;
 pub mod store;
 pub mod vcard;
 

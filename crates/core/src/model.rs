@@ -693,3 +693,36 @@ pub struct ImportReport {
     /// Format detected: `vcard` or `csv`.
     pub format: String,
 }
+
+/// A confirmed event series with its events in date order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Series {
+    /// Local id.
+    pub id: i64,
+    /// Name, e.g. `OZG-Erfahrungsaustausch`.
+    pub name: String,
+    /// Its events, oldest first.
+    pub events: Vec<EventRef>,
+}
+
+/// Who attended which event of a series: one row per contact, one column per event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeriesMatrix {
+    /// The series.
+    pub series: Series,
+    /// The user's own status per event (same order as `series.events`).
+    pub mine: Vec<Option<String>>,
+    /// Contacts with a status at any event of the series, by name.
+    pub rows: Vec<SeriesRow>,
+}
+
+/// One contact's row of a [`SeriesMatrix`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeriesRow {
+    /// The contact.
+    pub contact_id: i64,
+    /// Display name.
+    pub name: String,
+    /// Status per event, `None` where not recorded.
+    pub statuses: Vec<Option<String>>,
+}

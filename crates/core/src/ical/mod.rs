@@ -12,6 +12,7 @@ pub mod event;
 pub mod lex;
 pub mod parse;
 pub mod recur;
+pub mod write;
 pub mod zone;
 
 use serde::Serialize;

@@ -16,6 +16,7 @@ mod events;
 mod networking;
 mod orgs;
 mod search;
+mod series;
 
 use crate::directory;
 use crate::error::{Error, Result};

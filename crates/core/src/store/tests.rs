@@ -1029,3 +1029,52 @@ mod networking {
         assert_eq!(s.contact(r.contact_ids[0]).unwrap().notes.len(), 1);
     }
 }
+
+#[test]
+fn series_are_suggested_confirmed_and_give_a_matrix() {
+    use crate::ical::event::read_feed;
+    use crate::model::{AttendanceStatus, FeedAuth};
+    let mut s = Store::open_in_memory().unwrap();
+    let f = s
+        .add_feed("https://x.example/f.ics", "X", &FeedAuth::None)
+        .unwrap();
+    let ics = "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:e23\nDTSTART:20231205T090000Z\nSUMMARY:OZG-Erfahrungsaustausch 2023 – Winterwonderland\nEND:VEVENT\nBEGIN:VEVENT\nUID:e24\nDTSTART:20240521T090000Z\nSUMMARY:OZG-Erfahrungsaustausch Sommer 2024 - Im Land der Dichter und Denker\nEND:VEVENT\nBEGIN:VEVENT\nUID:lab\nDTSTART:20240601T090000Z\nSUMMARY:Digitalisierungslabor\nEND:VEVENT\nEND:VCALENDAR\n";
+    let read = read_feed(
+        ics.as_bytes(),
+        chrono_tz::Tz::Europe__Berlin,
+        chrono::Utc::now(),
+    )
+    .unwrap();
+    s.apply_feed(f.id, &read, None, None).unwrap();
+    let sug = s.series_suggestions().unwrap();
+    assert_eq!(sug.len(), 1);
+    assert_eq!(sug[0].name, "OZG-Erfahrungsaustausch");
+    let id = s
+        .confirm_series("OZG-Erfahrungsaustausch", &sug[0].event_ids)
+        .unwrap();
+    assert!(s.series_suggestions().unwrap().is_empty());
+    let a = s.create_contact(&person("Anna", "Weiß"), None).unwrap();
+    let e23 = s.event_ref("e23", None).unwrap();
+    let e24 = s.event_ref("e24", None).unwrap();
+    s.mark_attendance(&e23, Some(a.id), AttendanceStatus::Attended)
+        .unwrap();
+    s.mark_attendance(&e24, Some(a.id), AttendanceStatus::Registered)
+        .unwrap();
+    s.mark_attendance(&e24, None, AttendanceStatus::Attended)
+        .unwrap();
+    let m = s.series_matrix(id).unwrap();
+    assert_eq!(
+        m.series
+            .events
+            .iter()
+            .map(|e| e.uid.as_str())
+            .collect::<Vec<_>>(),
+        ["e23", "e24"]
+    );
+    assert_eq!(m.mine, vec![None, Some("attended".into())]);
+    assert_eq!(m.rows.len(), 1);
+    assert_eq!(
+        m.rows[0].statuses,
+        vec![Some("attended".into()), Some("registered".into())]
+    );
+}
