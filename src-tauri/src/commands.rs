@@ -382,3 +382,51 @@ pub fn follow_up_add(
 pub fn follow_up_done(state: State<'_, AppState>, id: i64) -> CmdResult<()> {
     Ok(state.store()?.complete_follow_up(id)?)
 }
+
+/// Series suggested from event titles.
+#[tauri::command]
+pub fn series_suggestions(
+    state: State<'_, AppState>,
+) -> CmdResult<Vec<vernetzt_core::series::SeriesSuggestion>> {
+    Ok(state.store()?.series_suggestions()?)
+}
+
+/// Makes a series of these events; returns its id.
+#[tauri::command]
+pub fn series_confirm(
+    state: State<'_, AppState>,
+    name: String,
+    event_ids: Vec<i64>,
+) -> CmdResult<i64> {
+    Ok(state.store()?.confirm_series(&name, &event_ids)?)
+}
+
+/// The confirmed series.
+#[tauri::command]
+pub fn series_list(state: State<'_, AppState>) -> CmdResult<Vec<vernetzt_core::model::Series>> {
+    Ok(state.store()?.series()?)
+}
+
+/// Who attended which event of a series.
+#[tauri::command]
+pub fn series_matrix(
+    state: State<'_, AppState>,
+    id: i64,
+) -> CmdResult<vernetzt_core::model::SeriesMatrix> {
+    Ok(state.store()?.series_matrix(id)?)
+}
+
+/// Quick capture at an event: contact, attendance and "met at" in one step.
+#[tauri::command]
+pub fn quick_capture(
+    state: State<'_, AppState>,
+    input: vernetzt_core::store::QuickCapture,
+    uid: Option<String>,
+    occurrence: Option<String>,
+) -> CmdResult<Contact> {
+    let mut store = state.store()?;
+    let event = uid
+        .map(|u| store.event_ref(&u, occurrence.as_deref()))
+        .transpose()?;
+    Ok(store.quick_capture(&input, event.as_ref())?)
+}

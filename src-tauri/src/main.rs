@@ -117,6 +117,11 @@ fn main() {
             commands::follow_ups_list,
             commands::follow_up_add,
             commands::follow_up_done,
+            commands::series_suggestions,
+            commands::series_confirm,
+            commands::series_list,
+            commands::series_matrix,
+            commands::quick_capture,
         ])
         .setup(|app| {
             background_sync(app.handle().clone());

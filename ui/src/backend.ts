@@ -290,6 +290,33 @@ export type TimelineItem =
   | { kind: 'note'; at: string; note: Note }
   | { kind: 'follow_up'; at: string; follow_up: FollowUp };
 
+export interface SeriesSuggestion {
+  name: string;
+  event_ids: number[];
+}
+
+export interface Series {
+  id: number;
+  name: string;
+  /** Its events, oldest first. */
+  events: EventRef[];
+}
+
+export interface SeriesMatrix {
+  series: Series;
+  /** The user's own status per event (same order as series.events). */
+  mine: (AttendanceStatus | null)[];
+  rows: { contact_id: number; name: string; statuses: (AttendanceStatus | null)[] }[];
+}
+
+/** The quick-capture form: everything but the name is optional. */
+export interface QuickCaptureInput {
+  name: string;
+  organization: string | null;
+  email: string | null;
+  note: string | null;
+}
+
 export interface MergeResult {
   merge_id: number;
   contact: Contact;
@@ -357,6 +384,13 @@ export const backend = {
   listFollowUps: (includeDone: boolean) => call<FollowUp[]>('follow_ups_list', { includeDone }),
   addFollowUp: (contactId: number, due: string, text: string) => call<FollowUp>('follow_up_add', { contactId, due, text }),
   completeFollowUp: (id: number) => call<void>('follow_up_done', { id }),
+  seriesSuggestions: () => call<SeriesSuggestion[]>('series_suggestions'),
+  confirmSeries: (name: string, eventIds: number[]) => call<number>('series_confirm', { name, eventIds }),
+  listSeries: () => call<Series[]>('series_list'),
+  seriesMatrix: (id: number) => call<SeriesMatrix>('series_matrix', { id }),
+  /** Creates the contact, records that they attended `uid` and that the user met them there. */
+  quickCapture: (input: QuickCaptureInput, uid: string | null, occurrence: string | null) =>
+    call<Contact>('quick_capture', { input, uid, occurrence }),
 };
 
 export type Backend = typeof backend;

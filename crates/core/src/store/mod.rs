@@ -25,7 +25,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, Transactio
 use rusqlite_migration::{M, Migrations};
 use std::path::{Path, PathBuf};
 
-pub use networking::phone_e164;
+pub use networking::{QuickCapture, phone_e164};
 pub use search::SearchHit;
 
 /// Longest note body we store, in bytes. Notes are conversation notes, not documents; a larger

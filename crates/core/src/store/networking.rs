@@ -849,3 +849,73 @@ fn live_contact(tx: &Transaction<'_>, id: i64) -> Result<()> {
     .optional()?
     .ok_or_else(|| Error::not_found("contact", id))
 }
+
+/// What the quick-capture form sends: typed standing in a hallway, so everything but the name is
+/// optional and the organisation is a name, matched to the directory or created.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct QuickCapture {
+    /// Full name as typed ("Dr. Jördis Müller").
+    pub name: String,
+    /// Organisation by name or abbreviation.
+    pub organization: Option<String>,
+    /// E-mail address.
+    pub email: Option<String>,
+    /// A note about the conversation.
+    pub note: Option<String>,
+}
+
+impl Store {
+    /// Saves a contact met at `event`: creates the contact (organisation matched to the
+    /// directory by name, else created), records that they attended and where the user met
+    /// them, with the note.
+    pub fn quick_capture(
+        &mut self,
+        q: &QuickCapture,
+        event: Option<&EventRef>,
+    ) -> Result<crate::model::Contact> {
+        let (title, given, family) = crate::model::split_name(&q.name);
+        let organization_id = match q
+            .organization
+            .as_deref()
+            .map(str::trim)
+            .filter(|o| !o.is_empty())
+        {
+            None => None,
+            Some(name) => match self.find_orgs(name)?.first() {
+                Some(o) => Some(o.id),
+                None => Some(
+                    self.create_org(&OrganizationInput {
+                        name: name.into(),
+                        ..Default::default()
+                    })?
+                    .id,
+                ),
+            },
+        };
+        let input = ContactInput {
+            display_name: Some(q.name.clone()),
+            title,
+            given_name: given,
+            family_name: family,
+            organization_id,
+            emails: q
+                .email
+                .iter()
+                .filter(|e| !e.trim().is_empty())
+                .map(|e| Labeled {
+                    value: e.clone(),
+                    label: None,
+                })
+                .collect(),
+            ..Default::default()
+        };
+        let note = q.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
+        let c = self.create_contact(&input, if event.is_none() { note } else { None })?;
+        if let Some(ev) = event {
+            self.mark_attendance(ev, Some(c.id), AttendanceStatus::Attended)?;
+            self.add_encounter(c.id, Some(ev), None, note)?;
+        }
+        self.contact(c.id)
+    }
+}

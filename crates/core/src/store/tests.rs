@@ -893,6 +893,25 @@ mod networking {
     }
 
     #[test]
+    fn quick_capture_records_attendance_and_encounter() {
+        let (mut s, ev) = store_with_event();
+        let q = crate::store::QuickCapture {
+            name: "Dr. Ariane Berger".into(),
+            organization: Some("Deutscher Landkreistag".into()),
+            email: Some("a.berger@landkreistag.example".into()),
+            note: Some("Portal ozg-kommunal".into()),
+        };
+        let c = s.quick_capture(&q, Some(&ev)).unwrap();
+        assert_eq!(
+            (c.title.as_deref(), c.family_name.as_deref()),
+            (Some("Dr."), Some("Berger"))
+        );
+        assert_eq!(c.organization.as_deref(), Some("Deutscher Landkreistag"));
+        assert_eq!(s.attendance(&ev).unwrap().1.len(), 1);
+        assert!(s.timeline(c.id).unwrap().iter().any(|i| matches!(i, TimelineItem::Encounter { encounter, .. } if encounter.note.as_deref() == Some("Portal ozg-kommunal"))));
+    }
+
+    #[test]
     fn duplicates_by_email_name_and_phone() {
         let mut s = Store::open_in_memory().unwrap();
         let mut a = person("Jördis", "Müller");
