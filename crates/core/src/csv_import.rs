@@ -22,6 +22,7 @@ use crate::model::{
     Contact, ContactInput, ImportedContact, Labeled, Level, OrgRef, Organization, Skipped,
     split_name,
 };
+use crate::rules::{valid_email, valid_phone};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
@@ -1548,28 +1549,6 @@ fn split_emails(v: &str) -> Vec<String> {
     }
     out.retain(|e| !e.is_empty());
     out
-}
-
-/// The store's check: a plain address (no display text, no IP literal) with a dotted domain.
-fn valid_email(v: &str) -> bool {
-    email_address::EmailAddress::parse_with_options(
-        v,
-        email_address::Options::default()
-            .without_display_text()
-            .without_domain_literal(),
-    )
-    .is_ok()
-        && v.rsplit_once('@')
-            .is_some_and(|(_, d)| d.contains('.') && !d.ends_with('.'))
-}
-
-/// The store's check: 3–20 digits, only `0-9 +-/().` and spaces, at most one `+`.
-fn valid_phone(v: &str) -> bool {
-    let digits = v.chars().filter(char::is_ascii_digit).count();
-    (3..=20).contains(&digits)
-        && v.chars()
-            .all(|c| c.is_ascii_digit() || " +-/().".contains(c))
-        && v.chars().filter(|c| *c == '+').count() <= 1
 }
 
 /// The store's check: `http(s)://…` (or a bare host, to which it adds `https://`), no spaces.

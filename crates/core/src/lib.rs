@@ -12,6 +12,7 @@ pub mod fold;
 pub mod ical;
 pub mod model;
 pub mod paths;
+pub mod rules;
 pub mod schedule;
 pub mod series;
 pub mod store;

@@ -61,27 +61,6 @@ fn line(field: &'static str, v: &Option<String>, max: usize) -> Result<Option<St
     Ok(Some(t.to_string()))
 }
 
-fn validate_email(v: &str) -> bool {
-    let ok = email_address::EmailAddress::parse_with_options(
-        v,
-        email_address::Options::default()
-            .without_display_text()
-            .without_domain_literal(),
-    )
-    .is_ok();
-    ok && v
-        .rsplit_once('@')
-        .is_some_and(|(_, d)| d.contains('.') && !d.ends_with('.'))
-}
-
-fn validate_phone(v: &str) -> bool {
-    let digits = v.chars().filter(char::is_ascii_digit).count();
-    (3..=20).contains(&digits)
-        && v.chars()
-            .all(|c| c.is_ascii_digit() || " +-/().".contains(c))
-        && v.chars().filter(|c| *c == '+').count() <= 1
-}
-
 fn labeled(
     field: &'static str,
     values: &[Labeled],
@@ -116,20 +95,6 @@ fn labeled(
     Ok(out)
 }
 
-fn sniff_image(bytes: &[u8]) -> Option<&'static str> {
-    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some("image/jpeg")
-    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some("image/png")
-    } else if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
-        Some("image/gif")
-    } else if bytes.len() > 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
-        Some("image/webp")
-    } else {
-        None
-    }
-}
-
 /// Decodes and checks a photo; returns the bytes and the media type read from the bytes
 /// themselves (the declared type is not trusted).
 fn decode_photo(p: &Photo) -> Result<(Vec<u8>, &'static str)> {
@@ -146,7 +111,7 @@ fn decode_photo(p: &Photo) -> Result<(Vec<u8>, &'static str)> {
             ),
         ));
     }
-    let mime = sniff_image(&bytes).ok_or_else(|| {
+    let mime = crate::rules::sniff_image(&bytes).ok_or_else(|| {
         Error::invalid(
             "photo_invalid",
             "photo",
@@ -250,8 +215,18 @@ fn validate(tx: &Transaction<'_>, input: &ContactInput) -> Result<Valid> {
         title,
         role: line("role", &input.role, MAX_FIELD_CHARS)?,
         organization_id: input.organization_id,
-        emails: labeled("emails", &input.emails, validate_email, "email_invalid")?,
-        phones: labeled("phones", &input.phones, validate_phone, "phone_invalid")?,
+        emails: labeled(
+            "emails",
+            &input.emails,
+            crate::rules::valid_email,
+            "email_invalid",
+        )?,
+        phones: labeled(
+            "phones",
+            &input.phones,
+            crate::rules::valid_phone,
+            "phone_invalid",
+        )?,
         street: line("street", &input.street, MAX_FIELD_CHARS)?,
         postal_code: line("postal_code", &input.postal_code, 20)?,
         locality: line("locality", &input.locality, MAX_FIELD_CHARS)?,

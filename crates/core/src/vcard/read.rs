@@ -8,6 +8,7 @@ use crate::ical::parse::{content_line, unescape_text};
 use crate::model::{
     ContactInput, ImportedContact, Labeled, Level, OrgRef, Photo, PhotoChange, Skipped,
 };
+use crate::rules::{sniff_image, valid_email, valid_phone};
 use base64::Engine;
 
 /// Largest photo kept, as the store allows (decoded bytes).
@@ -469,29 +470,6 @@ fn fit(v: Option<String>, max: usize, what: &str, line: usize, w: &mut Warnings)
     )
 }
 
-/// The store's rule for e-mail addresses (RFC 5322 syntax and a dot in the domain).
-pub(super) fn valid_email(v: &str) -> bool {
-    let ok = email_address::EmailAddress::parse_with_options(
-        v,
-        email_address::Options::default()
-            .without_display_text()
-            .without_domain_literal(),
-    )
-    .is_ok();
-    ok && v
-        .rsplit_once('@')
-        .is_some_and(|(_, d)| d.contains('.') && !d.ends_with('.'))
-}
-
-/// The store's rule for phone numbers: 3 to 20 digits, only `0-9 +-/().` and spaces, one `+`.
-pub(super) fn valid_phone(v: &str) -> bool {
-    let digits = v.chars().filter(char::is_ascii_digit).count();
-    (3..=20).contains(&digits)
-        && v.chars()
-            .all(|c| c.is_ascii_digit() || " +-/().".contains(c))
-        && v.chars().filter(|c| *c == '+').count() <= 1
-}
-
 /// TYPE values that say nothing a person would call a label.
 const NOT_LABELS: &[&str] = &[
     "pref",
@@ -543,20 +521,6 @@ fn label_of(p: &Prop, card: &RawCard, phone: bool, w: &mut Warnings) -> Option<S
         None => label_from_types(&p.types(), phone),
     };
     fit(label, 100, "label", p.line, w)
-}
-
-fn sniff_image(bytes: &[u8]) -> Option<&'static str> {
-    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some("image/jpeg")
-    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some("image/png")
-    } else if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
-        Some("image/gif")
-    } else if bytes.len() > 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
-        Some("image/webp")
-    } else {
-        None
-    }
 }
 
 /// Reads an embedded photo (base64 in 2.1/3.0, a `data:` URI in 4.0). Linked photos are not
