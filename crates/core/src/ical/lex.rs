@@ -21,7 +21,8 @@ pub struct Line {
 }
 
 /// Splits `bytes` into physical lines with their numbers, accepting CRLF, LF and bare CR.
-fn physical_lines(bytes: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
+/// Shared with the vCard lexer.
+pub(crate) fn physical_lines(bytes: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
     let mut rest = bytes;
     let mut number = 0;
     std::iter::from_fn(move || {

@@ -7,42 +7,15 @@
 //! - A photo of up to 2 MiB is about 2.7 MiB of base64 on one logical line, over the 256 KiB line
 //!   cap of the calendar lexer; the cap here is [`MAX_LINE_BYTES`].
 //!
-//! The rest is the calendar lexer's logic, copied because `ical/` is not ours to change: folds
+//! Splitting into physical lines is the calendar lexer's; the rest follows its logic: folds
 //! (line break + space or tab) are joined as bytes and decoded afterwards, so a fold inside a
 //! multi-byte character survives; CRLF, LF and bare CR end lines; a BOM is dropped; a line that is
 //! not UTF-8 is read as Windows-1252 (a superset of ISO-8859-1).
 
-use crate::ical::lex::Line;
+use crate::ical::lex::{Line, physical_lines};
 
 /// Longest logical line kept: a 2 MiB photo in base64 plus room for parameters.
 pub const MAX_LINE_BYTES: usize = 3 * 1024 * 1024;
-
-/// Physical lines with their 1-based numbers; CRLF, LF and bare CR each end a line.
-fn physical_lines(bytes: &[u8]) -> impl Iterator<Item = (usize, &[u8])> {
-    let mut rest = bytes;
-    let mut number = 0;
-    std::iter::from_fn(move || {
-        if rest.is_empty() {
-            return None;
-        }
-        number += 1;
-        let end = rest
-            .iter()
-            .position(|&b| b == b'\n' || b == b'\r')
-            .unwrap_or(rest.len());
-        let line = &rest[..end];
-        let mut skip = end;
-        if skip < rest.len() {
-            skip += if rest[skip] == b'\r' && rest.get(skip + 1) == Some(&b'\n') {
-                2
-            } else {
-                1
-            };
-        }
-        rest = &rest[skip..];
-        Some((number, line))
-    })
-}
 
 /// The part of a content line before its value: name and parameters.
 fn head(line: &[u8]) -> &[u8] {
