@@ -430,3 +430,29 @@ pub fn quick_capture(
         .transpose()?;
     Ok(store.quick_capture(&input, event.as_ref())?)
 }
+
+/// The user's own card: vCard text and its QR code (SVG).
+#[derive(serde::Serialize)]
+pub struct OwnCard {
+    vcard: String,
+    svg: String,
+}
+
+/// Chooses which contact is the user (`None` unsets).
+#[tauri::command]
+pub fn me_set(state: State<'_, AppState>, id: Option<i64>) -> CmdResult<()> {
+    Ok(state.store()?.set_me(id)?)
+}
+
+/// The user's own contact, if chosen.
+#[tauri::command]
+pub fn me_get(state: State<'_, AppState>) -> CmdResult<Option<Contact>> {
+    Ok(state.store()?.me()?)
+}
+
+/// The user's card as vCard and QR code.
+#[tauri::command]
+pub fn own_card(state: State<'_, AppState>) -> CmdResult<OwnCard> {
+    let (vcard, svg) = vernetzt_core::card::own_card(&*state.store()?)?;
+    Ok(OwnCard { vcard, svg })
+}

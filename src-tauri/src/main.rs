@@ -122,6 +122,9 @@ fn main() {
             commands::series_list,
             commands::series_matrix,
             commands::quick_capture,
+            commands::me_set,
+            commands::me_get,
+            commands::own_card,
         ])
         .setup(|app| {
             background_sync(app.handle().clone());

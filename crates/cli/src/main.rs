@@ -53,6 +53,9 @@ enum Command {
     /// Follow-ups (Wiedervorlage).
     #[command(subcommand)]
     Followup(FollowupCmd),
+    /// Your own business card: which contact you are, and the card as vCard or QR code.
+    #[command(subcommand)]
+    Me(MeCmd),
     /// Fill the database with generated demo contacts.
     Demo {
         /// How many contacts.
@@ -275,6 +278,18 @@ enum AttendanceCmd {
 }
 
 #[derive(Subcommand)]
+enum MeCmd {
+    /// Choose which contact is you.
+    Set { id: i64 },
+    /// Print your card as vCard 4.0, or write its QR code as SVG with --qr FILE.
+    Card {
+        /// Write the QR code (SVG) here.
+        #[arg(long, value_name = "FILE")]
+        qr: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
 enum SeriesCmd {
     /// Series suggested from event titles.
     Suggest,
@@ -438,6 +453,25 @@ fn run(cli: Cli) -> Out {
         Command::Attendance(c) => attendance(&mut store, c, json),
         Command::Followup(c) => followups(&mut store, c, json),
         Command::Series(c) => series(&mut store, c, json),
+        Command::Me(MeCmd::Set { id }) => {
+            store.set_me(Some(id))?;
+            if json {
+                print_json(&serde_json::json!({ "me": id }))
+            } else {
+                println!("you are #{id}")
+            }
+            Ok(())
+        }
+        Command::Me(MeCmd::Card { qr }) => {
+            let (text, svg) = vernetzt_core::card::own_card(&store)?;
+            match qr {
+                Some(p) => std::fs::write(&p, svg)
+                    .map_err(|e| Failure::Other(format!("cannot write {}: {e}", p.display())))?,
+                None if json => print_json(&serde_json::json!({ "vcard": text })),
+                None => print!("{text}"),
+            }
+            Ok(())
+        }
         Command::Events(c) => events(&store, c, json),
         Command::Demo { count, seed } => {
             vernetzt_core::demo::populate(&mut store, count, seed)?;

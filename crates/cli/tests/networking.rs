@@ -355,3 +355,41 @@ fn broken_files_change_nothing() {
     assert!(!r["warnings"].as_array().unwrap().is_empty());
     assert_eq!(ok(&db, &["contacts", "list"]).as_array().unwrap().len(), 2);
 }
+
+#[test]
+fn own_card_as_vcard_and_qr() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v.db");
+    let me = ok(
+        &db,
+        &[
+            "contacts",
+            "add",
+            "--name",
+            "Jördis Müller",
+            "--email",
+            "jm@fitko.example",
+            "--org",
+            "FITKO",
+            "--note",
+            "privat",
+        ],
+    );
+    let (ok_card, _, err) = run(&db, &["me", "card"]);
+    assert!(!ok_card && err.contains("own contact"), "{err}");
+    ok(&db, &["me", "set", &me["id"].to_string()]);
+    let card = ok(&db, &["me", "card"]);
+    let text = card["vcard"].as_str().unwrap();
+    assert!(text.contains("jm@fitko.example") && !text.contains("privat"));
+    let svg = dir.path().join("karte.svg");
+    ok(&db, &["me", "card", "--qr", svg.to_str().unwrap()]);
+    assert!(std::fs::read_to_string(&svg).unwrap().contains("<svg"));
+    // A card read from a QR code arrives as vCard text: importing it from a file (or pasted) works.
+    let other = dir.path().join("other.db");
+    let pasted = dir.path().join("pasted.vcf");
+    std::fs::write(&pasted, text).unwrap();
+    assert_eq!(
+        ok(&other, &["contacts", "import", pasted.to_str().unwrap()])["imported"],
+        1
+    );
+}

@@ -919,3 +919,35 @@ impl Store {
         self.contact(c.id)
     }
 }
+
+impl Store {
+    /// Marks which contact is the user (for their own QR card); `None` unsets it.
+    pub fn set_me(&mut self, id: Option<i64>) -> Result<()> {
+        match id {
+            Some(id) => {
+                self.contact(id)?;
+                self.set_setting("me_contact_id", &id.to_string())
+            }
+            None => {
+                self.conn
+                    .execute("DELETE FROM settings WHERE key = 'me_contact_id'", [])?;
+                Ok(())
+            }
+        }
+    }
+
+    /// The user's own contact, if chosen and still there.
+    pub fn me(&self) -> Result<Option<crate::model::Contact>> {
+        let Some(id) = self
+            .setting("me_contact_id")?
+            .and_then(|v| v.parse::<i64>().ok())
+        else {
+            return Ok(None);
+        };
+        match self.contact(id) {
+            Ok(c) => Ok(Some(c)),
+            Err(Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}
