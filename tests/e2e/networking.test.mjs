@@ -106,3 +106,41 @@ test("the contact's timeline shows the event", async () => {
   });
   assert.deepEqual(await axeViolations(app.browser), [], 'contact detail with timeline');
 });
+
+test('quick capture at the event: one key saves contact, attendance and met-at', async () => {
+  await (await $('[data-testid="nav-events"]')).click();
+  const row = await $('[data-testid="event-row"]');
+  await row.waitForDisplayed({ timeout: 10_000 });
+  await row.click();
+  const name = await $('#qc-name');
+  await name.waitForDisplayed({ timeout: 10_000 });
+  await name.setValue('Tom Schnell');
+  await (await $('#qc-org')).setValue('Dataport');
+  await (await $('#qc-org')).click();
+  await app.browser.keys('Enter');
+  await app.browser.waitUntil(() => cli(app.db, 'attendance', 'list', '--event', 'erfa-e2e@fitko.example').length === 3, {
+    timeout: 10_000,
+    timeoutMsg: 'the captured person is an attendee',
+  });
+  const tom = cli(app.db, 'contacts', 'search', 'tom schnell')[0];
+  assert.equal(tom.organization, 'Dataport');
+  assert.deepEqual(await axeViolations(app.browser), [], 'event detail with quick capture');
+});
+
+test('my business card as a QR code', async () => {
+  await (await $('[data-testid="nav-contacts"]')).click();
+  const box = await $('#search');
+  await box.waitForDisplayed();
+  await box.setValue('joerdis');
+  await app.browser.waitUntil(async () => (await app.browser.$$('[data-testid="contact-row"]')).length === 1, { timeout: 10_000 });
+  await (await app.browser.$$('[data-testid="contact-row"]'))[0].click();
+  await (await $('[data-testid="set-me"]')).click();
+  await (await $('[data-testid="nav-settings"]')).click();
+  const qr = await $('[data-testid="own-card-qr"]');
+  await qr.waitForDisplayed({ timeout: 10_000 });
+  await app.browser.waitUntil(() => app.browser.execute(() => document.querySelector('[data-testid="own-card-qr"]')?.naturalWidth ?? 0), {
+    timeout: 10_000,
+    timeoutMsg: 'the QR image renders under the CSP',
+  });
+  assert.deepEqual(await axeViolations(app.browser), [], 'settings with the business card');
+});

@@ -384,6 +384,11 @@ export const backend = {
   listFollowUps: (includeDone: boolean) => call<FollowUp[]>('follow_ups_list', { includeDone }),
   addFollowUp: (contactId: number, due: string, text: string) => call<FollowUp>('follow_up_add', { contactId, due, text }),
   completeFollowUp: (id: number) => call<void>('follow_up_done', { id }),
+  /** Chooses which contact is the user (null unsets). */
+  setMe: (id: number | null) => call<void>('me_set', { id }),
+  getMe: () => call<Contact | null>('me_get'),
+  /** The user's business card as vCard 4.0 text and as an SVG QR code. */
+  ownCard: () => call<{ vcard: string; svg: string }>('own_card'),
   seriesSuggestions: () => call<SeriesSuggestion[]>('series_suggestions'),
   confirmSeries: (name: string, eventIds: number[]) => call<number>('series_confirm', { name, eventIds }),
   listSeries: () => call<Series[]>('series_list'),

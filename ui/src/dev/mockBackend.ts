@@ -29,6 +29,10 @@ import type {
   Occurrence,
   Organization,
   OrganizationInput,
+  QuickCaptureInput,
+  Series,
+  SeriesMatrix,
+  SeriesSuggestion,
   Themenfeld,
 } from '../backend';
 import { composeName, fold } from '../lib/contacts';
@@ -70,6 +74,7 @@ const THEMENFELDER: Themenfeld[] = [
 ].map(([key, name_de, name_en]) => ({ key, name_de, name_en }));
 
 let nextId = 1;
+let meId: number | null = null;
 const uid = () => `mock-${nextId}-${Math.random().toString(36).slice(2, 8)}`;
 const now = () => new Date().toISOString();
 
@@ -1104,6 +1109,136 @@ function seedNetworking(): void {
   );
 }
 
+// --- Event series and quick capture ---
+
+let suggestions: SeriesSuggestion[] = [];
+const seriesList: Series[] = [];
+/** Attendance of the seeded series' events, which are not in the calendar (keeps the timeline simple). */
+const seriesAttendance = new Map<string, EventAttendance>();
+
+function attendanceKey(e: EventRef): string {
+  return `${e.uid}\u001f${e.occurrence}`;
+}
+
+function eventById(id: number): EventRef {
+  const o = occs.find((x) => x.event_id === id);
+  if (!o) throw { kind: 'not_found', message: `event ${id} not found` } satisfies BackendError;
+  return eventRef(o.uid, o.recurrence_id);
+}
+
+function confirmSeries(name: string, eventIds: number[]): number {
+  if (!name.trim() || eventIds.length === 0) {
+    throw invalid('series_invalid', 'series', 'a series needs a name and at least one event');
+  }
+  const events = eventIds.map(eventById).sort((x, y) => x.start.localeCompare(y.start));
+  const id = nextId++;
+  seriesList.push({ id, name: name.trim(), events });
+  suggestions = suggestions.filter((s) => !s.event_ids.some((e) => eventIds.includes(e)));
+  return id;
+}
+
+function seriesMatrix(id: number): SeriesMatrix {
+  const series = seriesList.find((s) => s.id === id);
+  if (!series) throw { kind: 'not_found', message: `series ${id} not found` } satisfies BackendError;
+  const n = series.events.length;
+  const mine: (AttendanceStatus | null)[] = Array.from({ length: n }, () => null);
+  const byContact = new Map<number, (AttendanceStatus | null)[]>();
+  series.events.forEach((e, i) => {
+    const a = seriesAttendance.get(attendanceKey(e)) ?? attendances.get(attendanceKey(e));
+    if (!a) return;
+    mine[i] = a.my;
+    for (const [cid, status] of a.rows) {
+      let row = byContact.get(cid);
+      if (!row) byContact.set(cid, (row = Array.from({ length: n }, () => null)));
+      row[i] = status;
+    }
+  });
+  const rows = [...byContact]
+    .flatMap(([cid, statuses]) => {
+      const c = contacts.find((x) => x.id === cid && !x.deleted);
+      return c ? [{ contact_id: cid, name: c.name, statuses, sort: sortKey(c) }] : [];
+    })
+    .sort((x, y) => x.sort.localeCompare(y.sort))
+    .map(({ sort: _sort, ...r }) => r);
+  return { series: clone(series), mine, rows };
+}
+
+function quickCapture(input: QuickCaptureInput, event: EventRef | null): Contact {
+  const name = input.name.trim();
+  if (!name) throw invalid('name_required', 'display_name', 'a contact needs a name');
+  const orgName = input.organization?.trim() || null;
+  let org = orgName ? orgs.find((o) => fold(o.name) === fold(orgName) || (o.short_name && fold(o.short_name) === fold(orgName))) : undefined;
+  if (orgName && !org) org = addOrg(orgName, 'other', null);
+  const parts = name.split(/\s+/);
+  const c = apply(
+    {
+      display_name: name,
+      given_name: parts.length > 1 ? parts.slice(0, -1).join(' ') : null,
+      family_name: parts.length > 1 ? parts[parts.length - 1] : null,
+      title: null,
+      role: null,
+      organization_id: org?.id ?? null,
+      emails: input.email?.trim() ? [{ value: input.email.trim(), label: null }] : [],
+      phones: [],
+      street: null,
+      postal_code: null,
+      locality: null,
+      country: null,
+      website: null,
+      themenfelder: [],
+      tags: [],
+      photo: { action: 'keep' },
+    },
+    {},
+  );
+  contacts.push(c);
+  const note = input.note?.trim() || null;
+  if (event) {
+    attendanceOf(event).rows.set(c.id, 'attended');
+    encounters.push({ id: nextId++, contact_id: c.id, event, session: null, note, met_at: event.start });
+  } else if (note) {
+    c.notes.push({ id: nextId++, body: note, created_at: c.created_at, updated_at: c.created_at });
+  }
+  return c;
+}
+
+/** Two suggestions from the calendar and one series (three past meetings, three contacts). */
+function seedSeries(): void {
+  const ids = (...titles: string[]) =>
+    titles.flatMap((title) => occs.filter((o) => o.title === title && o.recurrence_id === null).map((o) => o.event_id));
+  suggestions = [
+    { name: 'OZG-Konferenz', event_ids: ids('OZG-Konferenz 2025: Rückblick', 'OZG-Erfahrungsaustausch der Länder') },
+    { name: 'Schulungen für Kommunen', event_ids: ids('FIM-Schulung: Leistungsbeschreibungen', 'Workshop Registermodernisierung') },
+  ].filter((s) => s.event_ids.length > 0);
+  const events: EventRef[] = [-120, -90, -60].map((days, i) => ({
+    event_id: nextId++,
+    uid: `netzwerktreffen-${i + 1}@ozg-koordination.example.de`,
+    occurrence: '',
+    title: `Netzwerktreffen OZG-Koordination, Treffen ${i + 1}`,
+    start: at(days, 14),
+  }));
+  seriesList.push({ id: nextId++, name: 'Netzwerktreffen OZG-Koordination', events });
+  const people = [
+    contacts.find((c) => c.name === 'Jördis Müller'),
+    contacts.find((c) => c.name === 'Dr. Kai Brandt'),
+    contacts[0],
+  ].filter((c): c is Stored => !!c);
+  const grid: (AttendanceStatus | null)[][] = [
+    ['attended', 'registered', null],
+    ['interested', 'attended', 'attended'],
+    [null, 'attended', 'registered'],
+  ];
+  const mine: (AttendanceStatus | null)[] = ['attended', null, 'registered'];
+  events.forEach((e, i) => {
+    const a: EventAttendance = { my: mine[i], rows: new Map() };
+    people.forEach((p, j) => {
+      const s = grid[j][i];
+      if (s) a.rows.set(p.id, s);
+    });
+    seriesAttendance.set(attendanceKey(e), a);
+  });
+}
+
 export function installMockBackend(): void {
   const params = new URLSearchParams(location.search);
   const fatal = params.get('fatal');
@@ -1111,6 +1246,7 @@ export function installMockBackend(): void {
   if (params.get('feeds') !== '0') seedFeeds();
   refreshCounts();
   seedNetworking();
+  seedSeries();
 
   mockIPC(async (cmd, payload) => {
     const a = (payload ?? {}) as Record<string, unknown>;
@@ -1287,6 +1423,31 @@ export function installMockBackend(): void {
         if (!f) throw { kind: 'not_found', message: `follow-up ${String(a.id)} not found` };
         f.done_at ??= now();
         return null;
+      }
+      case 'series_suggestions':
+        return clone(suggestions);
+      case 'series_confirm':
+        return confirmSeries(a.name as string, a.eventIds as number[]);
+      case 'series_list':
+        return clone(seriesList);
+      case 'series_matrix':
+        return seriesMatrix(a.id as number);
+      case 'me_set':
+        meId = (a.id as number | null) ?? null;
+        return null;
+      case 'me_get':
+        return meId === null ? null : clone(get(meId));
+      case 'own_card': {
+        if (meId === null) throw { kind: 'validation', code: 'me_unset', field: 'me', message: 'choose your own contact first' };
+        const me = get(meId);
+        const vcard = `BEGIN:VCARD\r\nVERSION:4.0\r\nFN:${me.name}\r\nEND:VCARD\r\n`;
+        const svg = '<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="240" height="240"><rect width="240" height="240" fill="#fff"/><rect x="20" y="20" width="60" height="60"/></svg>';
+        return { vcard, svg };
+      }
+      case 'quick_capture': {
+        const uidArg = a.uid as string | null;
+        const event = uidArg ? eventRef(uidArg, (a.occurrence as string | null) ?? null) : null;
+        return clone(quickCapture(a.input as QuickCaptureInput, event));
       }
       case 'app_ready':
         console.warn('[mock] app_ready');
