@@ -144,3 +144,35 @@ test('my business card as a QR code', async () => {
   });
   assert.deepEqual(await axeViolations(app.browser), [], 'settings with the business card');
 });
+
+test('a card from a QR code, pasted as text, is imported', async () => {
+  const card = [
+    'BEGIN:VCARD', 'VERSION:4.0', 'FN:Ariane Berger', 'N:Berger;Ariane;;Dr.;',
+    'ORG:Deutscher Landkreistag', 'EMAIL;TYPE=work:a.berger@landkreistag.example', 'END:VCARD', '',
+  ].join('\n');
+  await (await $('[data-testid="nav-contacts"]')).click();
+  await (await $('[data-testid="import-contacts"]')).click();
+  await (await $('[data-testid="import-dialog"]')).waitForDisplayed();
+  // As a paste does: the whole text at once (typed keys would send each line break as Enter).
+  await app.browser.execute(
+    (el, text) => {
+      el.value = text;
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    },
+    await $('#import-text'),
+    card,
+  );
+  await (await $('[data-testid="import-text-check"]')).click();
+  await app.browser.waitUntil(
+    async () => (await (await $('[data-testid="import-cards"]')).isDisplayed()) || (await (await $('[data-testid="import-error"]')).isDisplayed()),
+    { timeout: 10_000, timeoutMsg: 'the pasted card is read' },
+  );
+  const err = await $('[data-testid="import-error"]');
+  assert.equal(await err.isDisplayed(), false, (await err.isDisplayed()) ? await err.getText() : '');
+  await (await $('[data-testid="import-confirm"]')).click();
+  await (await $('[data-testid="import-report"]')).waitForDisplayed({ timeout: 10_000 });
+  const found = cli(app.db, 'contacts', 'search', 'ariane berger');
+  assert.equal(found.length, 1);
+  assert.equal(found[0].organization, 'Deutscher Landkreistag');
+  await app.browser.keys('Escape');
+});
