@@ -4,7 +4,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startApp, cli, axeViolations } from './harness.mjs';
+import { execFileSync } from 'node:child_process';
+import { startApp, cli, axeViolations, CLI } from './harness.mjs';
 
 let app;
 let csvPath;
@@ -174,5 +175,25 @@ test('a card from a QR code, pasted as text, is imported', async () => {
   const found = cli(app.db, 'contacts', 'search', 'ariane berger');
   assert.equal(found.length, 1);
   assert.equal(found[0].organization, 'Deutscher Landkreistag');
+  await app.browser.keys('Escape');
+});
+
+test('a picture of a QR business card is imported', async () => {
+  // Someone else's card, as their Vernetzt prints it.
+  const other = join(app.home, 'other.db');
+  const id = cli(other, 'contacts', 'add', '--name', 'Franz Srocke', '--email', 'f.srocke@bmi.example', '--org', 'BMI').id;
+  cli(other, 'me', 'set', String(id));
+  const png = join(app.home, 'karte.png');
+  execFileSync(CLI, ['--db', other, 'me', 'card', '--png', png]);
+  await (await $('[data-testid="nav-contacts"]')).click();
+  await (await $('[data-testid="import-contacts"]')).click();
+  await (await $('[data-testid="import-dialog"]')).waitForDisplayed();
+  await (await $('#import-file')).setValue(png);
+  await (await $('[data-testid="import-cards"]')).waitForDisplayed({ timeout: 10_000 });
+  await (await $('[data-testid="import-confirm"]')).click();
+  await (await $('[data-testid="import-report"]')).waitForDisplayed({ timeout: 10_000 });
+  const found = cli(app.db, 'contacts', 'search', 'srocke');
+  assert.equal(found.length, 1);
+  assert.deepEqual(found[0].emails, ['f.srocke@bmi.example']);
   await app.browser.keys('Escape');
 });

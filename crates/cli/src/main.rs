@@ -281,11 +281,14 @@ enum AttendanceCmd {
 enum MeCmd {
     /// Choose which contact is you.
     Set { id: i64 },
-    /// Print your card as vCard 4.0, or write its QR code as SVG with --qr FILE.
+    /// Print your card as vCard 4.0, or write its QR code as SVG (--qr FILE) or PNG (--png FILE).
     Card {
         /// Write the QR code (SVG) here.
         #[arg(long, value_name = "FILE")]
         qr: Option<PathBuf>,
+        /// Write the QR code as a PNG picture here.
+        #[arg(long, value_name = "FILE")]
+        png: Option<PathBuf>,
     },
 }
 
@@ -462,8 +465,14 @@ fn run(cli: Cli) -> Out {
             }
             Ok(())
         }
-        Command::Me(MeCmd::Card { qr }) => {
+        Command::Me(MeCmd::Card { qr, png }) => {
             let (text, svg) = vernetzt_core::card::own_card(&store)?;
+            if let Some(p) = png {
+                let bytes = vernetzt_core::qr::qr_png(&text)?;
+                std::fs::write(&p, bytes)
+                    .map_err(|e| Failure::Other(format!("cannot write {}: {e}", p.display())))?;
+                return Ok(());
+            }
             match qr {
                 Some(p) => std::fs::write(&p, svg)
                     .map_err(|e| Failure::Other(format!("cannot write {}: {e}", p.display())))?,

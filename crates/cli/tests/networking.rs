@@ -384,7 +384,17 @@ fn own_card_as_vcard_and_qr() {
     let svg = dir.path().join("karte.svg");
     ok(&db, &["me", "card", "--qr", svg.to_str().unwrap()]);
     assert!(std::fs::read_to_string(&svg).unwrap().contains("<svg"));
-    // A card read from a QR code arrives as vCard text: importing it from a file (or pasted) works.
+    // A picture of the QR code imports as the card it shows.
+    let png = dir.path().join("karte.png");
+    ok(&db, &["me", "card", "--png", png.to_str().unwrap()]);
+    let scanned = dir.path().join("scanned.db");
+    let r = ok(&scanned, &["contacts", "import", png.to_str().unwrap()]);
+    assert_eq!(r["imported"], 1, "{r}");
+    assert_eq!(
+        ok(&scanned, &["contacts", "list"])[0]["emails"],
+        serde_json::json!(["jm@fitko.example"])
+    );
+    // A card read from a QR code by a phone arrives as vCard text: importing it works too.
     let other = dir.path().join("other.db");
     let pasted = dir.path().join("pasted.vcf");
     std::fs::write(&pasted, text).unwrap();

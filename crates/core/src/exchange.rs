@@ -132,8 +132,21 @@ fn shift_line(w: &str, offset: usize) -> String {
     }
 }
 
+/// A picture (PNG/JPEG) is read as the QR code it shows (a scanned business card); anything
+/// else is taken as it is.
+fn unwrap_picture(bytes: &[u8]) -> Result<std::borrow::Cow<'_, [u8]>> {
+    if crate::qr::is_picture(bytes) {
+        Ok(std::borrow::Cow::Owned(
+            crate::qr::read_qr(bytes)?.into_bytes(),
+        ))
+    } else {
+        Ok(std::borrow::Cow::Borrowed(bytes))
+    }
+}
+
 /// Reads a file for the import dialog; changes nothing.
 pub fn preview(store: &Store, bytes: &[u8]) -> Result<Preview> {
+    let bytes = &*unwrap_picture(bytes)?;
     match detect(bytes) {
         Format::Vcard => {
             let read = read_vcards(bytes)?;
@@ -168,6 +181,7 @@ pub fn import(
     mapping: Option<&Mapping>,
     event: Option<&EventRef>,
 ) -> Result<ImportReport> {
+    let bytes = &*unwrap_picture(bytes)?;
     match detect(bytes) {
         Format::Vcard => {
             let read = read_vcards(bytes)?;

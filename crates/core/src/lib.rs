@@ -13,6 +13,7 @@ pub mod fold;
 pub mod ical;
 pub mod model;
 pub mod paths;
+pub mod qr;
 pub mod rules;
 pub mod schedule;
 pub mod series;

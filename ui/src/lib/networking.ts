@@ -44,7 +44,7 @@ export interface ImportEvent {
 }
 
 /** What the file input accepts. */
-export const IMPORT_ACCEPT = '.csv,.vcf,.txt,text/csv,text/vcard';
+export const IMPORT_ACCEPT = '.csv,.vcf,.txt,.png,.jpg,.jpeg,text/csv,text/vcard,image/png,image/jpeg';
 
 // --- CSV mapping ---
 
