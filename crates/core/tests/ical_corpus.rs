@@ -165,3 +165,32 @@ fn repaired_and_tolerated_files() {
             .any(|w| w.message.contains("Windows-1252"))
     );
 }
+
+#[test]
+fn itip_replies_from_real_clients_are_read() {
+    use vernetzt_core::ical::itip::read_replies;
+    let mut total = 0;
+    for name in [
+        "icalevents__multi_attendee_response.ics",
+        "icalevents__response.ics",
+        "libical__2446.ics",
+        "libical__incoming.ics",
+        "libical__itip.ics",
+    ] {
+        let bytes = std::fs::read(corpus().join("ical").join(name)).unwrap();
+        let (replies, _warnings) = read_replies(&bytes);
+        assert!(
+            replies
+                .iter()
+                .all(|r| !r.uid.is_empty() && r.email.contains('@')),
+            "{name}: {replies:?}"
+        );
+        total += replies.len();
+    }
+    assert!(total >= 5, "only {total} answers read");
+    // Every corpus file through the reply reader: no panic, whatever it holds.
+    for f in std::fs::read_dir(corpus().join("ical")).unwrap() {
+        let bytes = std::fs::read(f.unwrap().path()).unwrap();
+        let _ = std::panic::catch_unwind(|| read_replies(&bytes)).expect("no panic");
+    }
+}
