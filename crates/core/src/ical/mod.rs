@@ -9,6 +9,7 @@
 //! 3. [`event`]: VEVENTs → events with resolved time zones ([`zone`]) and recurrence ([`recur`]).
 
 pub mod event;
+pub mod imip;
 pub mod itip;
 pub mod lex;
 pub mod parse;
