@@ -343,8 +343,41 @@ enum FollowupCmd {
     },
 }
 
+#[derive(Args)]
+struct OwnEventArgs {
+    /// Title.
+    #[arg(long)]
+    title: Option<String>,
+    /// Start: local YYYY-MM-DDTHH:MM in --tz, or YYYY-MM-DD for all day.
+    #[arg(long)]
+    start: Option<String>,
+    /// End (exclusive for dates), same form.
+    #[arg(long)]
+    end: Option<String>,
+    /// IANA time zone (default Europe/Berlin).
+    #[arg(long)]
+    tz: Option<String>,
+    /// Place.
+    #[arg(long)]
+    location: Option<String>,
+    /// Description.
+    #[arg(long)]
+    description: Option<String>,
+    /// Link (online meeting).
+    #[arg(long)]
+    url: Option<String>,
+}
+
 #[derive(Subcommand)]
 enum EventsCmd {
+    /// Create an event you organise; prints it with its UID.
+    Create(OwnEventArgs),
+    /// Change an event you organise (a new time or place raises its SEQUENCE).
+    Update {
+        uid: String,
+        #[command(flatten)]
+        fields: OwnEventArgs,
+    },
     /// Occurrences in a window, in start order.
     List {
         /// From this date (YYYY-MM-DD, in your time zone) or RFC 3339 time; default today.
@@ -481,7 +514,7 @@ fn run(cli: Cli) -> Out {
             }
             Ok(())
         }
-        Command::Events(c) => events(&store, c, json),
+        Command::Events(c) => events(&mut store, c, json),
         Command::Demo { count, seed } => {
             vernetzt_core::demo::populate(&mut store, count, seed)?;
             if json {
@@ -867,10 +900,52 @@ fn parse_when(s: &str, zone: chrono_tz::Tz) -> Result<chrono::DateTime<chrono::U
         })
 }
 
-fn events(store: &Store, cmd: EventsCmd, json: bool) -> Out {
-    let EventsCmd::List { from, to, feed } = cmd;
+fn own_event_input(
+    base: vernetzt_core::model::OwnEventInput,
+    a: OwnEventArgs,
+) -> vernetzt_core::model::OwnEventInput {
+    vernetzt_core::model::OwnEventInput {
+        title: a.title.unwrap_or(base.title),
+        start: a.start.unwrap_or(base.start),
+        end: a.end.unwrap_or(base.end),
+        tz: a.tz.or(base.tz),
+        location: a.location.or(base.location),
+        description: a.description.or(base.description),
+        url: a.url.or(base.url),
+    }
+}
+
+fn events(store: &mut Store, cmd: EventsCmd, json: bool) -> Out {
+    let (from, to, feed) = match cmd {
+        EventsCmd::Create(a) => {
+            let ev = store.create_own_event(&own_event_input(Default::default(), a))?;
+            let (input, sequence) = store.own_event(&ev.uid)?;
+            if json {
+                print_json(
+                    &serde_json::json!({ "uid": ev.uid, "title": ev.title, "start": ev.start, "sequence": sequence, "event": input }),
+                );
+            } else {
+                println!("created {} ({})", ev.title, ev.uid);
+            }
+            return Ok(());
+        }
+        EventsCmd::Update { uid, fields } => {
+            let (current, _) = store.own_event(&uid)?;
+            let sequence = store.update_own_event(&uid, &own_event_input(current, fields))?;
+            let (input, _) = store.own_event(&uid)?;
+            if json {
+                print_json(
+                    &serde_json::json!({ "uid": uid, "sequence": sequence, "event": input }),
+                );
+            } else {
+                println!("updated {uid} (sequence {sequence})");
+            }
+            return Ok(());
+        }
+        EventsCmd::List { from, to, feed } => (from, to, feed),
+    };
     let zone = vernetzt_net::sync::user_zone(store);
-    let from = match from {
+    let from: chrono::DateTime<chrono::Utc> = match from {
         Some(f) => parse_when(&f, zone)?,
         None => vernetzt_core::ical::zone::date_start_utc(
             chrono::Utc::now().with_timezone(&zone).date_naive(),

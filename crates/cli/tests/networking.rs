@@ -403,3 +403,62 @@ fn own_card_as_vcard_and_qr() {
         1
     );
 }
+
+#[test]
+fn own_events_create_and_update() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v.db");
+    let ev = ok(
+        &db,
+        &[
+            "events",
+            "create",
+            "--title",
+            "OZG-Erfahrungsaustausch Frühjahr",
+            "--start",
+            "2027-03-27T09:30",
+            "--end",
+            "2027-03-28T16:00",
+            "--tz",
+            "Europe/Berlin",
+            "--location",
+            "Erfurt",
+        ],
+    );
+    let uid = ev["uid"].as_str().unwrap().to_string();
+    assert_eq!(ev["sequence"], 0);
+    let up = ok(&db, &["events", "update", &uid, "--location", "Weimar"]);
+    assert_eq!(up["sequence"], 1);
+    assert_eq!(
+        up["event"]["title"], "OZG-Erfahrungsaustausch Frühjahr",
+        "unchanged fields stay"
+    );
+    let list = ok(
+        &db,
+        &[
+            "events",
+            "list",
+            "--from",
+            "2027-03-01",
+            "--to",
+            "2027-04-01",
+        ],
+    );
+    assert_eq!(list[0]["uid"], uid.as_str());
+    assert_eq!(list[0]["location"], "Weimar");
+    assert_eq!(list[0]["start"], "2027-03-27T08:30:00Z");
+    let (ok_bad, _, err) = run(
+        &db,
+        &[
+            "events",
+            "create",
+            "--title",
+            "x",
+            "--start",
+            "2027-03-28T10:00",
+            "--end",
+            "2027-03-28T09:00",
+        ],
+    );
+    assert!(!ok_bad && err.contains("after the start"), "{err}");
+}

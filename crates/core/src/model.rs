@@ -726,3 +726,24 @@ pub struct SeriesRow {
     /// Status per event, `None` where not recorded.
     pub statuses: Vec<Option<String>>,
 }
+
+/// An event the user organises (title, time in a zone or all-day, place), as the CLI and the UI
+/// create and change it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct OwnEventInput {
+    /// Title.
+    pub title: String,
+    /// Start: local `YYYY-MM-DDTHH:MM` (in `tz`) or a date `YYYY-MM-DD` for all day.
+    pub start: String,
+    /// End (exclusive for dates), same form as `start`.
+    pub end: String,
+    /// IANA zone; Europe/Berlin when empty.
+    pub tz: Option<String>,
+    /// Place.
+    pub location: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// Link (e.g. an online meeting).
+    pub url: Option<String>,
+}

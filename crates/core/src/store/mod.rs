@@ -15,6 +15,7 @@ mod contacts;
 mod events;
 mod networking;
 mod orgs;
+mod own_events;
 mod search;
 mod series;
 
@@ -60,6 +61,8 @@ pub enum Entity {
     Encounter,
     /// A follow-up (Wiedervorlage).
     FollowUp,
+    /// An own event (organiser side).
+    Event,
 }
 
 impl Entity {
@@ -71,6 +74,7 @@ impl Entity {
             Entity::Attendance => "attendance",
             Entity::Encounter => "encounter",
             Entity::FollowUp => "follow_up",
+            Entity::Event => "event",
         }
     }
 }
