@@ -255,16 +255,7 @@ pub fn contacts_import(
 /// Groups of contacts that look like the same person.
 #[tauri::command]
 pub fn duplicates_list(state: State<'_, AppState>) -> CmdResult<Vec<Vec<Contact>>> {
-    let store = state.store()?;
-    let groups = store.duplicate_groups()?;
-    Ok(groups
-        .into_iter()
-        .map(|g| {
-            g.into_iter()
-                .filter_map(|id| store.contact(id).ok())
-                .collect()
-        })
-        .collect())
+    Ok(state.store()?.duplicate_contacts()?)
 }
 
 /// The result of a merge: its id (for undo) and the merged contact.

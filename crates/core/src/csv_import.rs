@@ -204,7 +204,21 @@ pub fn preview(bytes: &[u8]) -> Result<CsvPreview, CsvError> {
 /// [`preview`] shows it). Rows without any name are skipped; unreadable values are dropped with
 /// a warning naming the line, so a single typo never costs a whole attendee list.
 pub fn read_csv(bytes: &[u8], mapping: Option<&Mapping>) -> Result<CsvRead, CsvError> {
+    read_table(parse(bytes)?, mapping)
+}
+
+/// Like [`read_csv`], but the mapping is chosen by `choose` from the header row (a mapping the
+/// user chose before for these headers), so the file is parsed once.
+pub fn read_csv_choosing(
+    bytes: &[u8],
+    choose: impl FnOnce(&[String]) -> Option<Mapping>,
+) -> Result<CsvRead, CsvError> {
     let table = parse(bytes)?;
+    let chosen = choose(&table.headers);
+    read_table(table, chosen.as_ref())
+}
+
+fn read_table(table: Table, mapping: Option<&Mapping>) -> Result<CsvRead, CsvError> {
     let detected;
     let mapping = match mapping {
         Some(m) => m,

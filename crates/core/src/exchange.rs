@@ -203,16 +203,19 @@ pub fn import(
             Ok(report)
         }
         Format::Csv => {
-            let headers = csv_import::preview(bytes)
-                .map_err(|e| Error::Import(e.to_string()))?
-                .headers;
-            let key = csv_import::header_key(&headers);
-            let remembered: Option<Mapping> = store
-                .csv_mapping(&key)?
-                .and_then(|m| serde_json::from_str(&m).ok());
-            let chosen = mapping.or(remembered.as_ref());
-            let read =
-                csv_import::read_csv(bytes, chosen).map_err(|e| Error::Import(e.to_string()))?;
+            // A given mapping wins; else the one remembered for these headers; else detection.
+            let mut key = String::new();
+            let read = csv_import::read_csv_choosing(bytes, |headers| {
+                key = csv_import::header_key(headers);
+                mapping.cloned().or_else(|| {
+                    store
+                        .csv_mapping(&key)
+                        .ok()
+                        .flatten()
+                        .and_then(|m| serde_json::from_str(&m).ok())
+                })
+            })
+            .map_err(|e| Error::Import(e.to_string()))?;
             if let Some(m) = mapping {
                 store.remember_csv_mapping(&key, &serde_json::to_string(m).expect("mapping"))?;
             }
@@ -264,6 +267,30 @@ pub fn from_base64(data: &str) -> Result<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_chosen_csv_mapping_is_remembered_for_the_same_headers() {
+        use crate::csv_import::Field;
+        let mut store = Store::open_in_memory().unwrap();
+        let csv = b"Spalte A;Spalte B\r\nM\xc3\xbcller;j@example.org\r\n";
+        assert!(preview(&store, csv).unwrap().remembered.is_none());
+        let mine = Mapping {
+            columns: vec![Field::FamilyName, Field::Email],
+        };
+        assert_eq!(
+            import(&mut store, csv, Some(&mine), None).unwrap().imported,
+            1
+        );
+        assert_eq!(preview(&store, csv).unwrap().remembered, Some(mine));
+        let again = b"Spalte A;Spalte B\r\nWei\xc3\x9f;w@example.org\r\n";
+        let r = import(&mut store, again, None, None).unwrap();
+        assert_eq!(r.imported, 1, "{r:?}");
+        let c = store.contact(r.contact_ids[0]).unwrap();
+        assert_eq!(
+            (c.family_name.as_deref(), c.emails[0].as_str()),
+            (Some("Weiß"), "w@example.org")
+        );
+    }
 
     #[test]
     fn parallel_reading_keeps_order_and_line_numbers() {

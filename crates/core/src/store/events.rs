@@ -40,7 +40,8 @@ fn list_json(v: &[Instant]) -> Option<String> {
     })
 }
 
-fn start_local(w: &When) -> Option<String> {
+/// The wall-clock start in the event's zone, stored so recurrence follows it across DST.
+pub(super) fn start_local(w: &When) -> Option<String> {
     match w {
         When::Zoned(l, _) => Some(l.format("%Y-%m-%dT%H:%M:%S").to_string()),
         _ => None,

@@ -441,6 +441,14 @@ impl Store {
         Ok(out)
     }
 
+    /// The duplicate groups as full contacts, for the view that compares and merges them.
+    pub fn duplicate_contacts(&self) -> Result<Vec<Vec<crate::model::Contact>>> {
+        self.duplicate_groups()?
+            .into_iter()
+            .map(|g| g.into_iter().map(|id| self.contact(id)).collect())
+            .collect()
+    }
+
     /// Merges contact `other` into `keep`: every e-mail, phone, tag, Themenfeld, note, attendance,
     /// encounter and follow-up of both stays with `keep`; fields empty in `keep` are filled from
     /// `other`; `other` is deleted (soft). Returns the merge's id for [`Store::undo_merge`].

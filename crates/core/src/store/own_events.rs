@@ -2,6 +2,7 @@
 //! the feeds' events, and journaled for the calendar sync. A change of time or place raises the
 //! SEQUENCE, as RFC 5546 asks, so updates sent to invitees replace the old version.
 
+use super::events::start_local;
 use super::{Entity, Store, journal, now};
 use crate::error::{Error, Result};
 use crate::ical::event::When;
@@ -64,13 +65,6 @@ fn checked(input: &OwnEventInput) -> Result<(When, When, Tz)> {
         ));
     }
     Ok((start, end, tz))
-}
-
-fn start_local(w: &When) -> Option<String> {
-    match w {
-        When::Zoned(l, _) => Some(l.format("%Y-%m-%dT%H:%M:%S").to_string()),
-        _ => None,
-    }
 }
 
 fn clean(v: &Option<String>) -> Option<String> {
