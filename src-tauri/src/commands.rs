@@ -6,6 +6,8 @@ use crate::state::AppState;
 use tauri::State;
 use vernetzt_core::csv_import::Mapping;
 use vernetzt_core::exchange::{self, Preview};
+use vernetzt_core::invite::{self, InvitePreview, InviteeFilter};
+use vernetzt_core::model::OwnEventInput;
 use vernetzt_core::model::{
     AttendanceRow, AttendanceStatus, Encounter, EventRef, FollowUp, ImportReport, TimelineItem,
 };
@@ -13,10 +15,22 @@ use vernetzt_core::model::{
     Contact, ContactInput, ContactPage, ContactSummary, Feed, FeedAuth, Land, Note, Occurrence,
     Organization, OrganizationInput, Themenfeld,
 };
+use vernetzt_core::store::{ExportFile, OwnEvent, ReplyImport, Rsvp};
+use vernetzt_net::mail::{self, SendOptions, SendReport};
 use vernetzt_net::sync::{self, SyncReport};
 
 /// Settings the UI may read and write; everything else is refused.
-const UI_SETTINGS: &[&str] = &["language", "timezone"];
+const UI_SETTINGS: &[&str] = &[
+    "language",
+    "timezone",
+    "organizer_name",
+    "organizer_email",
+    "invite_subject",
+    "invite_template",
+    "smtp_url",
+    "smtp_user",
+    "smtp_per_minute",
+];
 
 /// One page of contacts in name order, with the total for "200 von 10.000".
 #[tauri::command]
@@ -446,4 +460,199 @@ pub fn me_get(state: State<'_, AppState>) -> CmdResult<Option<Contact>> {
 pub fn own_card(state: State<'_, AppState>) -> CmdResult<OwnCard> {
     let (vcard, svg) = vernetzt_core::card::own_card(&*state.store()?)?;
     Ok(OwnCard { vcard, svg })
+}
+
+/// Creates an own event (organiser side).
+#[tauri::command]
+pub fn own_event_create(state: State<'_, AppState>, input: OwnEventInput) -> CmdResult<EventRef> {
+    Ok(state.store()?.create_own_event(&input)?)
+}
+
+/// An own event for the form and the invitation view.
+#[tauri::command]
+pub fn own_event_get(state: State<'_, AppState>, uid: String) -> CmdResult<OwnEvent> {
+    Ok(state.store()?.own_event_view(&uid)?)
+}
+
+/// Saves an own event; returns the SEQUENCE (raised on a new time or place).
+#[tauri::command]
+pub fn own_event_update(
+    state: State<'_, AppState>,
+    uid: String,
+    input: OwnEventInput,
+) -> CmdResult<i64> {
+    Ok(state.store()?.update_own_event(&uid, &input)?)
+}
+
+/// Cancels an own event (the next send carries METHOD:CANCEL).
+#[tauri::command]
+pub fn own_event_cancel(state: State<'_, AppState>, uid: String) -> CmdResult<i64> {
+    Ok(state.store()?.cancel_own_event(&uid)?)
+}
+
+/// The form of an own event filled from a feed event (or one occurrence).
+#[tauri::command]
+pub fn event_copy(
+    state: State<'_, AppState>,
+    event_id: i64,
+    occurrence: Option<String>,
+) -> CmdResult<OwnEventInput> {
+    Ok(state.store()?.copy_event(event_id, occurrence.as_deref())?)
+}
+
+/// Who a pick and a filter would invite (and who lacks an address); records nothing.
+#[tauri::command]
+pub fn invite_preview(
+    state: State<'_, AppState>,
+    uid: String,
+    contacts: Vec<i64>,
+    filter: InviteeFilter,
+) -> CmdResult<InvitePreview> {
+    Ok(state.store()?.invite_preview(&uid, &contacts, &filter)?)
+}
+
+/// Puts the selection on the event's list.
+#[tauri::command]
+pub fn invite_add(
+    state: State<'_, AppState>,
+    uid: String,
+    contacts: Vec<i64>,
+    filter: InviteeFilter,
+) -> CmdResult<InvitePreview> {
+    Ok(state.store()?.add_invitees(&uid, &contacts, &filter)?)
+}
+
+/// Takes people off the list (they get a CANCEL on the next send); returns how many.
+#[tauri::command]
+pub fn invite_remove(
+    state: State<'_, AppState>,
+    uid: String,
+    contacts: Vec<i64>,
+    emails: Vec<String>,
+) -> CmdResult<usize> {
+    Ok(state
+        .store()?
+        .remove_invitees(&uid, &contacts, &emails)?
+        .len())
+}
+
+/// The RSVP overview: list with answers and delivery, and counts.
+#[tauri::command]
+pub fn rsvp_get(state: State<'_, AppState>, uid: String) -> CmdResult<Rsvp> {
+    Ok(state.store()?.rsvp(&uid)?)
+}
+
+/// Files written by an export.
+#[derive(serde::Serialize)]
+pub struct Written {
+    dir: String,
+    files: Vec<String>,
+}
+
+fn export_dir(dir: Option<String>) -> CmdResult<std::path::PathBuf> {
+    dir.filter(|d| !d.trim().is_empty())
+        .map(std::path::PathBuf::from)
+        .or_else(vernetzt_core::paths::default_export_dir)
+        .ok_or_else(|| UiError::internal("no folder given and the system names no home folder"))
+}
+
+fn written(dir: std::path::PathBuf, paths: Vec<std::path::PathBuf>) -> Written {
+    Written {
+        dir: dir.display().to_string(),
+        files: paths.iter().map(|p| p.display().to_string()).collect(),
+    }
+}
+
+/// Writes the invitation (.ics with everyone, one .eml each) into `dir` (default: Downloads).
+#[tauri::command]
+pub fn invite_export(
+    state: State<'_, AppState>,
+    uid: String,
+    dir: Option<String>,
+) -> CmdResult<Written> {
+    let dir = export_dir(dir)?;
+    let files = state
+        .store()?
+        .export_invitations(&uid, chrono::Utc::now())?;
+    let paths = invite::write_files(&dir, &files)?;
+    Ok(written(dir, paths))
+}
+
+/// Writes the RSVP list as CSV (German Excel) into `dir`.
+#[tauri::command]
+pub fn rsvp_export_csv(
+    state: State<'_, AppState>,
+    uid: String,
+    dir: Option<String>,
+) -> CmdResult<Written> {
+    let dir = export_dir(dir)?;
+    let csv = invite::rsvp_csv(&state.store()?.invitees(&uid)?);
+    let file = ExportFile {
+        name: "rueckmeldungen.csv".into(),
+        bytes: csv.into_bytes(),
+    };
+    let paths = invite::write_files(&dir, std::slice::from_ref(&file))?;
+    Ok(written(dir, paths))
+}
+
+/// Reads a reply (.ics or .eml, base64) and stores the answers.
+#[tauri::command]
+pub fn reply_import(state: State<'_, AppState>, data: String) -> CmdResult<ReplyImport> {
+    let bytes = exchange::from_base64(&data)?;
+    Ok(state.store()?.import_reply(&bytes)?)
+}
+
+/// The folder exports go to when none is named.
+#[tauri::command]
+pub fn export_dir_default() -> Option<String> {
+    vernetzt_core::paths::default_export_dir().map(|d| d.display().to_string())
+}
+
+/// Keeps the SMTP password in the OS keyring (never in the database).
+#[tauri::command]
+pub async fn smtp_password_set(
+    state: State<'_, AppState>,
+    url: String,
+    user: String,
+    password: String,
+) -> CmdResult<()> {
+    Ok(mail::store_password(
+        &url,
+        &user,
+        &password,
+        &state.secrets,
+    )?)
+}
+
+/// Sends the event's outbox by SMTP with the settings' server and the keyring's password.
+/// Runs on a blocking thread; the store is locked only around each message's bookkeeping.
+#[tauri::command]
+pub async fn invite_send(app: tauri::AppHandle, uid: String) -> CmdResult<SendReport> {
+    use tauri::Manager;
+    tauri::async_runtime::spawn_blocking(move || {
+        let state = app.state::<AppState>();
+        let (url, user, per_minute) = {
+            let s = state.store()?;
+            (
+                s.setting("smtp_url")?.unwrap_or_default(),
+                s.setting("smtp_user")?,
+                s.setting("smtp_per_minute")?.and_then(|v| v.parse().ok()),
+            )
+        };
+        let mailer = mail::mailer(&url, user.as_deref(), &state.secrets)?;
+        let opts = SendOptions {
+            per_minute: per_minute.unwrap_or(SendOptions::default().per_minute),
+            ..Default::default()
+        };
+        Ok(mail::send_invitations(
+            state.store_mutex()?,
+            &uid,
+            &mailer,
+            &opts,
+            &chrono::Utc::now,
+            &mut |_, _| {},
+        )?)
+    })
+    .await
+    .map_err(|e| UiError::internal(format!("the send run stopped: {e}")))?
 }

@@ -72,3 +72,24 @@ impl From<vernetzt_net::sync::AddFeedError> for UiError {
         }
     }
 }
+
+impl From<vernetzt_net::mail::MailError> for UiError {
+    fn from(e: vernetzt_net::mail::MailError) -> Self {
+        use vernetzt_net::mail::MailError as E;
+        let (kind, field) = match &e {
+            E::Url(_) => ("validation", "smtp_url"),
+            E::Connect(_) => ("network", "smtp_url"),
+            E::Secret(_) => ("keyring", "password"),
+        };
+        UiError {
+            kind,
+            message: e.to_string(),
+            code: Some(match &e {
+                E::Url(_) => "smtp_url_invalid",
+                E::Connect(_) => "smtp_unreachable",
+                E::Secret(_) => "smtp_password_missing",
+            }),
+            field: Some(field),
+        }
+    }
+}

@@ -125,6 +125,21 @@ fn main() {
             commands::me_set,
             commands::me_get,
             commands::own_card,
+            commands::own_event_create,
+            commands::own_event_get,
+            commands::own_event_update,
+            commands::own_event_cancel,
+            commands::event_copy,
+            commands::invite_preview,
+            commands::invite_add,
+            commands::invite_remove,
+            commands::rsvp_get,
+            commands::invite_export,
+            commands::rsvp_export_csv,
+            commands::reply_import,
+            commands::export_dir_default,
+            commands::smtp_password_set,
+            commands::invite_send,
         ])
         .setup(|app| {
             background_sync(app.handle().clone());

@@ -1578,7 +1578,7 @@ fn valid_website(v: &str) -> bool {
 /// Prefixes `'` to cells Excel would evaluate as a formula (CSV injection). Phone numbers
 /// (`+49 30 …`) stay as they are: made of digits, spaces and `+-/().` only, they cannot call a
 /// function, and an apostrophe in every international number would be a nuisance.
-fn guard_formula(v: &str) -> String {
+pub(crate) fn guard_formula(v: &str) -> String {
     let phone_like = v
         .chars()
         .all(|c| c.is_ascii_digit() || " +-/().".contains(c));

@@ -11,6 +11,7 @@ pub mod error;
 pub mod exchange;
 pub mod fold;
 pub mod ical;
+pub mod invite;
 pub mod model;
 pub mod paths;
 pub mod qr;

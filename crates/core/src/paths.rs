@@ -18,3 +18,14 @@ pub fn demo_db_path() -> Option<PathBuf> {
     directories::ProjectDirs::from("de", "Vernetzt", "vernetzt")
         .map(|d| d.data_dir().join("demo.db"))
 }
+
+/// Where exports go when the user names no folder: `Downloads/Vernetzt` (XDG download dir),
+/// or `~/Vernetzt` where the system names no download folder.
+pub fn default_export_dir() -> Option<PathBuf> {
+    let user = directories::UserDirs::new()?;
+    Some(
+        user.download_dir()
+            .map(|d| d.join("Vernetzt"))
+            .unwrap_or_else(|| user.home_dir().join("Vernetzt")),
+    )
+}

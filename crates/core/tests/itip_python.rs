@@ -86,6 +86,7 @@ fn request_and_email_parse_with_independent_parsers() {
         "Liebe Frau Müller, …",
         &ics,
         Method::Request,
+        None,
     )
     .unwrap();
     let dir = tempfile::tempdir().unwrap();

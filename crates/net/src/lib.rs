@@ -8,10 +8,12 @@
 //! - [`feed`]: fetch an iCalendar feed over HTTP(S) with conditional GET and hard limits.
 //! - [`sync`]: subscribe to feeds and sync them into the store (the only module that knows the
 //!   core; planning and storing stay in `vernetzt-core`).
+//! - [`mail`]: send invitations by SMTP from the store's outbox, resumable after a kill.
 //! - [`secrets`]: keep feed passwords and tokens (later DAV and SMTP passwords) in the OS keyring
 //!   (the Secret Service on Linux), never in the database.
 
 pub mod feed;
+pub mod mail;
 pub mod secrets;
 pub mod sync;
 

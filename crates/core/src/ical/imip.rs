@@ -39,7 +39,8 @@ fn mailbox(p: &Person) -> Result<Mailbox, ImipError> {
     ))
 }
 
-/// The e-mail for one recipient, ready to send or to save as `.eml`.
+/// The e-mail for one recipient, ready to send or to save as `.eml`. `message_id` (`<…@…>`)
+/// is set by the outbox so that a resent message keeps its identity; else lettre makes one.
 pub fn email(
     from: &Person,
     to: &Person,
@@ -47,6 +48,7 @@ pub fn email(
     text: &str,
     ics: &str,
     method: Method,
+    message_id: Option<&str>,
 ) -> Result<Vec<u8>, ImipError> {
     let m = match method {
         Method::Request => "REQUEST",
@@ -73,6 +75,7 @@ pub fn email(
         .from(mailbox(from)?)
         .to(mailbox(to)?)
         .subject(subject)
+        .message_id(message_id.map(String::from))
         .multipart(body)
         .map_err(|e| ImipError::Build(e.to_string()))?;
     Ok(msg.formatted())
@@ -101,6 +104,7 @@ mod tests {
                 "Hallo",
                 ics,
                 Method::Request,
+                None,
             )
             .unwrap(),
         )
@@ -124,7 +128,8 @@ mod tests {
                 "s",
                 "t",
                 ics,
-                Method::Request
+                Method::Request,
+                None
             )
             .is_err()
         );

@@ -13,6 +13,7 @@
 
 mod contacts;
 mod events;
+mod invitations;
 mod networking;
 mod orgs;
 mod own_events;
@@ -26,6 +27,10 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, Transactio
 use rusqlite_migration::{M, Migrations};
 use std::path::{Path, PathBuf};
 
+pub use invitations::{
+    ExportFile, INVITE_SUBJECT, INVITE_TEMPLATE, ORGANIZER_EMAIL, ORGANIZER_NAME, OutboxItem,
+    OutboxPlan, OwnEvent, ReplyImport, ReplyReport, Rsvp,
+};
 pub use networking::{QuickCapture, phone_e164};
 pub use search::SearchHit;
 
@@ -38,12 +43,13 @@ fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(include_str!("../../migrations/0001_initial.sql")),
         M::up(include_str!("../../migrations/0002_networking.sql")),
+        M::up(include_str!("../../migrations/0003_invitations.sql")),
     ])
 }
 
 /// Number of schema versions this build knows.
 pub fn schema_version() -> i64 {
-    2
+    3
 }
 
 /// Kinds of record that the change journal tracks.
