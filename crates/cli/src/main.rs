@@ -13,6 +13,8 @@ use vernetzt_core::model::{
 };
 use vernetzt_core::{Error, Store, paths};
 
+mod invite;
+
 #[derive(Parser)]
 #[command(
     name = "vernetzt",
@@ -56,6 +58,8 @@ enum Command {
     /// Your own business card: which contact you are, and the card as vCard or QR code.
     #[command(subcommand)]
     Me(MeCmd),
+    /// Invitations to events you organise: invitees, export, sending, replies (RSVP).
+    Invite(invite::InviteArgs),
     /// Fill the database with generated demo contacts.
     Demo {
         /// How many contacts.
@@ -515,6 +519,7 @@ fn run(cli: Cli) -> Out {
             Ok(())
         }
         Command::Events(c) => events(&mut store, c, json),
+        Command::Invite(a) => invite::run(store, a, json),
         Command::Demo { count, seed } => {
             vernetzt_core::demo::populate(&mut store, count, seed)?;
             if json {

@@ -1,6 +1,5 @@
 //! Invitations as others read them: the .ics and .eml Vernetzt writes, parsed by python's
-//! `icalendar` and `email` in the test's own virtualenv (created on first run under
-//! `~/.cache/vernetzt/test-venv`, or `VERNETZT_TEST_VENV`).
+//! `icalendar` and `email` in the tests' own virtualenv (`tests/python/ensure-venv.sh`).
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
@@ -10,29 +9,16 @@ use vernetzt_core::ical::imip::email;
 use vernetzt_core::ical::itip::{EventTime, Invitation, Method, Person, write};
 
 fn python() -> PathBuf {
-    let venv = std::env::var_os("VERNETZT_TEST_VENV")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(std::env::var_os("HOME").expect("HOME")).join(".cache/vernetzt/test-venv")
-        });
-    let py = venv.join("bin/python");
-    if !py.exists() {
-        let ok = Command::new("python3")
-            .arg("-m")
-            .arg("venv")
-            .arg(&venv)
-            .status()
-            .expect("python3")
-            .success();
-        assert!(ok, "could not create {}", venv.display());
-        let ok = Command::new(venv.join("bin/pip"))
-            .args(["install", "-q", "icalendar>=7,<8"])
-            .status()
-            .unwrap()
-            .success();
-        assert!(ok, "pip install icalendar failed");
-    }
-    py
+    let script =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/python/ensure-venv.sh");
+    let out = Command::new(&script).output().expect("bash");
+    assert!(
+        out.status.success(),
+        "{}: {}",
+        script.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    PathBuf::from(String::from_utf8(out.stdout).unwrap().trim())
 }
 
 #[test]
