@@ -625,34 +625,29 @@ pub async fn smtp_password_set(
 }
 
 /// Sends the event's outbox by SMTP with the settings' server and the keyring's password.
-/// Runs on a blocking thread; the store is locked only around each message's bookkeeping.
+/// The store is locked only around each message's bookkeeping, never while waiting on the server.
 #[tauri::command]
-pub async fn invite_send(app: tauri::AppHandle, uid: String) -> CmdResult<SendReport> {
-    use tauri::Manager;
-    tauri::async_runtime::spawn_blocking(move || {
-        let state = app.state::<AppState>();
-        let (url, user, per_minute) = {
-            let s = state.store()?;
-            (
-                s.setting("smtp_url")?.unwrap_or_default(),
-                s.setting("smtp_user")?,
-                s.setting("smtp_per_minute")?.and_then(|v| v.parse().ok()),
-            )
-        };
-        let mailer = mail::mailer(&url, user.as_deref(), &state.secrets)?;
-        let opts = SendOptions {
-            per_minute: per_minute.unwrap_or(SendOptions::default().per_minute),
-            ..Default::default()
-        };
-        Ok(mail::send_invitations(
-            state.store_mutex()?,
-            &uid,
-            &mailer,
-            &opts,
-            &chrono::Utc::now,
-            &mut |_, _| {},
-        )?)
-    })
-    .await
-    .map_err(|e| UiError::internal(format!("the send run stopped: {e}")))?
+pub async fn invite_send(state: State<'_, AppState>, uid: String) -> CmdResult<SendReport> {
+    let (url, user, per_minute) = {
+        let s = state.store()?;
+        (
+            s.setting("smtp_url")?.unwrap_or_default(),
+            s.setting("smtp_user")?,
+            s.setting("smtp_per_minute")?.and_then(|v| v.parse().ok()),
+        )
+    };
+    let mut mailer = mail::mailer(&url, user.as_deref(), &state.secrets)?;
+    let opts = SendOptions {
+        per_minute: per_minute.unwrap_or(SendOptions::default().per_minute),
+        ..Default::default()
+    };
+    Ok(mail::send_invitations(
+        state.store_mutex()?,
+        &uid,
+        &mut mailer,
+        &opts,
+        &chrono::Utc::now,
+        &mut |_, _| {},
+    )
+    .await?)
 }

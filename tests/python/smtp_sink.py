@@ -4,6 +4,7 @@ Every accepted message is written to DIR as NNNNNN.eml (write to a temporary nam
 so a reader never sees half a file) before the server answers 250. With --delay the answer comes
 that many seconds later: a client killed in that window has delivered a message it never heard
 confirmed, the hardest case for resuming. --refuse ADDR answers 550 for that recipient.
+--auth USER:PASSWORD requires that login (AUTH PLAIN/LOGIN, allowed without TLS on loopback).
 
 Prints "port N" on stdout once listening; runs until killed."""
 import argparse
@@ -12,7 +13,7 @@ import itertools
 import os
 import sys
 
-from aiosmtpd.smtp import SMTP
+from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 
 class Sink:
@@ -40,11 +41,24 @@ class Sink:
         return "250 Message accepted for delivery"
 
 
-async def serve(handler):
+def authenticator(expected):
+    def check(server, session, envelope, mechanism, auth_data):
+        ok = isinstance(auth_data, LoginPassword) and (
+            auth_data.login.decode(), auth_data.password.decode()) == expected
+        return AuthResult(success=ok, handled=False)
+    return check
+
+
+async def serve(handler, auth):
     loop = asyncio.get_running_loop()
-    # Port 0: the system picks a free port; no AUTH (loopback test server); 32 MB messages.
+    extra = {}
+    if auth:
+        user, _, password = auth.partition(":")
+        extra = dict(authenticator=authenticator((user, password)), auth_required=True,
+                     auth_require_tls=False)
+    # Port 0: the system picks a free port; 32 MB messages.
     server = await loop.create_server(
-        lambda: SMTP(handler, hostname="127.0.0.1", data_size_limit=32 * 1024 * 1024),
+        lambda: SMTP(handler, hostname="127.0.0.1", data_size_limit=32 * 1024 * 1024, **extra),
         host="127.0.0.1",
         port=0,
     )
@@ -58,10 +72,11 @@ def main():
     ap.add_argument("dir")
     ap.add_argument("--delay", type=float, default=0.0)
     ap.add_argument("--refuse", action="append", default=[])
+    ap.add_argument("--auth")
     a = ap.parse_args()
     os.makedirs(a.dir, exist_ok=True)
     try:
-        asyncio.run(serve(Sink(a.dir, a.delay, a.refuse)))
+        asyncio.run(serve(Sink(a.dir, a.delay, a.refuse), a.auth))
     except KeyboardInterrupt:
         pass
     return 0

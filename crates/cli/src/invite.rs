@@ -199,7 +199,7 @@ pub fn run(store: Store, a: InviteArgs, json: bool) -> Out {
                 mail::store_password(&smtp, user.as_deref().unwrap_or_default(), pw, &secrets)
                     .map_err(|e| Failure::Other(e.to_string()))?;
             }
-            let mailer = mail::mailer(&smtp, user.as_deref(), &secrets)
+            let mut mailer = mail::mailer(&smtp, user.as_deref(), &secrets)
                 .map_err(|e| Failure::Other(e.to_string()))?;
             let opts = SendOptions {
                 per_minute,
@@ -207,10 +207,14 @@ pub fn run(store: Store, a: InviteArgs, json: bool) -> Out {
                 ..Default::default()
             };
             let store = std::sync::Mutex::new(store);
-            let report = mail::send_invitations(
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| Failure::Other(format!("cannot start the runtime: {e}")))?;
+            let report = rt.block_on(mail::send_invitations(
                 &store,
                 &uid,
-                &mailer,
+                &mut mailer,
                 &opts,
                 &chrono::Utc::now,
                 &mut |done, total| {
@@ -218,7 +222,7 @@ pub fn run(store: Store, a: InviteArgs, json: bool) -> Out {
                         eprint!("\r{done}/{total}");
                     }
                 },
-            )?;
+            ))?;
             if json {
                 print_json(&report);
             } else {

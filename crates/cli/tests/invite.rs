@@ -696,3 +696,109 @@ fn replies_from_real_clients_set_the_answers() {
     }
     assert_eq!(ok(&db, &["invite", "status", &uid]), status);
 }
+
+#[test]
+fn the_smtp_password_lives_in_the_keyring() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (db, uid, _) = setup(tmp.path());
+    ok(&db, &["invite", &uid, "--filter", "tag=labor"]);
+    let sink = Sink::start(&tmp.path().join("inbox"), &["--auth", "orga:Geheim-42 ü"]);
+    // Without a stored password: a clear message, nothing sent.
+    let out = vernetzt(
+        &db,
+        &[
+            "invite",
+            "send",
+            &uid,
+            "--smtp",
+            &sink.url(),
+            "--user",
+            "orga",
+        ],
+    );
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    if err.contains("No keyring") && std::env::var("VERNETZT_NO_KEYRING").as_deref() == Ok("1") {
+        eprintln!("skipped: VERNETZT_NO_KEYRING=1 and {err}");
+        return;
+    }
+    assert!(err.contains("no password for orga"), "{err}");
+    // Given once on stdin: kept in the keyring, used, and never written to the database.
+    let out = send_with_password(&db, &uid, &sink.url(), "Geheim-42 ü");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(received_all(&sink), vec!["dora@bund.example".to_string()]);
+    // Next run: the password comes from the keyring (an update after a new time).
+    ok(
+        &db,
+        &["events", "update", &uid, "--start", "2027-03-27T10:00"],
+    );
+    let r = ok(
+        &db,
+        &[
+            "invite",
+            "send",
+            &uid,
+            "--smtp",
+            &sink.url(),
+            "--user",
+            "orga",
+        ],
+    );
+    assert_eq!(r["sent"], 1, "{r}");
+    let raw = std::fs::read(&db).unwrap();
+    let wal = std::fs::read(db.with_extension("db-wal")).unwrap_or_default();
+    for bytes in [raw, wal] {
+        assert!(
+            !bytes.windows(9).any(|w| w == b"Geheim-42"),
+            "the password is not in the database"
+        );
+    }
+    // A wrong password is refused with the server's answer.
+    let sink2 = Sink::start(&tmp.path().join("inbox2"), &["--auth", "orga:anders"]);
+    ok(
+        &db,
+        &["events", "update", &uid, "--start", "2027-03-27T11:00"],
+    );
+    let out = send_with_password(&db, &uid, &sink2.url(), "falsch");
+    assert!(!out.status.success());
+    let r: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out.stderr)));
+    assert!(
+        r["failed"][0]["error"].as_str().unwrap().contains("login"),
+        "{r}"
+    );
+}
+
+fn send_with_password(db: &Path, uid: &str, url: &str, password: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vernetzt"))
+        .arg("--db")
+        .arg(db)
+        .args([
+            "--json",
+            "invite",
+            "send",
+            uid,
+            "--smtp",
+            url,
+            "--user",
+            "orga",
+            "--password-stdin",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{password}\n").as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}

@@ -5,16 +5,19 @@
 //!
 //! Transport rules: `smtps://` is TLS from the first byte, `smtp://` requires STARTTLS, and plain
 //! text is allowed only to a loopback address (a relay on the same machine, or a test server).
-//! The password comes from the OS keyring; it is never logged, and lettre's errors never hold it.
+//! The password comes from the OS keyring; it is never logged, and no error text holds it.
+//!
+//! The SMTP client is `mail-send` (Stalwart Labs) on one connection kept for the whole run, with
+//! `TCP_NODELAY` set: lettre 0.11.23 leaves Nagle on, and its separate write of the final
+//! `CRLF.CRLF` then waits for the server's delayed ACK, 40 ms per message on Linux (200 ms on
+//! Windows servers): 47 s instead of about 1 s for 1,000 invitations (docs/decisions.md).
 
 use chrono::{DateTime, Utc};
-use lettre::address::Envelope;
-use lettre::transport::smtp::authentication::Credentials;
-use lettre::transport::smtp::client::{Tls, TlsParameters};
-use lettre::{SmtpTransport, Transport};
+use mail_send::{SmtpClient, SmtpClientBuilder};
 use serde::{Deserialize, Serialize};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
+use tokio::net::TcpStream;
 use url::Url;
 use vernetzt_core::Store;
 
@@ -153,82 +156,157 @@ pub struct SendError {
 /// pure parts of the send loop).
 pub trait Outgoing {
     /// Delivers `message` from `from` to `to`.
-    fn send(&self, from: &str, to: &str, message: &[u8]) -> Result<(), SendError>;
+    fn send(
+        &mut self,
+        from: &str,
+        to: &str,
+        message: &[u8],
+    ) -> impl std::future::Future<Output = Result<(), SendError>> + Send;
 }
 
-/// An SMTP connection (pooled and reused between messages).
+enum Conn {
+    Plain(SmtpClient<TcpStream>),
+    Tls(Box<SmtpClient<tokio_rustls::client::TlsStream<TcpStream>>>),
+}
+
+/// An SMTP client that opens its connection on the first message and keeps it for the run
+/// (reconnecting after a network failure).
 pub struct Mailer {
-    transport: SmtpTransport,
+    endpoint: SmtpEndpoint,
+    credentials: Option<(String, String)>,
+    conn: Option<Conn>,
+}
+
+/// TLS with the operating system's trust store, so an office's own CA is trusted as the
+/// browser trusts it.
+fn tls_connector() -> Result<tokio_rustls::TlsConnector, MailError> {
+    use rustls_platform_verifier::BuilderVerifierExt;
+    let provider = std::sync::Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .and_then(|b| b.with_platform_verifier())
+        .map_err(|e| MailError::Connect(format!("TLS could not be set up: {e}")))?
+        .with_no_client_auth();
+    Ok(tokio_rustls::TlsConnector::from(std::sync::Arc::new(
+        config,
+    )))
+}
+
+fn plain_words(e: &mail_send::Error) -> (bool, String) {
+    use mail_send::Error as E;
+    match e {
+        E::UnexpectedReply(r) => (
+            r.code() >= 500,
+            format!(
+                "the mail server refused the message ({} {})",
+                r.code(),
+                r.message()
+            ),
+        ),
+        E::AuthenticationFailed(r) => (
+            false,
+            format!(
+                "the mail server refused the login ({} {}): check the user name and the password",
+                r.code(),
+                r.message()
+            ),
+        ),
+        E::Tls(t) => (
+            false,
+            format!(
+                "the TLS connection to the mail server failed (certificate not trusted, expired or \
+                 for another name?): {t}"
+            ),
+        ),
+        E::MissingStartTls => (
+            false,
+            "the mail server does not offer STARTTLS; use smtps:// or another server".into(),
+        ),
+        E::Timeout => (false, "the mail server did not answer in time".into()),
+        E::Io(io) => (false, format!("the mail server could not be reached: {io}")),
+        other => (false, format!("sending failed: {other}")),
+    }
 }
 
 impl Mailer {
-    /// Prepares the transport; the first message opens the connection.
+    /// Prepares the client; nothing is connected until the first message.
     pub fn new(
         endpoint: &SmtpEndpoint,
         credentials: Option<(String, String)>,
     ) -> Result<Mailer, MailError> {
-        let tls = || {
-            TlsParameters::new(endpoint.host.clone()).map_err(|e| {
-                MailError::Connect(format!(
-                    "TLS could not be set up for {}: {e}",
-                    endpoint.host
-                ))
-            })
-        };
-        let security = match endpoint.security {
-            Security::Implicit => Tls::Wrapper(tls()?),
-            Security::StartTls => Tls::Required(tls()?),
-            Security::Plain => Tls::None,
-        };
-        let mut b = SmtpTransport::builder_dangerous(&endpoint.host)
-            .port(endpoint.port)
-            .tls(security)
-            .timeout(Some(Duration::from_secs(30)));
-        if let Some((user, password)) = credentials {
-            b = b.credentials(Credentials::new(user, password));
-        }
         Ok(Mailer {
-            transport: b.build(),
+            endpoint: endpoint.clone(),
+            credentials,
+            conn: None,
+        })
+    }
+
+    async fn connect(&self) -> Result<Conn, SendError> {
+        let fail = |e: mail_send::Error| {
+            let (_, message) = plain_words(&e);
+            SendError {
+                permanent: false,
+                message,
+            }
+        };
+        let mut b = SmtpClientBuilder::new(self.endpoint.host.clone(), self.endpoint.port)
+            .implicit_tls(self.endpoint.security == Security::Implicit)
+            .timeout(Duration::from_secs(30));
+        b.tls_connector = tls_connector().map_err(|e| SendError {
+            permanent: false,
+            message: e.to_string(),
+        })?;
+        if let Some((user, password)) = &self.credentials {
+            b = b.credentials((user.clone(), password.clone()));
+        }
+        let nodelay = |s: &TcpStream| {
+            // Best effort: without it every message waits for the server's delayed ACK.
+            let _ = s.set_nodelay(true);
+        };
+        Ok(match self.endpoint.security {
+            Security::Plain => {
+                let c = b.connect_plain().await.map_err(fail)?;
+                nodelay(&c.stream);
+                Conn::Plain(c)
+            }
+            Security::Implicit | Security::StartTls => {
+                let c = b.connect().await.map_err(fail)?;
+                nodelay(c.stream.get_ref().0);
+                Conn::Tls(Box::new(c))
+            }
         })
     }
 }
 
-fn plain_words(e: &lettre::transport::smtp::Error) -> String {
-    if e.is_tls() {
-        return format!(
-            "the TLS connection to the mail server failed (certificate not trusted, expired or for \
-             another name?): {e}"
-        );
-    }
-    if e.is_timeout() {
-        return "the mail server did not answer in time".into();
-    }
-    match e.status() {
-        Some(code) => format!("the mail server refused the message ({code}): {e}"),
-        None => format!("the mail server could not be reached: {e}"),
-    }
-}
-
 impl Outgoing for Mailer {
-    fn send(&self, from: &str, to: &str, message: &[u8]) -> Result<(), SendError> {
-        let parse = |a: &str| {
-            a.parse().map_err(|_| SendError {
-                permanent: true,
-                message: format!("'{a}' is not a usable e-mail address"),
-            })
+    async fn send(&mut self, from: &str, to: &str, message: &[u8]) -> Result<(), SendError> {
+        if self.conn.is_none() {
+            self.conn = Some(self.connect().await?);
+        }
+        let msg = mail_send::smtp::message::Message::new(from, [to], message);
+        let result = match self.conn.as_mut().expect("connected above") {
+            Conn::Plain(c) => c.send(msg).await,
+            Conn::Tls(c) => c.send(msg).await,
         };
-        let envelope =
-            Envelope::new(Some(parse(from)?), vec![parse(to)?]).map_err(|e| SendError {
-                permanent: true,
-                message: e.to_string(),
-            })?;
-        self.transport
-            .send_raw(&envelope, message)
-            .map(|_| ())
-            .map_err(|e| SendError {
-                permanent: e.is_permanent(),
-                message: plain_words(&e),
-            })
+        match result {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                let (permanent, message) = plain_words(&e);
+                if matches!(e, mail_send::Error::UnexpectedReply(_)) {
+                    // The server answered: the connection is fine; clear the transaction.
+                    let reset = match self.conn.as_mut().expect("connected") {
+                        Conn::Plain(c) => c.rset().await,
+                        Conn::Tls(c) => c.rset().await,
+                    };
+                    if reset.is_err() {
+                        self.conn = None;
+                    }
+                } else {
+                    self.conn = None;
+                }
+                Err(SendError { permanent, message })
+            }
+        }
     }
 }
 
@@ -286,13 +364,13 @@ pub struct SendReport {
 /// Drains the outbox of `uid`. The store is locked only for the bookkeeping around each
 /// message, never while talking to the server, so the app stays responsive during a long run.
 /// `clock` gives each message its DTSTAMP; `progress(done, total)` is called after each one.
-pub fn send_invitations(
+pub async fn send_invitations(
     store: &Mutex<Store>,
     uid: &str,
-    out: &dyn Outgoing,
+    out: &mut impl Outgoing,
     opts: &SendOptions,
-    clock: &dyn Fn() -> DateTime<Utc>,
-    progress: &mut dyn FnMut(usize, usize),
+    clock: &(dyn Fn() -> DateTime<Utc> + Sync),
+    progress: &mut (dyn FnMut(usize, usize) + Send),
 ) -> vernetzt_core::Result<SendReport> {
     // A poisoned lock means another thread panicked mid-call; SQLite's transactions kept the
     // data consistent, so carry on (as the feed sync does).
@@ -317,7 +395,7 @@ pub fn send_invitations(
             let next = at + iv;
             let now = Instant::now();
             if next > now {
-                std::thread::sleep(next - now);
+                tokio::time::sleep(next - now).await;
             }
         }
         last = Some(Instant::now());
@@ -327,7 +405,7 @@ pub fn send_invitations(
             s.outbox_sending(item.id)?;
             bytes
         };
-        let result = out.send(&from.email, &item.email, &bytes);
+        let result = out.send(&from.email, &item.email, &bytes).await;
         lock()?.outbox_done(item.id, result.as_ref().err().map(|e| e.message.as_str()))?;
         match result {
             Ok(()) => {
