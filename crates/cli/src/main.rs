@@ -13,6 +13,7 @@ use vernetzt_core::model::{
 };
 use vernetzt_core::{Error, Store, paths};
 
+mod account;
 mod invite;
 
 #[derive(Parser)]
@@ -58,6 +59,14 @@ enum Command {
     /// Your own business card: which contact you are, and the card as vCard or QR code.
     #[command(subcommand)]
     Me(MeCmd),
+    /// The sync account (your CardDAV server).
+    #[command(subcommand)]
+    Account(account::AccountCmd),
+    /// Sync contacts with your CardDAV server now, or show the sync status.
+    Sync(account::SyncArgs),
+    /// Fields changed differently here and on the server.
+    #[command(subcommand)]
+    Conflicts(account::ConflictsCmd),
     /// Invitations to events you organise: invitees, export, sending, replies (RSVP).
     Invite(invite::InviteArgs),
     /// Fill the database with generated demo contacts.
@@ -520,6 +529,9 @@ fn run(cli: Cli) -> Out {
         }
         Command::Events(c) => events(&mut store, c, json),
         Command::Invite(a) => invite::run(store, a, json),
+        Command::Account(c) => account::account(&mut store, c, json),
+        Command::Sync(a) => account::sync(store, a, json),
+        Command::Conflicts(c) => account::conflicts(&mut store, c, json),
         Command::Demo { count, seed } => {
             vernetzt_core::demo::populate(&mut store, count, seed)?;
             if json {

@@ -19,6 +19,7 @@ pub mod rules;
 pub mod schedule;
 pub mod series;
 pub mod store;
+pub mod sync;
 pub mod vcard;
 
 pub use error::{Error, Result};

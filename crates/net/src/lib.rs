@@ -8,10 +8,13 @@
 //! - [`feed`]: fetch an iCalendar feed over HTTP(S) with conditional GET and hard limits.
 //! - [`sync`]: subscribe to feeds and sync them into the store (the only module that knows the
 //!   core; planning and storing stay in `vernetzt-core`).
+//! - [`dav`]: two-way sync of contacts with the user's CardDAV server (libdav requests over
+//!   reqwest; discovery, sync-collection, multiget, conditional PUT/DELETE).
 //! - [`mail`]: send invitations by SMTP from the store's outbox, resumable after a kill.
 //! - [`secrets`]: keep feed passwords and tokens (later DAV and SMTP passwords) in the OS keyring
 //!   (the Secret Service on Linux), never in the database.
 
+pub mod dav;
 pub mod feed;
 pub mod mail;
 pub mod secrets;

@@ -422,7 +422,7 @@ impl Store {
         if removed.is_empty() {
             return Err(Error::not_found(
                 "invitee",
-                &format!("{contacts:?} {emails:?}"),
+                format!("{contacts:?} {emails:?}"),
             ));
         }
         journal(&tx, Entity::Event, uid, "upsert", &t)?;
@@ -529,7 +529,7 @@ impl Store {
                 },
             )
             .optional()?
-            .ok_or_else(|| Error::not_found("event", &event_id.to_string()))?;
+            .ok_or_else(|| Error::not_found("event", event_id.to_string()))?;
         let (title, description, location, url, start, end, tzid, all_day) = row;
         let start_at = occurrence.filter(|o| !o.is_empty()).unwrap_or(&start);
         let (s, e) = if all_day {

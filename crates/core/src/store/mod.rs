@@ -12,6 +12,7 @@
 //!   refused before anything is written to it.
 
 mod contacts;
+mod dav;
 mod events;
 mod invitations;
 mod networking;
@@ -27,6 +28,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, Transactio
 use rusqlite_migration::{M, Migrations};
 use std::path::{Path, PathBuf};
 
+pub use dav::{Account, Conflict, DavItem, PullOutcome, SyncStatus};
 pub use invitations::{
     ExportFile, INVITE_SUBJECT, INVITE_TEMPLATE, ORGANIZER_EMAIL, ORGANIZER_NAME, OutboxItem,
     OutboxPlan, OwnEvent, ReplyImport, ReplyReport, Rsvp,
@@ -44,12 +46,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../../migrations/0001_initial.sql")),
         M::up(include_str!("../../migrations/0002_networking.sql")),
         M::up(include_str!("../../migrations/0003_invitations.sql")),
+        M::up(include_str!("../../migrations/0004_dav_sync.sql")),
     ])
 }
 
 /// Number of schema versions this build knows.
 pub fn schema_version() -> i64 {
-    3
+    4
 }
 
 /// Kinds of record that the change journal tracks.

@@ -1,0 +1,391 @@
+//! Two-way sync against a real Radicale 3.9 (PyPI, in the tests' virtualenv) on 127.0.0.1:
+//! two databases as two devices, conflicts, an edit against a deletion, and a sync killed half
+//! way. The password goes through the real keyring (run under `crates/net/tests/with-keyring.sh`;
+//! `VERNETZT_NO_KEYRING=1` skips where there is none).
+
+use serde_json::Value;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn python() -> PathBuf {
+    let out = Command::new(repo().join("tests/python/ensure-venv.sh"))
+        .output()
+        .expect("bash");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    PathBuf::from(String::from_utf8(out.stdout).unwrap().trim())
+}
+
+struct Radicale {
+    child: Child,
+    url: String,
+    root: PathBuf,
+}
+
+impl Radicale {
+    fn start(dir: &Path) -> Radicale {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let root = dir.join("radicale");
+        std::fs::create_dir_all(&root).unwrap();
+        std::fs::write(root.join("users"), "anna:Geheim-42\n").unwrap();
+        let config = format!(
+            "[server]\nhosts = 127.0.0.1:{port}\nmax_content_length = 100000000\n\
+             [auth]\ntype = htpasswd\nhtpasswd_filename = {users}\nhtpasswd_encryption = plain\n\
+             [rights]\ntype = owner_only\n\
+             [storage]\ntype = multifilesystem\nfilesystem_folder = {store}\n\
+             [web]\ntype = none\n[logging]\nlevel = warning\n",
+            users = root.join("users").display(),
+            store = root.join("collections").display(),
+        );
+        std::fs::write(root.join("config"), config).unwrap();
+        let child = Command::new(python())
+            .args(["-m", "radicale", "--config"])
+            .arg(root.join("config"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "radicale did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Radicale {
+            child,
+            url: format!("http://127.0.0.1:{port}/"),
+            root,
+        }
+    }
+
+    /// The cards stored on the server's disk.
+    fn cards(&self) -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        let mut stack = vec![self.root.join("collections")];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    if !p.file_name().unwrap().to_string_lossy().starts_with('.') {
+                        stack.push(p);
+                    }
+                } else if p.extension().is_some_and(|x| x == "vcf") {
+                    out.push(p);
+                }
+            }
+        }
+        out
+    }
+}
+
+impl Drop for Radicale {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn vernetzt(db: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_vernetzt"))
+        .arg("--db")
+        .arg(db)
+        .arg("--json")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn ok(db: &Path, args: &[&str]) -> Value {
+    let out = vernetzt(db, args);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap_or(Value::Null)
+}
+
+/// Sets up the account on a device; `None` when there is no keyring and skipping is allowed.
+fn device(dir: &Path, name: &str, server: &Radicale) -> Option<PathBuf> {
+    let db = dir.join(format!("{name}.db"));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vernetzt"))
+        .arg("--db")
+        .arg(&db)
+        .args(["--json", "account", "add", &server.url, "--user", "anna"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"Geheim-42\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    if !out.status.success()
+        && err.contains("No keyring")
+        && std::env::var("VERNETZT_NO_KEYRING").as_deref() == Ok("1")
+    {
+        eprintln!("skipped: VERNETZT_NO_KEYRING=1 and {err}");
+        return None;
+    }
+    assert!(out.status.success(), "account add: {err}");
+    let acc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        acc["addressbook"].as_str().unwrap().starts_with("/anna/"),
+        "{acc}"
+    );
+    Some(db)
+}
+
+fn add(db: &Path, name: &str, extra: &[&str]) -> i64 {
+    let mut args = vec!["contacts", "add", "--name", name];
+    args.extend_from_slice(extra);
+    ok(db, &args)["id"].as_i64().unwrap()
+}
+
+fn find(db: &Path, name: &str) -> Value {
+    let list = ok(db, &["contacts", "search", name]);
+    let id = list[0]["id"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("{name} not found: {list}"));
+    ok(db, &["contacts", "show", &id.to_string()])
+}
+
+fn sync(db: &Path) -> Value {
+    ok(db, &["sync"])
+}
+
+#[test]
+fn two_devices_converge_and_both_phones_are_kept() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = Radicale::start(tmp.path());
+    let Some(a) = device(tmp.path(), "laptop", &server) else {
+        return;
+    };
+    let b = device(tmp.path(), "tablet", &server).unwrap();
+    add(
+        &a,
+        "Jördis Müller",
+        &[
+            "--email",
+            "jm@fitko.example",
+            "--org",
+            "FITKO",
+            "--role",
+            "Referentin",
+            "--tag",
+            "Erfa",
+            "--note",
+            "Erfurt, Workshop",
+        ],
+    );
+    add(&a, "Bernd Bauer", &["--phone", "+49 30 1111"]);
+    let r = sync(&a);
+    assert_eq!(r["pushed"], 2, "{r}");
+    assert_eq!(server.cards().len(), 2);
+    let r = sync(&b);
+    assert_eq!(r["pulled"], 2, "{r}");
+    let jm = find(&b, "Müller");
+    assert!(
+        jm["organization"].as_str().unwrap().starts_with("FITKO"),
+        "{jm}"
+    );
+    assert_eq!(jm["notes"][0]["body"], "Erfurt, Workshop");
+    // Offline on both: B changes the role, each adds a different phone to Bernd.
+    let jm_b = jm["id"].as_i64().unwrap().to_string();
+    ok(
+        &b,
+        &["contacts", "edit", &jm_b, "--role", "Referatsleiterin"],
+    );
+    let bernd_a = find(&a, "Bauer")["id"].as_i64().unwrap().to_string();
+    let bernd_b = find(&b, "Bauer")["id"].as_i64().unwrap().to_string();
+    // (`edit --phone` gives the whole list.)
+    let edit = |db: &Path, id: &str, new: &str| {
+        ok(
+            db,
+            &[
+                "contacts",
+                "edit",
+                id,
+                "--phone",
+                "+49 30 1111",
+                "--phone",
+                new,
+            ],
+        );
+    };
+    edit(&a, &bernd_a, "+49 30 2222");
+    edit(&b, &bernd_b, "+49 171 3333");
+    sync(&a);
+    let r = sync(&b);
+    assert_eq!(r["conflicts"], 0, "{r}");
+    sync(&a);
+    for db in [&a, &b] {
+        let bernd = find(db, "Bauer");
+        let phones: Vec<&str> = bernd["phones"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p.as_str().unwrap())
+            .collect();
+        for p in ["+49 30 1111", "+49 30 2222", "+49 171 3333"] {
+            assert!(
+                phones
+                    .iter()
+                    .any(|x| x.replace(' ', "") == p.replace(' ', "")),
+                "{p} in {phones:?}"
+            );
+        }
+        assert_eq!(find(db, "Müller")["role"], "Referatsleiterin");
+    }
+    assert_eq!(server.cards().len(), 2, "nothing duplicated");
+    let st = ok(&a, &["sync", "status"]);
+    assert_eq!(st["pending"], 0, "{st}");
+    // A no-change sync is one request (sync-collection with the token).
+    let r = sync(&a);
+    assert_eq!(
+        (r["requests"].as_u64(), r["pull_method"].as_str()),
+        (Some(1), Some("sync-collection")),
+        "{r}"
+    );
+}
+
+#[test]
+fn the_same_field_on_both_sides_is_a_conflict_and_nothing_is_lost() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = Radicale::start(tmp.path());
+    let Some(a) = device(tmp.path(), "laptop", &server) else {
+        return;
+    };
+    let b = device(tmp.path(), "tablet", &server).unwrap();
+    add(&a, "Clara Conrad", &["--role", "Referentin"]);
+    sync(&a);
+    sync(&b);
+    let ca = find(&a, "Conrad")["id"].as_i64().unwrap().to_string();
+    let cb = find(&b, "Conrad")["id"].as_i64().unwrap().to_string();
+    ok(
+        &a,
+        &["contacts", "edit", &ca, "--role", "OZG-Koordinatorin"],
+    );
+    ok(&b, &["contacts", "edit", &cb, "--role", "Digitallotsin"]);
+    sync(&a);
+    let r = sync(&b);
+    assert_eq!(r["conflicts"], 1, "{r}");
+    assert_eq!(
+        find(&b, "Conrad")["role"],
+        "Digitallotsin",
+        "the local value stays"
+    );
+    let list = ok(&b, &["conflicts", "list"]);
+    assert_eq!(list[0]["field"], "role");
+    assert_eq!(list[0]["remote"], "OZG-Koordinatorin");
+    assert_eq!(list[0]["local"], "Digitallotsin");
+    let id = list[0]["id"].as_i64().unwrap().to_string();
+    ok(&b, &["conflicts", "resolve", &id, "--keep", "remote"]);
+    sync(&b);
+    sync(&a);
+    assert_eq!(find(&b, "Conrad")["role"], "OZG-Koordinatorin");
+    assert_eq!(find(&a, "Conrad")["role"], "OZG-Koordinatorin");
+    assert_eq!(ok(&b, &["conflicts", "list"]).as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn an_edit_beats_a_deletion() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = Radicale::start(tmp.path());
+    let Some(a) = device(tmp.path(), "laptop", &server) else {
+        return;
+    };
+    let b = device(tmp.path(), "tablet", &server).unwrap();
+    add(&a, "Dora Dietz", &["--email", "dora@bund.example"]);
+    add(&a, "Emil Eck", &[]);
+    sync(&a);
+    sync(&b);
+    // Dora: deleted on A, edited on B. Emil: edited on A, deleted on B.
+    let da = find(&a, "Dietz")["id"].as_i64().unwrap().to_string();
+    let db_ = find(&b, "Dietz")["id"].as_i64().unwrap().to_string();
+    let ea = find(&a, "Eck")["id"].as_i64().unwrap().to_string();
+    let eb = find(&b, "Eck")["id"].as_i64().unwrap().to_string();
+    ok(&a, &["contacts", "delete", &da]);
+    ok(
+        &b,
+        &["contacts", "edit", &db_, "--note", "Folgetermin im März"],
+    );
+    ok(&a, &["contacts", "edit", &ea, "--role", "Amtsleiter"]);
+    ok(&b, &["contacts", "delete", &eb]);
+    sync(&a);
+    sync(&b);
+    sync(&a);
+    for db in [&a, &b] {
+        let dora = find(db, "Dietz");
+        assert_eq!(dora["notes"][0]["body"], "Folgetermin im März", "{dora}");
+        assert_eq!(find(db, "Eck")["role"], "Amtsleiter");
+    }
+    assert_eq!(server.cards().len(), 2);
+}
+
+#[test]
+fn a_killed_sync_finishes_without_loss_or_duplicates() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = Radicale::start(tmp.path());
+    let Some(a) = device(tmp.path(), "laptop", &server) else {
+        return;
+    };
+    let n = 120;
+    let csv = tmp.path().join("liste.csv");
+    let mut text = String::from("Vorname;Nachname;E-Mail\n");
+    for i in 0..n {
+        text.push_str(&format!("Person;Nummer {i:03};p{i}@kommune.example\n"));
+    }
+    std::fs::write(&csv, text).unwrap();
+    ok(&a, &["contacts", "import", csv.to_str().unwrap()]);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vernetzt"))
+        .arg("--db")
+        .arg(&a)
+        .arg("sync")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while server.cards().len() < n / 3 {
+        assert!(Instant::now() < deadline, "the sync did not get going");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let on_server = server.cards().len();
+    assert!(on_server < n, "killed half way ({on_server})");
+    let st = ok(&a, &["sync", "status"]);
+    assert!(
+        st["pending"].as_u64().unwrap() as usize >= n - on_server,
+        "{st}"
+    );
+    let r = sync(&a);
+    assert!(
+        r["pushed"].as_u64().unwrap() as usize >= n - on_server,
+        "{r}"
+    );
+    assert_eq!(server.cards().len(), n, "every contact once");
+    assert_eq!(ok(&a, &["sync", "status"])["pending"], 0);
+    let b = device(tmp.path(), "tablet", &server).unwrap();
+    let r = sync(&b);
+    assert_eq!(r["pulled"], n, "{r}");
+    assert_eq!(ok(&b, &["contacts", "list"]).as_array().unwrap().len(), n);
+}

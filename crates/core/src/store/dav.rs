@@ -1,0 +1,577 @@
+//! The store's side of the CardDAV sync: the account (settings), what the server holds of each
+//! contact (`dav_items`: href, ETag, the card as last synced), the pending changes drained from
+//! the change journal, applying a card or a deletion from the server (three-way merge in
+//! [`crate::sync`]), and the conflicts the user resolves. No network here.
+
+use super::{Store, exec, now};
+use crate::error::{Error, Result};
+use crate::model::ImportedContact;
+use crate::sync::{self, Change, FieldConflict, Fields, Value};
+use crate::vcard::{Version, read_vcards, write_vcard};
+use rusqlite::{OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+
+/// The sync account as stored (never the password: that is in the keyring).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Account {
+    /// The server address the user gave.
+    pub url: String,
+    /// User name.
+    pub user: String,
+    /// The address book's URL (found by discovery or chosen).
+    pub addressbook: String,
+    /// The calendar's URL, if one was found or chosen.
+    pub calendar: Option<String>,
+}
+
+/// What the status line shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncStatus {
+    /// Whether an account is set up.
+    pub configured: bool,
+    /// Changes not yet on the server.
+    pub pending: usize,
+    /// Last successful sync (RFC 3339).
+    pub last_sync: Option<String>,
+    /// Last error, in plain words (cleared by a successful sync).
+    pub last_error: Option<String>,
+    /// Open conflicts.
+    pub conflicts: usize,
+}
+
+/// What the server holds of one record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DavItem {
+    /// Contact UID.
+    pub uid: String,
+    /// Where on the server.
+    pub href: String,
+    /// Its version there.
+    pub etag: Option<String>,
+    /// The card as last synced.
+    pub base: Option<String>,
+}
+
+/// An open conflict.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Conflict {
+    /// Id for `conflicts resolve`.
+    pub id: i64,
+    /// The contact (local id), if it still exists.
+    pub contact_id: Option<i64>,
+    /// The contact's name.
+    pub name: Option<String>,
+    /// The field.
+    pub field: String,
+    /// The value on this device (in the contact now).
+    pub local: Option<String>,
+    /// The value on the server.
+    pub remote: Option<String>,
+    /// When it was found.
+    pub created_at: String,
+}
+
+/// What applying a card from the server did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PullOutcome {
+    /// A new contact.
+    Created,
+    /// The local contact changed.
+    Updated,
+    /// Nothing to do (the same as here).
+    Unchanged,
+    /// Merged with local changes: the merged card must go back to the server.
+    Merged {
+        /// Conflicts recorded.
+        conflicts: usize,
+    },
+    /// The card could not be read; it is left on the server untouched.
+    Unreadable(String),
+}
+
+const KEYS: [&str; 4] = ["dav_url", "dav_user", "dav_addressbook", "dav_calendar"];
+
+fn parse_one(card: &str) -> Option<ImportedContact> {
+    read_vcards(card.as_bytes())
+        .ok()?
+        .contacts
+        .into_iter()
+        .next()
+}
+
+impl Store {
+    /// The account, if set up.
+    pub fn dav_account(&self) -> Result<Option<Account>> {
+        let [url, user, book, cal] = KEYS.map(|k| self.setting(k).ok().flatten());
+        Ok(match (url, user, book) {
+            (Some(url), Some(user), Some(addressbook)) if !url.is_empty() => Some(Account {
+                url,
+                user,
+                addressbook,
+                calendar: cal.filter(|c| !c.is_empty()),
+            }),
+            _ => None,
+        })
+    }
+
+    /// Stores the account. A different address book starts over: what was synced with the old
+    /// one says nothing about the new one, so every contact is pushed again.
+    pub fn set_dav_account(&mut self, a: &Account) -> Result<()> {
+        let old = self.dav_account()?;
+        if old.as_ref().map(|o| &o.addressbook) != Some(&a.addressbook) {
+            self.conn.execute("DELETE FROM dav_items", [])?;
+            self.set_setting("dav_sync_token", "")?;
+            // Everything live goes up once.
+            let t = now();
+            self.conn.execute(
+                "INSERT INTO change_journal(entity, entity_uid, op, changed_at)
+                 SELECT 'contact', uid, 'upsert', ?1 FROM contacts WHERE deleted_at IS NULL
+                 ORDER BY id",
+                [&t],
+            )?;
+        }
+        self.set_setting("dav_url", &a.url)?;
+        self.set_setting("dav_user", &a.user)?;
+        self.set_setting("dav_addressbook", &a.addressbook)?;
+        self.set_setting("dav_calendar", a.calendar.as_deref().unwrap_or(""))
+    }
+
+    /// Pending changes, open conflicts, last sync and error.
+    pub fn sync_status(&self) -> Result<SyncStatus> {
+        let (changes, _) = self.sync_changes()?;
+        let conflicts: i64 = self.conn.query_row(
+            "SELECT count(*) FROM sync_conflicts WHERE resolved_at IS NULL",
+            [],
+            |r| r.get(0),
+        )?;
+        Ok(SyncStatus {
+            configured: self.dav_account()?.is_some(),
+            pending: sync::plan_push(&changes).len(),
+            last_sync: self.setting("dav_last_sync")?.filter(|s| !s.is_empty()),
+            last_error: self.setting("dav_last_error")?.filter(|s| !s.is_empty()),
+            conflicts: conflicts as usize,
+        })
+    }
+
+    /// Records the end of a sync run: success (`error` None) or the error in plain words.
+    pub fn record_sync(&mut self, error: Option<&str>, at: &str) -> Result<()> {
+        match error {
+            None => {
+                self.set_setting("dav_last_sync", at)?;
+                self.set_setting("dav_last_error", "")
+            }
+            Some(e) => self.set_setting("dav_last_error", e),
+        }
+    }
+
+    /// The changes the journal holds for contacts (notes, encounters, attendance and follow-ups
+    /// travel in their contact's card), oldest first, and the highest sequence read.
+    pub fn sync_changes(&self) -> Result<(Vec<Change>, i64)> {
+        let mut stmt = self.conn.prepare(
+            "SELECT j.seq,
+                    CASE j.entity
+                      WHEN 'contact' THEN j.entity_uid
+                      WHEN 'note' THEN (SELECT c.uid FROM notes n JOIN contacts c ON c.id = n.contact_id
+                                        WHERE n.uid = j.entity_uid)
+                      WHEN 'encounter' THEN (SELECT c.uid FROM encounters e JOIN contacts c ON c.id = e.contact_id
+                                             WHERE e.uid = j.entity_uid)
+                      WHEN 'attendance' THEN (SELECT c.uid FROM attendance a JOIN contacts c ON c.id = a.contact_id
+                                              WHERE a.uid = j.entity_uid)
+                      WHEN 'follow_up' THEN (SELECT c.uid FROM follow_ups f JOIN contacts c ON c.id = f.contact_id
+                                             WHERE f.uid = j.entity_uid)
+                    END AS cuid
+             FROM change_journal j WHERE j.synced_at IS NULL ORDER BY j.seq",
+        )?;
+        let rows: Vec<(i64, Option<String>)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut max = 0;
+        let mut out = Vec::new();
+        for (seq, uid) in rows {
+            max = max.max(seq);
+            let Some(uid) = uid else { continue };
+            let live: bool = self.conn.query_row(
+                "SELECT count(*) > 0 FROM contacts WHERE uid = ?1 AND deleted_at IS NULL",
+                [&uid],
+                |r| r.get(0),
+            )?;
+            let on_server = self.dav_item(&uid)?.is_some();
+            out.push(Change {
+                seq,
+                contact_uid: uid,
+                live,
+                on_server,
+            });
+        }
+        Ok((out, max))
+    }
+
+    /// Marks the journal up to `seq` as synced, for the contacts given (entries of other kinds,
+    /// such as events, wait for their own sync).
+    pub fn mark_synced(&mut self, upto: i64, contact_uids: &[String], at: &str) -> Result<()> {
+        let tx = self.write()?;
+        let uids = serde_json::to_string(contact_uids).expect("uids");
+        exec(
+            &tx,
+            "UPDATE change_journal SET synced_at = ?3
+             WHERE synced_at IS NULL AND seq <= ?1 AND (
+               (entity = 'contact' AND entity_uid IN (SELECT value FROM json_each(?2)))
+               OR (entity = 'note' AND entity_uid IN (SELECT n.uid FROM notes n JOIN contacts c ON c.id = n.contact_id
+                                                      WHERE c.uid IN (SELECT value FROM json_each(?2))))
+               OR (entity = 'encounter' AND entity_uid IN (SELECT e.uid FROM encounters e JOIN contacts c ON c.id = e.contact_id
+                                                           WHERE c.uid IN (SELECT value FROM json_each(?2))))
+               OR (entity = 'attendance' AND entity_uid IN (SELECT a.uid FROM attendance a JOIN contacts c ON c.id = a.contact_id
+                                                            WHERE c.uid IN (SELECT value FROM json_each(?2))))
+               OR (entity = 'follow_up' AND entity_uid IN (SELECT f.uid FROM follow_ups f JOIN contacts c ON c.id = f.contact_id
+                                                           WHERE c.uid IN (SELECT value FROM json_each(?2)))))",
+            params![upto, uids, at],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// What the server holds of a contact.
+    pub fn dav_item(&self, uid: &str) -> Result<Option<DavItem>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT uid, href, etag, base FROM dav_items WHERE kind = 'contact' AND uid = ?1",
+                [uid],
+                |r| {
+                    Ok(DavItem {
+                        uid: r.get(0)?,
+                        href: r.get(1)?,
+                        etag: r.get(2)?,
+                        base: r.get(3)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// All items by href, for comparing with a server listing.
+    pub fn dav_items(&self) -> Result<Vec<DavItem>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT uid, href, etag, base FROM dav_items WHERE kind = 'contact'")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(DavItem {
+                uid: r.get(0)?,
+                href: r.get(1)?,
+                etag: r.get(2)?,
+                base: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Records that the server holds `card` for `uid` at `href` with `etag` (after a confirmed
+    /// PUT or a pull). This is the base of the next merge.
+    pub fn record_item(
+        &mut self,
+        uid: &str,
+        href: &str,
+        etag: Option<&str>,
+        card: &str,
+    ) -> Result<()> {
+        exec(
+            &self.conn,
+            "INSERT INTO dav_items(kind, uid, href, etag, base, synced_at) VALUES ('contact', ?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT(kind, uid) DO UPDATE SET href = excluded.href, etag = excluded.etag,
+                 base = excluded.base, synced_at = excluded.synced_at",
+            params![uid, href, etag, card, now()],
+        )?;
+        Ok(())
+    }
+
+    /// Forgets what the server held of a contact (after a confirmed DELETE, or when the server
+    /// deleted it and the local edit is to be created anew).
+    pub fn forget_item(&mut self, uid: &str) -> Result<()> {
+        exec(
+            &self.conn,
+            "DELETE FROM dav_items WHERE kind = 'contact' AND uid = ?1",
+            [uid],
+        )?;
+        Ok(())
+    }
+
+    /// The contact's card as it goes to the server (vCard 4.0 with Vernetzt's X- properties),
+    /// or `None` when it is deleted or unknown.
+    pub fn card_for_push(&self, uid: &str) -> Result<Option<String>> {
+        let id: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT id FROM contacts WHERE uid = ?1 AND deleted_at IS NULL",
+                [uid],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some(id) = id else { return Ok(None) };
+        let c = self.contact(id)?;
+        let org = c.organization_id.map(|o| self.org(o)).transpose()?;
+        Ok(Some(write_vcard(&c, org.as_ref(), Version::V4)))
+    }
+
+    fn local_fields(&self, uid: &str) -> Result<Option<(i64, Fields, ImportedContact)>> {
+        let id: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT id FROM contacts WHERE uid = ?1 AND deleted_at IS NULL",
+                [uid],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some(id) = id else { return Ok(None) };
+        let card = self.card_for_push(uid)?.unwrap_or_default();
+        let rec = parse_one(&card)
+            .ok_or_else(|| Error::Import(format!("own card of {uid} unreadable")))?;
+        Ok(Some((id, sync::fields(&rec), rec)))
+    }
+
+    /// Applies a card from the server: new contacts are created, known ones merged three-way
+    /// against the last synced card (conflicts recorded), a locally deleted one that the server
+    /// changed is restored (an edit beats a deletion). The store's own journal entries for this
+    /// are marked synced unless the result differs from the server's card, which then goes back
+    /// up on the next push.
+    pub fn apply_remote(
+        &mut self,
+        href: &str,
+        etag: Option<&str>,
+        card: &str,
+    ) -> Result<PullOutcome> {
+        let Some(remote) = parse_one(card) else {
+            return Ok(PullOutcome::Unreadable(format!(
+                "{href}: not a readable vCard"
+            )));
+        };
+        let Some(uid) = remote.uid.clone().filter(|u| !u.trim().is_empty()) else {
+            return Ok(PullOutcome::Unreadable(format!("{href}: card without UID")));
+        };
+        let before: i64 =
+            self.conn
+                .query_row("SELECT ifnull(max(seq), 0) FROM change_journal", [], |r| {
+                    r.get(0)
+                })?;
+        // Deleted here but changed there: the edit wins, the contact comes back.
+        let tomb: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT id FROM contacts WHERE uid = ?1 AND deleted_at IS NOT NULL AND merged_into IS NULL",
+                [&uid],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(id) = tomb {
+            self.restore_contact(id)?;
+        }
+        let item = self.dav_item(&uid)?;
+        let remote_fields = sync::fields(&remote);
+        let outcome;
+        match self.local_fields(&uid)? {
+            None => {
+                self.import_contacts(std::slice::from_ref(&remote), None, "carddav")?;
+                outcome = PullOutcome::Created;
+            }
+            Some((id, local_fields, local_rec)) => {
+                let base = item
+                    .as_ref()
+                    .and_then(|i| i.base.as_deref())
+                    .and_then(parse_one)
+                    .map(|b| sync::fields(&b));
+                let (merged, conflicts) = sync::merge(base.as_ref(), &local_fields, &remote_fields);
+                if merged == local_fields {
+                    outcome = if merged == remote_fields {
+                        PullOutcome::Unchanged
+                    } else {
+                        PullOutcome::Merged {
+                            conflicts: conflicts.len(),
+                        }
+                    };
+                } else {
+                    let mut rec = remote.clone();
+                    sync::apply(&mut rec, &merged, &[&local_rec, &remote]);
+                    self.import_contacts(std::slice::from_ref(&rec), None, "carddav")?;
+                    self.remove_notes_not_in(id, &merged)?;
+                    outcome = if merged == remote_fields {
+                        PullOutcome::Updated
+                    } else {
+                        PullOutcome::Merged {
+                            conflicts: conflicts.len(),
+                        }
+                    };
+                }
+                self.record_conflicts(&uid, &conflicts)?;
+            }
+        }
+        self.record_item(&uid, href, etag, card)?;
+        if !matches!(outcome, PullOutcome::Merged { .. }) {
+            // What applying the server's card journaled is the server's state already.
+            exec(
+                &self.conn,
+                "UPDATE change_journal SET synced_at = ?2 WHERE seq > ?1 AND synced_at IS NULL",
+                params![before, now()],
+            )?;
+        } else {
+            // Make sure the merged card goes up even if nothing was journaled here.
+            let t = now();
+            exec(
+                &self.conn,
+                "INSERT INTO change_journal(entity, entity_uid, op, changed_at) VALUES ('contact', ?1, 'upsert', ?2)",
+                params![uid, t],
+            )?;
+        }
+        Ok(outcome)
+    }
+
+    fn remove_notes_not_in(&mut self, contact_id: i64, merged: &Fields) -> Result<()> {
+        let Some(Value::Many(keep)) = merged.get("notes") else {
+            return Ok(());
+        };
+        let notes = self.contact(contact_id)?.notes;
+        for n in notes {
+            if !keep.contains(n.body.trim()) {
+                self.delete_note(n.id)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn record_conflicts(&mut self, uid: &str, conflicts: &[FieldConflict]) -> Result<()> {
+        let t = now();
+        for c in conflicts {
+            let open: bool = self.conn.query_row(
+                "SELECT count(*) > 0 FROM sync_conflicts WHERE contact_uid = ?1 AND field = ?2
+                   AND resolved_at IS NULL AND ifnull(remote, '') = ifnull(?3, '')",
+                params![uid, c.field, c.remote],
+                |r| r.get(0),
+            )?;
+            if !open {
+                exec(
+                    &self.conn,
+                    "INSERT INTO sync_conflicts(contact_uid, field, local, remote, created_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![uid, c.field, c.local, c.remote, t],
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The server deleted a card. A contact with unsynced local changes is kept (an edit beats a
+    /// deletion) and will be created on the server again; otherwise it is deleted here too (a
+    /// tombstone, undoable like any delete). Returns whether the contact was kept.
+    pub fn apply_remote_delete(&mut self, href: &str) -> Result<bool> {
+        let uid: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT uid FROM dav_items WHERE kind = 'contact' AND href = ?1",
+                [href],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some(uid) = uid else { return Ok(false) };
+        self.forget_item(&uid)?;
+        let (changes, _) = self.sync_changes()?;
+        if changes.iter().any(|c| c.contact_uid == uid && c.live) {
+            return Ok(true);
+        }
+        let id: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT id FROM contacts WHERE uid = ?1 AND deleted_at IS NULL",
+                [&uid],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(id) = id {
+            let before: i64 =
+                self.conn
+                    .query_row("SELECT ifnull(max(seq), 0) FROM change_journal", [], |r| {
+                        r.get(0)
+                    })?;
+            self.delete_contact(id)?;
+            exec(
+                &self.conn,
+                "UPDATE change_journal SET synced_at = ?2 WHERE seq > ?1 AND synced_at IS NULL",
+                params![before, now()],
+            )?;
+        }
+        Ok(false)
+    }
+
+    /// Open conflicts, oldest first.
+    pub fn conflicts(&self) -> Result<Vec<Conflict>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT s.id, c.id, c.display_name, s.field, s.local, s.remote, s.created_at
+             FROM sync_conflicts s LEFT JOIN contacts c ON c.uid = s.contact_uid AND c.deleted_at IS NULL
+             WHERE s.resolved_at IS NULL ORDER BY s.id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(Conflict {
+                id: r.get(0)?,
+                contact_id: r.get(1)?,
+                name: r.get(2)?,
+                field: r.get(3)?,
+                local: r.get(4)?,
+                remote: r.get(5)?,
+                created_at: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Resolves a conflict: `local` keeps this device's value, `remote` takes the server's,
+    /// `both` keeps this device's value and adds the server's as a note, so neither is lost.
+    /// The contact is journaled, so the choice reaches the server on the next sync.
+    pub fn resolve_conflict(&mut self, id: i64, keep: &str) -> Result<()> {
+        let row: Option<(String, String, Option<String>)> = self
+            .conn
+            .query_row(
+                "SELECT contact_uid, field, remote FROM sync_conflicts WHERE id = ?1 AND resolved_at IS NULL",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let (uid, field, remote) =
+            row.ok_or_else(|| Error::not_found("conflict", id.to_string()))?;
+        if !matches!(keep, "local" | "remote" | "both") {
+            return Err(Error::invalid(
+                "keep_invalid",
+                "keep",
+                format!("'{keep}' is not local, remote or both"),
+            ));
+        }
+        if let Some((cid, fields, rec)) = self.local_fields(&uid)? {
+            match keep {
+                "remote" => {
+                    let mut f = fields.clone();
+                    f.insert(
+                        crate::sync::field_name(&field).unwrap_or("display_name"),
+                        Value::One(remote.clone()),
+                    );
+                    let mut r = rec.clone();
+                    sync::apply(&mut r, &f, &[&rec]);
+                    self.import_contacts(std::slice::from_ref(&r), None, "carddav")?;
+                }
+                "both" => {
+                    if let Some(v) = &remote {
+                        self.add_note(cid, &format!("Beim Abgleich auch gefunden ({field}): {v}"))?;
+                    }
+                }
+                _ => {}
+            }
+            let t = now();
+            exec(
+                &self.conn,
+                "INSERT INTO change_journal(entity, entity_uid, op, changed_at) VALUES ('contact', ?1, 'upsert', ?2)",
+                params![uid, t],
+            )?;
+        }
+        exec(
+            &self.conn,
+            "UPDATE sync_conflicts SET resolved_at = ?2, resolution = ?3 WHERE id = ?1",
+            params![id, now(), keep],
+        )?;
+        Ok(())
+    }
+}

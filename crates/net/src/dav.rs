@@ -1,0 +1,721 @@
+//! Two-way sync of contacts with the user's CardDAV server (Nextcloud, openDesk, SabreDAV,
+//! Radicale): discovery per RFC 6764, pull with sync-collection (RFC 6578) or an ETag listing,
+//! changed cards fetched in batches (addressbook-multiget), and push from the change journal with
+//! `If-None-Match: *` / `If-Match`.
+//!
+//! The WebDAV requests and their XML are `libdav`'s (sans-IO `DavRequest`s), sent here with
+//! reqwest, so the app keeps one HTTP stack and one TLS configuration. Only sync-collection,
+//! which libdav 0.10 lacks, is written here, with libdav's XML builder. The store is locked only
+//! for the bookkeeping between requests; merging is pure (`vernetzt_core::sync`).
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use http::Uri;
+use libdav::dav::mime_types;
+use libdav::names;
+use libdav::requests::DavRequest;
+use libdav::xmlutils::XmlNode;
+use serde::{Deserialize, Serialize};
+use std::sync::Mutex;
+use std::time::Duration;
+use url::Url;
+use vernetzt_core::Store;
+use vernetzt_core::store::{Account, PullOutcome};
+use vernetzt_core::sync::{PushOp, plan_push};
+
+/// Why a sync step failed, in plain words, with what it means for retrying.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct DavError {
+    /// `auth`, `forbidden`, `not_found`, `conflict`, `server`, `network`, `timeout`, `tls`,
+    /// `protocol`, `url`, `keyring`, `store`.
+    pub kind: &'static str,
+    /// Plain-words message (never holds the password).
+    pub message: String,
+    /// Seconds the server asked us to wait (503/429 with Retry-After).
+    pub retry_after: Option<u64>,
+}
+
+impl DavError {
+    fn new(kind: &'static str, message: impl Into<String>) -> Self {
+        DavError {
+            kind,
+            message: message.into(),
+            retry_after: None,
+        }
+    }
+}
+
+impl From<vernetzt_core::Error> for DavError {
+    fn from(e: vernetzt_core::Error) -> Self {
+        DavError::new("store", e.to_string())
+    }
+}
+
+/// The keyring account of the sync password: `dav:USER@HOST:PORT`.
+pub fn secret_account(url: &str, user: &str) -> String {
+    let host = Url::parse(url.trim())
+        .ok()
+        .and_then(|u| {
+            u.host_str()
+                .map(|h| format!("{h}:{}", u.port_or_known_default().unwrap_or(0)))
+        })
+        .unwrap_or_else(|| url.trim().to_string());
+    format!("dav:{user}@{host}")
+}
+
+/// A connection to the server: base URL, login, HTTP client.
+pub struct DavClient {
+    http: reqwest::Client,
+    base: Url,
+    user: String,
+    password: String,
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d == "localhost",
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+fn status_error(status: u16, what: &str, retry_after: Option<u64>) -> DavError {
+    let (kind, message) = match status {
+        401 => (
+            "auth",
+            "the server refused the login: check user name and password (or app token)".to_string(),
+        ),
+        403 => ("forbidden", format!("the server does not allow {what}")),
+        404 => (
+            "not_found",
+            format!("{what}: not found on the server (deleted or moved?)"),
+        ),
+        412 => (
+            "conflict",
+            format!("{what}: changed on the server in the meantime"),
+        ),
+        429 | 503 => (
+            "server",
+            format!("the server is busy ({status}); trying again later"),
+        ),
+        s if s >= 500 => (
+            "server",
+            format!("the server failed ({s}) on {what}; trying again later"),
+        ),
+        s => ("protocol", format!("unexpected answer {s} to {what}")),
+    };
+    DavError {
+        kind,
+        message,
+        retry_after,
+    }
+}
+
+fn transport_error(e: &reqwest::Error, what: &str) -> DavError {
+    if e.is_timeout() {
+        return DavError::new(
+            "timeout",
+            format!("the server did not answer in time ({what})"),
+        );
+    }
+    let mut src: Option<&dyn std::error::Error> = Some(e);
+    while let Some(s) = src {
+        if s.downcast_ref::<rustls::Error>().is_some() {
+            return DavError::new(
+                "tls",
+                format!(
+                    "the server's certificate is not trusted (expired, self-signed or for another \
+                     name): {s}"
+                ),
+            );
+        }
+        src = s.source();
+    }
+    DavError::new(
+        "network",
+        format!("the server could not be reached or dropped the connection ({what}): {e}"),
+    )
+}
+
+/// One response: status, headers and body.
+struct Raw {
+    parts: http::response::Parts,
+    body: Vec<u8>,
+}
+
+impl DavClient {
+    /// A client for `url` (https, or http only to loopback).
+    pub fn new(url: &str, user: &str, password: &str) -> Result<DavClient, DavError> {
+        let base = Url::parse(url.trim())
+            .map_err(|e| DavError::new("url", format!("'{url}' is not a server address ({e})")))?;
+        match base.scheme() {
+            "https" => {}
+            "http" if is_loopback(&base) => {}
+            "http" => {
+                return Err(DavError::new(
+                    "url",
+                    "the server address must start with https:// (plain http only to this machine)",
+                ));
+            }
+            s => return Err(DavError::new("url", format!("'{s}://' is not http(s)"))),
+        }
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(15))
+            .timeout(Duration::from_secs(120))
+            .redirect(reqwest::redirect::Policy::limited(5))
+            .user_agent(concat!("Vernetzt/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| DavError::new("tls", format!("TLS could not be set up: {e}")))?;
+        Ok(DavClient {
+            http,
+            base,
+            user: user.to_string(),
+            password: password.to_string(),
+        })
+    }
+
+    fn base_uri(&self) -> Uri {
+        let origin = self.base.origin().ascii_serialization();
+        origin.parse().expect("an origin is a URI")
+    }
+
+    async fn send(&self, req: http::Request<String>, what: &str) -> Result<Raw, DavError> {
+        let mut req = reqwest::Request::try_from(req)
+            .map_err(|e| DavError::new("protocol", format!("bad request for {what}: {e}")))?;
+        let auth = {
+            use base64::Engine;
+            base64::engine::general_purpose::STANDARD
+                .encode(format!("{}:{}", self.user, self.password))
+        };
+        req.headers_mut().insert(
+            http::header::AUTHORIZATION,
+            http::HeaderValue::from_str(&format!("Basic {auth}")).map_err(|_| {
+                DavError::new(
+                    "auth",
+                    "the user name or password holds characters HTTP cannot carry",
+                )
+            })?,
+        );
+        let resp = self
+            .http
+            .execute(req)
+            .await
+            .map_err(|e| transport_error(&e, what))?;
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let body = resp
+            .bytes()
+            .await
+            .map_err(|e| transport_error(&e, what))?
+            .to_vec();
+        let mut b = http::Response::builder().status(status.as_u16());
+        for (k, v) in &headers {
+            b = b.header(k, v);
+        }
+        let (parts, _) = b.body(()).expect("copied response").into_parts();
+        Ok(Raw { parts, body })
+    }
+
+    /// Runs one libdav request; 401, 403, 404, 412 and 5xx become [`DavError`]s.
+    async fn run<R>(&self, r: &R, what: &str) -> Result<R::Response, DavError>
+    where
+        R: DavRequest,
+        R::ParseError: std::fmt::Display,
+    {
+        let req = r
+            .prepare_request(self.base_uri())
+            .map_err(|e| DavError::new("protocol", format!("bad request for {what}: {e}")))?;
+        let raw = self.send(req, what).await?;
+        let s = raw.parts.status.as_u16();
+        if matches!(s, 401 | 403 | 404 | 412) || s >= 500 || s == 429 {
+            let retry = raw
+                .parts
+                .headers
+                .get(http::header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse().ok());
+            return Err(status_error(s, what, retry));
+        }
+        r.parse_response(&raw.parts, &raw.body)
+            .map_err(|e| DavError::new("protocol", format!("{what}: {e}")))
+    }
+}
+
+/// RFC 6578 sync-collection REPORT (libdav 0.10 has none).
+struct SyncCollection<'a> {
+    href: &'a str,
+    token: &'a str,
+}
+
+/// What a sync-collection or a listing says changed.
+#[derive(Debug, Default)]
+struct Delta {
+    changed: Vec<(String, Option<String>)>,
+    deleted: Vec<String>,
+    token: Option<String>,
+}
+
+impl DavRequest for SyncCollection<'_> {
+    type Response = Delta;
+    type ParseError = String;
+    type Error<E> = DavError;
+
+    fn prepare_request(&self, base_url: Uri) -> Result<http::Request<String>, http::Error> {
+        let prop = XmlNode::new(&names::PROP).with_children(vec![XmlNode::new(&names::GETETAG)]);
+        let body = XmlNode::new(&names::SYNC_COLLECTION)
+            .with_children(vec![
+                XmlNode::new(&names::SYNC_TOKEN).with_text(self.token),
+                XmlNode::new(&names::SYNC_LEVEL).with_text("1"),
+                prop,
+            ])
+            .render_node();
+        http::Request::builder()
+            .method(http::Method::from_bytes(b"REPORT")?)
+            .uri(libdav::dav::make_relative_url(base_url, self.href)?)
+            .header("Depth", "1")
+            .header("Content-Type", "application/xml; charset=utf-8")
+            .body(format!(
+                "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n{body}"
+            ))
+    }
+
+    fn parse_response(&self, parts: &http::response::Parts, body: &[u8]) -> Result<Delta, String> {
+        if parts.status.as_u16() != 207 {
+            return Err(format!("status {}", parts.status));
+        }
+        let text = std::str::from_utf8(body).map_err(|e| e.to_string())?;
+        let doc = roxmltree::Document::parse(text).map_err(|e| e.to_string())?;
+        let dav = |n: &roxmltree::Node, name: &str| {
+            n.tag_name().name() == name && n.tag_name().namespace() == Some("DAV:")
+        };
+        let mut d = Delta::default();
+        let root = doc.root_element();
+        for child in root.children().filter(|c| c.is_element()) {
+            if dav(&child, "sync-token") {
+                d.token = child.text().map(|t| t.trim().to_string());
+            }
+            if !dav(&child, "response") {
+                continue;
+            }
+            let href = child
+                .children()
+                .find(|c| dav(c, "href"))
+                .and_then(|c| c.text())
+                .map(|t| t.trim().to_string());
+            let Some(href) = href else { continue };
+            if href.ends_with('/') {
+                continue; // the collection itself
+            }
+            let gone = child
+                .children()
+                .find(|c| dav(c, "status"))
+                .and_then(|c| c.text())
+                .is_some_and(|t| t.contains(" 404"));
+            if gone {
+                d.deleted.push(href);
+                continue;
+            }
+            let etag = child
+                .descendants()
+                .find(|c| dav(c, "getetag"))
+                .and_then(|c| c.text())
+                .map(|t| t.trim().to_string());
+            d.changed.push((href, etag));
+        }
+        Ok(d)
+    }
+}
+
+/// Finds the user's address book (and calendar) from the plain server address: RFC 6764
+/// well-known URL, current-user-principal, addressbook-home-set; creates an address book named
+/// "Vernetzt" when the user has none.
+pub async fn discover(url: &str, user: &str, password: &str) -> Result<Account, DavError> {
+    let c = DavClient::new(url, user, password)?;
+    let given = c.base.path().to_string();
+    let mut principal = None;
+    for start in [given.as_str(), "/.well-known/carddav", "/"] {
+        let r = libdav::dav::FindPropertyHrefs::new(start, &names::CURRENT_USER_PRINCIPAL);
+        match c.run(&r, "finding your account").await {
+            Ok(resp) => {
+                if let Some(h) = resp.hrefs.first() {
+                    principal = Some(h.path().to_string());
+                    break;
+                }
+            }
+            Err(e)
+                if e.kind == "auth"
+                    || e.kind == "tls"
+                    || e.kind == "network"
+                    || e.kind == "timeout" =>
+            {
+                return Err(e);
+            }
+            Err(_) => {}
+        }
+    }
+    let principal = principal.ok_or_else(|| {
+        DavError::new(
+            "not_found",
+            "the server names no account (current-user-principal); is this a CardDAV server?",
+        )
+    })?;
+    let homes = c
+        .run(
+            &libdav::carddav::FindAddressBookHomeSet::new(&principal),
+            "finding your address books",
+        )
+        .await?;
+    let home = homes
+        .home_sets
+        .first()
+        .map(|u| u.path().to_string())
+        .unwrap_or_else(|| principal.clone());
+    let books = c
+        .run(
+            &libdav::carddav::FindAddressBooks::new(&home),
+            "listing your address books",
+        )
+        .await?;
+    let addressbook = match books.addressbooks.first() {
+        Some(b) => b.href.clone(),
+        None => {
+            let href = format!("{}/vernetzt/", home.trim_end_matches('/'));
+            c.run(
+                &libdav::carddav::CreateAddressBook::new(&href).with_display_name("Vernetzt"),
+                "creating the address book",
+            )
+            .await?;
+            href
+        }
+    };
+    let calendar = match c
+        .run(
+            &libdav::caldav::FindCalendarHomeSet::new(&principal),
+            "finding your calendars",
+        )
+        .await
+    {
+        Ok(h) => match h.home_sets.first() {
+            Some(home) => c
+                .run(
+                    &libdav::caldav::FindCalendars::new(home.path()),
+                    "listing your calendars",
+                )
+                .await
+                .ok()
+                .and_then(|r| r.calendars.first().map(|x| x.href.clone())),
+            None => None,
+        },
+        Err(_) => None,
+    };
+    Ok(Account {
+        url: url.trim().to_string(),
+        user: user.to_string(),
+        addressbook,
+        calendar,
+    })
+}
+
+/// What one sync run did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncReport {
+    /// Cards created or updated on the server.
+    pub pushed: usize,
+    /// Cards deleted on the server.
+    pub deleted: usize,
+    /// Cards fetched from the server and applied here.
+    pub pulled: usize,
+    /// Contacts deleted here because they were deleted there.
+    pub removed_here: usize,
+    /// New conflicts.
+    pub conflicts: usize,
+    /// HTTP requests made.
+    pub requests: usize,
+    /// How the changes were found: `sync-collection`, `listing` or `none`.
+    pub pull_method: String,
+    /// Cards the server holds that could not be read (left alone).
+    pub unreadable: Vec<String>,
+}
+
+const BATCH: usize = 100;
+
+fn href_for(book: &str, uid: &str) -> String {
+    let safe: String = uid
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-_.@".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("{}/{safe}.vcf", book.trim_end_matches('/'))
+}
+
+/// One sync run: pull (sync-collection, else a listing), then push the journal. The store is
+/// consistent after every step, and the journal is marked synced only for pushes the server
+/// confirmed, so a run that fails or is killed half way loses nothing and repeats nothing.
+pub async fn sync(
+    store: &Mutex<Store>,
+    client: &DavClient,
+    account: &Account,
+    now: DateTime<Utc>,
+    progress: &mut (dyn FnMut(&str, usize, usize) + Send),
+) -> Result<SyncReport, DavError> {
+    let lock = || store.lock().unwrap_or_else(|p| p.into_inner());
+    let mut report = SyncReport::default();
+    let book = account.addressbook.as_str();
+
+    // Pull.
+    let token = lock().setting("dav_sync_token")?.unwrap_or_default();
+    report.requests += 1;
+    let delta = match client
+        .run(
+            &SyncCollection {
+                href: book,
+                token: &token,
+            },
+            "syncing the address book",
+        )
+        .await
+    {
+        Ok(d) => {
+            report.pull_method = "sync-collection".into();
+            d
+        }
+        Err(e)
+            if matches!(e.kind, "forbidden" | "protocol" | "conflict")
+                || e.message.contains("409") =>
+        {
+            // An expired token (403/409 valid-sync-token) or no RFC 6578: compare ETags instead.
+            report.requests += 1;
+            report.pull_method = "listing".into();
+            let listed = client
+                .run(
+                    &libdav::dav::ListResources::new(book),
+                    "listing the address book",
+                )
+                .await?;
+            let known = lock().dav_items()?;
+            let mut d = Delta::default();
+            let on_server: std::collections::HashSet<&str> =
+                listed.resources.iter().map(|r| r.href.as_str()).collect();
+            for r in &listed.resources {
+                if r.href.ends_with('/') {
+                    continue;
+                }
+                d.changed.push((r.href.clone(), r.etag.clone()));
+            }
+            for k in &known {
+                if !on_server.contains(k.href.as_str()) {
+                    d.deleted.push(k.href.clone());
+                }
+            }
+            d
+        }
+        Err(e) => return Err(e),
+    };
+    // Only what differs from what we hold (our own pushes come back in the delta).
+    let known: std::collections::HashMap<String, Option<String>> = lock()
+        .dav_items()?
+        .into_iter()
+        .map(|i| (i.href, i.etag))
+        .collect();
+    let to_fetch: Vec<String> = delta
+        .changed
+        .iter()
+        .filter(|(h, e)| e.is_none() || known.get(h) != Some(e))
+        .map(|(h, _)| h.clone())
+        .collect();
+    let total = to_fetch.len();
+    for (n, chunk) in to_fetch.chunks(BATCH).enumerate() {
+        report.requests += 1;
+        let got = client
+            .run(
+                &libdav::carddav::GetAddressBookResources::new(book).with_hrefs(chunk),
+                "fetching changed contacts",
+            )
+            .await?;
+        let mut s = lock();
+        for r in got.resources {
+            let Ok(content) = r.content else { continue };
+            match s.apply_remote(&r.href, Some(&content.etag), &content.data)? {
+                PullOutcome::Unreadable(why) => report.unreadable.push(why),
+                PullOutcome::Merged { conflicts } => {
+                    report.pulled += 1;
+                    report.conflicts += conflicts;
+                }
+                PullOutcome::Unchanged => {}
+                _ => report.pulled += 1,
+            }
+        }
+        drop(s);
+        progress("pull", ((n + 1) * BATCH).min(total), total);
+    }
+    for href in &delta.deleted {
+        let kept = lock().apply_remote_delete(href)?;
+        if !kept {
+            report.removed_here += 1;
+        }
+    }
+    if let Some(t) = &delta.token {
+        lock().set_setting("dav_sync_token", t)?;
+    }
+
+    // Push.
+    let (changes, max) = lock().sync_changes()?;
+    let ops = plan_push(&changes);
+    let total = ops.len();
+    let mut done: Vec<String> = changes
+        .iter()
+        .filter(|c| !c.live && !c.on_server)
+        .map(|c| c.contact_uid.clone())
+        .collect();
+    for (n, op) in ops.iter().enumerate() {
+        match op {
+            PushOp::Put(uid) => {
+                if push_card(store, client, book, uid, &mut report).await? {
+                    done.push(uid.clone());
+                }
+            }
+            PushOp::Delete(uid) => {
+                let item = lock().dav_item(uid)?;
+                if let Some(item) = item {
+                    report.requests += 1;
+                    let del = libdav::dav::Delete::new(&item.href);
+                    let result = match &item.etag {
+                        Some(e) => client
+                            .run(&del.with_etag(e.clone()), "deleting a contact")
+                            .await
+                            .map(|_| ()),
+                        None => client
+                            .run(&del.force(), "deleting a contact")
+                            .await
+                            .map(|_| ()),
+                    };
+                    match result {
+                        Ok(()) => report.deleted += 1,
+                        Err(e) if e.kind == "not_found" => {}
+                        Err(e) if e.kind == "conflict" => {
+                            // Changed there, deleted here: the edit wins; fetch it back.
+                            report.requests += 1;
+                            let got = client
+                                .run(
+                                    &libdav::carddav::GetAddressBookResources::new(book)
+                                        .with_hrefs([item.href.as_str()]),
+                                    "fetching a changed contact",
+                                )
+                                .await?;
+                            let mut s = lock();
+                            for r in got.resources {
+                                if let Ok(c) = r.content {
+                                    s.apply_remote(&r.href, Some(&c.etag), &c.data)?;
+                                    report.pulled += 1;
+                                }
+                            }
+                            done.push(uid.clone());
+                            continue;
+                        }
+                        Err(e) => return Err(e),
+                    }
+                    lock().forget_item(uid)?;
+                }
+                done.push(uid.clone());
+            }
+        }
+        progress("push", n + 1, total);
+    }
+    let at = now.to_rfc3339_opts(SecondsFormat::Secs, true);
+    let mut s = lock();
+    s.mark_synced(max, &done, &at)?;
+    s.record_sync(None, &at)?;
+    Ok(report)
+}
+
+/// Creates or updates one card; on 412 merges with the server's version and tries once more.
+/// Returns whether the server confirmed it.
+async fn push_card(
+    store: &Mutex<Store>,
+    client: &DavClient,
+    book: &str,
+    uid: &str,
+    report: &mut SyncReport,
+) -> Result<bool, DavError> {
+    let lock = || store.lock().unwrap_or_else(|p| p.into_inner());
+    for attempt in 0..2 {
+        let (card, item) = {
+            let s = lock();
+            (s.card_for_push(uid)?, s.dav_item(uid)?)
+        };
+        let Some(card) = card else { return Ok(true) };
+        let href = item
+            .as_ref()
+            .map(|i| i.href.clone())
+            .unwrap_or_else(|| href_for(book, uid));
+        report.requests += 1;
+        let put = libdav::dav::PutResource::new(&href);
+        let result = match item.as_ref().and_then(|i| i.etag.clone()) {
+            Some(etag) => {
+                client
+                    .run(
+                        &put.update(card.clone(), mime_types::ADDRESSBOOK, etag),
+                        "saving a contact",
+                    )
+                    .await
+            }
+            None => {
+                client
+                    .run(
+                        &put.create(card.clone(), mime_types::ADDRESSBOOK),
+                        "saving a contact",
+                    )
+                    .await
+            }
+        };
+        match result {
+            Ok(resp) => {
+                let etag = match resp.etag {
+                    Some(e) => Some(e),
+                    None => {
+                        report.requests += 1;
+                        client
+                            .run(
+                                &libdav::dav::GetEtag::new(&href),
+                                "reading a contact's version",
+                            )
+                            .await
+                            .ok()
+                            .map(|r| r.etag)
+                    }
+                };
+                lock().record_item(uid, &href, etag.as_deref(), &card)?;
+                report.pushed += 1;
+                return Ok(true);
+            }
+            Err(e) if e.kind == "conflict" && attempt == 0 => {
+                // Changed (or, after a crash, already created) on the server: merge and retry.
+                report.requests += 1;
+                let got = client
+                    .run(
+                        &libdav::carddav::GetAddressBookResources::new(book)
+                            .with_hrefs([href.as_str()]),
+                        "fetching a changed contact",
+                    )
+                    .await?;
+                let mut s = lock();
+                for r in got.resources {
+                    if let Ok(c) = r.content
+                        && let PullOutcome::Merged { conflicts } =
+                            s.apply_remote(&r.href, Some(&c.etag), &c.data)?
+                    {
+                        report.conflicts += conflicts;
+                    }
+                }
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(false)
+}
