@@ -538,10 +538,14 @@ pub async fn sync(
                 "fetching changed contacts",
             )
             .await?;
+        let cards: Vec<(String, Option<String>, String)> = got
+            .resources
+            .into_iter()
+            .filter_map(|r| r.content.ok().map(|c| (r.href, Some(c.etag), c.data)))
+            .collect();
         let mut s = lock();
-        for r in got.resources {
-            let Ok(content) = r.content else { continue };
-            match s.apply_remote(&r.href, Some(&content.etag), &content.data)? {
+        for outcome in s.apply_remote_batch(&cards)? {
+            match outcome {
                 PullOutcome::Unreadable(why) => report.unreadable.push(why),
                 PullOutcome::Merged { conflicts } => {
                     report.pulled += 1;

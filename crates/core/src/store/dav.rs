@@ -423,6 +423,79 @@ impl Store {
         Ok(outcome)
     }
 
+    /// Applies many cards from the server (one multiget's worth). Cards of contacts not known
+    /// here are imported in one transaction (a first sync of 10,000 contacts must not pay a
+    /// transaction and a directory look-up per card); known ones are merged one by one.
+    pub fn apply_remote_batch(
+        &mut self,
+        cards: &[(String, Option<String>, String)],
+    ) -> Result<Vec<PullOutcome>> {
+        let mut out: Vec<Option<PullOutcome>> = vec![None; cards.len()];
+        let mut fresh: Vec<(usize, ImportedContact)> = Vec::new();
+        for (i, (href, _, card)) in cards.iter().enumerate() {
+            let Some(rec) = parse_one(card) else {
+                out[i] = Some(PullOutcome::Unreadable(format!(
+                    "{href}: not a readable vCard"
+                )));
+                continue;
+            };
+            let Some(uid) = rec.uid.clone().filter(|u| !u.trim().is_empty()) else {
+                out[i] = Some(PullOutcome::Unreadable(format!("{href}: card without UID")));
+                continue;
+            };
+            let known: bool = self.conn.query_row(
+                "SELECT count(*) > 0 FROM contacts WHERE uid = ?1",
+                [&uid],
+                |r| r.get(0),
+            )?;
+            if !known
+                && !fresh
+                    .iter()
+                    .any(|(_, r)| r.uid.as_deref() == Some(uid.as_str()))
+            {
+                fresh.push((i, rec));
+            }
+        }
+        if !fresh.is_empty() {
+            let before: i64 =
+                self.conn
+                    .query_row("SELECT ifnull(max(seq), 0) FROM change_journal", [], |r| {
+                        r.get(0)
+                    })?;
+            let recs: Vec<ImportedContact> = fresh.iter().map(|(_, r)| r.clone()).collect();
+            self.import_contacts(&recs, None, "carddav")?;
+            let t = now();
+            let tx = self.write()?;
+            exec(
+                &tx,
+                "UPDATE change_journal SET synced_at = ?2 WHERE seq > ?1 AND synced_at IS NULL",
+                params![before, t],
+            )?;
+            for (i, rec) in &fresh {
+                let (href, etag, card) = &cards[*i];
+                exec(
+                    &tx,
+                    "INSERT INTO dav_items(kind, uid, href, etag, base, synced_at)
+                     VALUES ('contact', ?1, ?2, ?3, ?4, ?5)
+                     ON CONFLICT(kind, uid) DO UPDATE SET href = excluded.href, etag = excluded.etag,
+                         base = excluded.base, synced_at = excluded.synced_at",
+                    params![rec.uid, href, etag, card, t],
+                )?;
+                out[*i] = Some(PullOutcome::Created);
+            }
+            tx.commit()?;
+        }
+        for (i, (href, etag, card)) in cards.iter().enumerate() {
+            if out[i].is_none() {
+                out[i] = Some(self.apply_remote(href, etag.as_deref(), card)?);
+            }
+        }
+        Ok(out
+            .into_iter()
+            .map(|o| o.expect("every card handled"))
+            .collect())
+    }
+
     fn remove_notes_not_in(&mut self, contact_id: i64, merged: &Fields) -> Result<()> {
         let Some(Value::Many(keep)) = merged.get("notes") else {
             return Ok(());
