@@ -180,8 +180,12 @@ pub fn sync(store: Store, a: SyncArgs, json: bool) -> Out {
             Ok(())
         }
         Err(e) => {
-            let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-            s.record_sync(Some(&e.message), &at)?;
+            let now = chrono::Utc::now();
+            let at = now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+            let failures = s.sync_status()?.failures + 1;
+            let retry = vernetzt_core::sync::backoff(now, failures, e.retry_after)
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+            s.record_sync(Some(&e.message), &at, Some(&retry))?;
             Err(Failure::Other(e.message))
         }
     }

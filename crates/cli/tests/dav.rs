@@ -389,3 +389,127 @@ fn a_killed_sync_finishes_without_loss_or_duplicates() {
     assert_eq!(r["pulled"], n, "{r}");
     assert_eq!(ok(&b, &["contacts", "list"]).as_array().unwrap().len(), n);
 }
+
+/// The fault-injecting proxy between the client and Radicale.
+struct Proxy {
+    child: Child,
+    url: String,
+    control: PathBuf,
+}
+
+impl Proxy {
+    fn start(dir: &Path, server: &Radicale) -> Proxy {
+        let upstream = server
+            .url
+            .trim_end_matches('/')
+            .rsplit(':')
+            .next()
+            .unwrap()
+            .to_string();
+        let control = dir.join("faults.json");
+        std::fs::write(&control, r#"{"mode": "pass"}"#).unwrap();
+        let mut child = Command::new(python())
+            .arg(repo().join("tests/python/fault_proxy.py"))
+            .arg(&upstream)
+            .arg(&control)
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        std::io::BufRead::read_line(
+            &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+            &mut line,
+        )
+        .unwrap();
+        let port = line.trim().strip_prefix("port ").unwrap().to_string();
+        Proxy {
+            child,
+            url: format!("http://127.0.0.1:{port}/"),
+            control,
+        }
+    }
+
+    fn set(&self, json: &str) {
+        std::fs::write(&self.control, json).unwrap();
+    }
+}
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn failing_sync(db: &Path) -> String {
+    let out = vernetzt(db, &["sync"]);
+    assert!(!out.status.success(), "the sync should fail");
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn faults_keep_every_change_queued_and_nothing_duplicates() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = Radicale::start(tmp.path());
+    let proxy = Proxy::start(tmp.path(), &server);
+    // The device talks to the server through the proxy.
+    let via = Radicale {
+        child: Command::new("true").spawn().unwrap(),
+        url: proxy.url.clone(),
+        root: server.root.clone(),
+    };
+    let Some(a) = device(tmp.path(), "laptop", &via) else {
+        return;
+    };
+    let n = 10;
+    for i in 0..n {
+        add(
+            &a,
+            &format!("Person {i:02}"),
+            &["--email", &format!("p{i}@land.example")],
+        );
+    }
+    let pending = |db: &Path| ok(db, &["sync", "status"])["pending"].as_u64().unwrap() as usize;
+
+    // Busy server with Retry-After: a clear message, the wait recorded, nothing lost.
+    proxy.set(r#"{"mode": "status", "status": 503, "retry_after": 7}"#);
+    let err = failing_sync(&a);
+    assert!(err.contains("busy"), "{err}");
+    let st = ok(&a, &["sync", "status"]);
+    assert_eq!(st["pending"], n, "{st}");
+    assert!(st["last_error"].as_str().unwrap().contains("busy"));
+    assert!(st["retry_at"].is_string(), "{st}");
+    // 401 and 5xx.
+    proxy.set(r#"{"mode": "status", "status": 401}"#);
+    assert!(failing_sync(&a).contains("login"));
+    proxy.set(r#"{"mode": "status", "status": 500, "method": "PUT"}"#);
+    assert!(failing_sync(&a).contains("failed (500)"));
+    // The address book gone (404 on the sync report).
+    proxy.set(r#"{"mode": "status", "status": 404, "method": "REPORT"}"#);
+    assert!(failing_sync(&a).contains("not found"));
+    // A PUT that never reaches the server, then connections cut after the server stored the
+    // 4th card: the answer is lost, the card is there.
+    proxy.set(r#"{"mode": "cut_request", "method": "PUT"}"#);
+    failing_sync(&a);
+    assert_eq!(server.cards().len(), 0);
+    assert_eq!(pending(&a), n);
+    proxy.set(r#"{"mode": "drop", "method": "PUT", "after": 3}"#);
+    let err = failing_sync(&a);
+    assert!(err.contains("dropped") || err.contains("reached"), "{err}");
+    let stored = server.cards().len();
+    assert!((3..n).contains(&stored), "{stored}");
+    assert_eq!(pending(&a), n - 3, "only confirmed pushes leave the queue");
+    // Back to normal: everything arrives once (the card stored without an answer is found by
+    // its If-None-Match 412 and merged, not created twice).
+    proxy.set(r#"{"mode": "pass"}"#);
+    let r = sync(&a);
+    assert_eq!(r["conflicts"], 0, "{r}");
+    assert_eq!(server.cards().len(), n);
+    let st = ok(&a, &["sync", "status"]);
+    assert_eq!(
+        (st["pending"].as_u64(), st["failures"].as_u64()),
+        (Some(0), Some(0)),
+        "{st}"
+    );
+    assert!(st["last_error"].is_null(), "{st}");
+}

@@ -266,6 +266,35 @@ pub fn plan_push(changes: &[Change]) -> Vec<PushOp> {
     out
 }
 
+/// When the next automatic sync may run after `failures` failed runs in a row: the server's
+/// Retry-After when it gave one, else 30 s doubling up to 30 minutes. Pure: time passed in.
+pub fn backoff(
+    now: chrono::DateTime<chrono::Utc>,
+    failures: u32,
+    retry_after_secs: Option<u64>,
+) -> chrono::DateTime<chrono::Utc> {
+    let secs = match retry_after_secs {
+        Some(s) => s.min(24 * 3600),
+        None => (30u64 << failures.saturating_sub(1).min(6)).min(1800),
+    };
+    now + chrono::Duration::seconds(secs as i64)
+}
+
+/// Whether an automatic sync should run now: something is pending or the last pull is older
+/// than `every`, and no back-off holds it.
+pub fn due(
+    now: chrono::DateTime<chrono::Utc>,
+    pending: usize,
+    last_sync: Option<chrono::DateTime<chrono::Utc>>,
+    retry_at: Option<chrono::DateTime<chrono::Utc>>,
+    every: chrono::Duration,
+) -> bool {
+    if retry_at.is_some_and(|r| now < r) {
+        return false;
+    }
+    pending > 0 || last_sync.is_none_or(|l| now - l >= every)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -332,6 +361,24 @@ mod tests {
         );
         let (_, c) = merge(Some(&base), &local, &local.clone());
         assert!(c.is_empty(), "the same change on both sides");
+    }
+
+    #[test]
+    fn backoff_and_due() {
+        use chrono::{Duration, TimeZone, Utc};
+        let now = Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).unwrap();
+        assert_eq!(backoff(now, 1, None), now + Duration::seconds(30));
+        assert_eq!(backoff(now, 3, None), now + Duration::seconds(120));
+        assert_eq!(backoff(now, 30, None), now + Duration::seconds(1800));
+        assert_eq!(backoff(now, 1, Some(7)), now + Duration::seconds(7));
+        let every = Duration::minutes(5);
+        assert!(due(now, 0, None, None, every), "never synced");
+        assert!(!due(now, 0, Some(now - Duration::minutes(1)), None, every));
+        assert!(due(now, 3, Some(now), None, every), "changes pending");
+        assert!(
+            !due(now, 3, None, Some(now + Duration::seconds(5)), every),
+            "backing off"
+        );
     }
 
     #[test]

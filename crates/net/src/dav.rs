@@ -580,8 +580,11 @@ pub async fn sync(
     for (n, op) in ops.iter().enumerate() {
         match op {
             PushOp::Put(uid) => {
+                // Each confirmed push leaves the queue at once, so a run that fails later does
+                // not send it again.
                 if push_card(store, client, book, uid, &mut report).await? {
-                    done.push(uid.clone());
+                    let at = now.to_rfc3339_opts(SecondsFormat::Secs, true);
+                    lock().mark_synced(max, std::slice::from_ref(uid), &at)?;
                 }
             }
             PushOp::Delete(uid) => {
@@ -634,7 +637,7 @@ pub async fn sync(
     let at = now.to_rfc3339_opts(SecondsFormat::Secs, true);
     let mut s = lock();
     s.mark_synced(max, &done, &at)?;
-    s.record_sync(None, &at)?;
+    s.record_sync(None, &at, None)?;
     Ok(report)
 }
 

@@ -37,6 +37,11 @@ pub struct SyncStatus {
     pub last_error: Option<String>,
     /// Open conflicts.
     pub conflicts: usize,
+    /// Not before this time (RFC 3339): the server asked us to wait (Retry-After), or the
+    /// backoff after failures in a row.
+    pub retry_at: Option<String>,
+    /// Failed runs in a row (0 after a success).
+    pub failures: u32,
 }
 
 /// What the server holds of one record.
@@ -150,17 +155,39 @@ impl Store {
             last_sync: self.setting("dav_last_sync")?.filter(|s| !s.is_empty()),
             last_error: self.setting("dav_last_error")?.filter(|s| !s.is_empty()),
             conflicts: conflicts as usize,
+            retry_at: self.setting("dav_retry_at")?.filter(|s| !s.is_empty()),
+            failures: self
+                .setting("dav_failures")?
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0),
         })
     }
 
-    /// Records the end of a sync run: success (`error` None) or the error in plain words.
-    pub fn record_sync(&mut self, error: Option<&str>, at: &str) -> Result<()> {
+    /// Records the end of a sync run: success (`error` None) or the error in plain words with
+    /// the time before which the next automatic run should not start (`retry_at`, from the
+    /// server's Retry-After or [`crate::sync::backoff`]).
+    pub fn record_sync(
+        &mut self,
+        error: Option<&str>,
+        at: &str,
+        retry_at: Option<&str>,
+    ) -> Result<()> {
         match error {
             None => {
                 self.set_setting("dav_last_sync", at)?;
-                self.set_setting("dav_last_error", "")
+                self.set_setting("dav_last_error", "")?;
+                self.set_setting("dav_failures", "0")?;
+                self.set_setting("dav_retry_at", "")
             }
-            Some(e) => self.set_setting("dav_last_error", e),
+            Some(e) => {
+                let n: u32 = self
+                    .setting("dav_failures")?
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(0);
+                self.set_setting("dav_failures", &(n + 1).to_string())?;
+                self.set_setting("dav_retry_at", retry_at.unwrap_or(""))?;
+                self.set_setting("dav_last_error", e)
+            }
         }
     }
 
