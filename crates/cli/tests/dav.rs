@@ -513,3 +513,116 @@ fn faults_keep_every_change_queued_and_nothing_duplicates() {
     );
     assert!(st["last_error"].is_null(), "{st}");
 }
+
+/// A PUT as another client would make it (HTTP/1.0, basic auth), straight to Radicale.
+fn raw_put(server: &Radicale, path: &str, body: &str) -> u16 {
+    use std::io::Read;
+    let addr = server
+        .url
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_string();
+    let mut s = std::net::TcpStream::connect(&addr).unwrap();
+    let auth = {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.encode("anna:Geheim-42")
+    };
+    write!(
+        s,
+        "PUT {path} HTTP/1.0\r\nHost: {addr}\r\nAuthorization: Basic {auth}\r\n\
+         Content-Type: text/vcard\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut resp = String::new();
+    s.read_to_string(&mut resp).unwrap();
+    resp[9..12].parse().unwrap()
+}
+
+#[test]
+fn attendance_encounters_and_other_clients_properties_travel() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = Radicale::start(tmp.path());
+    let Some(a) = device(tmp.path(), "laptop", &server) else {
+        return;
+    };
+    let b = device(tmp.path(), "tablet", &server).unwrap();
+    // Both devices know the event (the same feed).
+    let ics = tmp.path().join("termine.ics");
+    std::fs::write(&ics, "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:erfa-2026@fitko\r\nDTSTART:20261203T083000Z\r\nSUMMARY:OZG-Erfahrungsaustausch\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n").unwrap();
+    for db in [&a, &b] {
+        ok(db, &["feed", "import", ics.to_str().unwrap()]);
+    }
+    let id = add(&a, "Jördis Müller", &["--email", "jm@fitko.example"]).to_string();
+    ok(
+        &a,
+        &[
+            "attendance",
+            "mark",
+            "--event",
+            "erfa-2026@fitko",
+            "--contact",
+            &id,
+        ],
+    );
+    ok(
+        &a,
+        &[
+            "attendance",
+            "met",
+            "--event",
+            "erfa-2026@fitko",
+            "--contact",
+            &id,
+            "--session",
+            "Workshop Roll-in",
+            "--note",
+            "will FIT-Connect testen",
+        ],
+    );
+    sync(&a);
+    sync(&b);
+    let att = ok(&b, &["attendance", "list", "--event", "erfa-2026@fitko"]);
+    assert!(att.to_string().contains("Müller"), "{att}");
+    let jb = find(&b, "Müller")["id"].as_i64().unwrap().to_string();
+    let tl = ok(&b, &["contacts", "timeline", &jb]);
+    assert!(tl.to_string().contains("Workshop Roll-in"), "{tl}");
+    // Another client (a phone) adds a birthday and its own property.
+    let card = server.cards().into_iter().next().unwrap();
+    let text = std::fs::read_to_string(&card).unwrap();
+    let href = format!(
+        "/anna/{}/{}",
+        card.parent()
+            .unwrap()
+            .file_name()
+            .unwrap()
+            .to_string_lossy(),
+        card.file_name().unwrap().to_string_lossy()
+    );
+    let changed = text.replace(
+        "END:VCARD",
+        "BDAY:19800412\r\nX-PHONE-APP-FLAG:starred\r\nEND:VCARD",
+    );
+    assert!(matches!(raw_put(&server, &href, &changed), 200..=204));
+    sync(&b);
+    // B edits the contact and pushes: the phone's properties survive.
+    ok(&b, &["contacts", "edit", &jb, "--role", "Produktmanagerin"]);
+    sync(&b);
+    let text = std::fs::read_to_string(&card).unwrap();
+    assert!(
+        text.contains("BDAY") && text.contains("X-PHONE-APP-FLAG"),
+        "{text}"
+    );
+    assert!(
+        text.contains("X-VERNETZT-ATTENDED") && text.contains("X-VERNETZT-MET"),
+        "{text}"
+    );
+    sync(&a);
+    assert_eq!(find(&a, "Müller")["role"], "Produktmanagerin");
+    let tl = ok(&a, &["contacts", "timeline", &id]);
+    assert_eq!(
+        tl.to_string().matches("Workshop Roll-in").count(),
+        1,
+        "not duplicated: {tl}"
+    );
+}

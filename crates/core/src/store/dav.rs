@@ -94,6 +94,51 @@ pub enum PullOutcome {
     Unreadable(String),
 }
 
+/// Properties Vernetzt writes itself; everything else on a server's card is kept as an extra.
+const MODELLED: [&str; 23] = [
+    "BEGIN",
+    "END",
+    "VERSION",
+    "PRODID",
+    "UID",
+    "FN",
+    "N",
+    "ORG",
+    "TITLE",
+    "EMAIL",
+    "TEL",
+    "ADR",
+    "URL",
+    "CATEGORIES",
+    "NOTE",
+    "PHOTO",
+    "REV",
+    "KIND",
+    "X-VERNETZT-LEVEL",
+    "X-VERNETZT-LAND",
+    "X-VERNETZT-KEY",
+    "X-VERNETZT-MET",
+    "X-VERNETZT-ATTENDED",
+];
+
+/// A parsed property written back as one content line (parameters re-quoted per RFC 6868).
+fn property_line(p: &crate::ical::parse::Property) -> String {
+    let mut line = p.name.to_string();
+    for (name, values) in &p.params {
+        line.push(';');
+        line.push_str(name);
+        line.push('=');
+        let vals: Vec<String> = values
+            .iter()
+            .map(|v| crate::ical::itip::param_value(v))
+            .collect();
+        line.push_str(&vals.join(","));
+    }
+    line.push(':');
+    line.push_str(&p.value);
+    line
+}
+
 const KEYS: [&str; 4] = ["dav_url", "dav_user", "dav_addressbook", "dav_calendar"];
 
 fn parse_one(card: &str) -> Option<ImportedContact> {
@@ -336,7 +381,188 @@ impl Store {
         let Some(id) = id else { return Ok(None) };
         let c = self.contact(id)?;
         let org = c.organization_id.map(|o| self.org(o)).transpose()?;
-        Ok(Some(write_vcard(&c, org.as_ref(), Version::V4)))
+        let card = write_vcard(&c, org.as_ref(), Version::V4);
+        let mut extra = String::new();
+        self.networking_lines(id, &mut extra)?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT line FROM contact_extra WHERE contact_id = ?1 ORDER BY position",
+        )?;
+        for line in stmt.query_map([id], |r| r.get::<_, String>(0))? {
+            crate::ical::write::push_line(&mut extra, &line?);
+        }
+        if extra.is_empty() {
+            return Ok(Some(card));
+        }
+        let end = card.rfind("END:VCARD").unwrap_or(card.len());
+        Ok(Some(format!("{}{extra}{}", &card[..end], &card[end..])))
+    }
+
+    /// Where the user met the contact and which events the contact attended, as
+    /// `X-VERNETZT-MET` and `X-VERNETZT-ATTENDED` lines (the event by UID and title, so another
+    /// device links them to the same event, and other clients keep them).
+    fn networking_lines(&self, contact_id: i64, out: &mut String) -> Result<()> {
+        use crate::ical::itip::param_value;
+        use crate::ical::write::{escape_text, push_line};
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT n.uid, e.uid, e.title, n.session, n.note, n.met_at, ifnull(n.occurrence_start, '')
+             FROM encounters n LEFT JOIN events e ON e.id = n.event_id
+             WHERE n.contact_id = ?1 ORDER BY n.met_at, n.id",
+        )?;
+        let rows = stmt.query_map([contact_id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?,
+            ))
+        })?;
+        for row in rows {
+            let (uid, ev, title, session, note, met_at, occ) = row?;
+            let mut line = format!(
+                "X-VERNETZT-MET;X-ID={};X-DATE={}",
+                param_value(&uid),
+                param_value(&met_at)
+            );
+            if let Some(ev) = ev {
+                line.push_str(&format!(";X-EVENT={}", param_value(&ev)));
+            }
+            if !occ.is_empty() {
+                line.push_str(&format!(";X-OCCURRENCE={}", param_value(&occ)));
+            }
+            if let Some(t) = title {
+                line.push_str(&format!(";X-EVENT-TITLE={}", param_value(&t)));
+            }
+            if let Some(s) = session.filter(|s| !s.is_empty()) {
+                line.push_str(&format!(";X-SESSION={}", param_value(&s)));
+            }
+            line.push(':');
+            line.push_str(&escape_text(note.as_deref().unwrap_or("")));
+            push_line(out, &line);
+        }
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT a.uid, e.uid, e.title, a.occurrence_start, a.status
+             FROM attendance a JOIN events e ON e.id = a.event_id
+             WHERE a.contact_id = ?1 ORDER BY a.id",
+        )?;
+        let rows = stmt.query_map([contact_id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+            ))
+        })?;
+        for row in rows {
+            let (uid, ev, title, occ, status) = row?;
+            let mut line = format!(
+                "X-VERNETZT-ATTENDED;X-ID={};X-EVENT={};X-STATUS={}",
+                param_value(&uid),
+                param_value(&ev),
+                param_value(&status)
+            );
+            if !occ.is_empty() {
+                line.push_str(&format!(";X-OCCURRENCE={}", param_value(&occ)));
+            }
+            line.push(':');
+            line.push_str(&escape_text(&title));
+            push_line(out, &line);
+        }
+        Ok(())
+    }
+
+    /// After a server's card was applied: attendance and "met at" for events known here become
+    /// rows (once, by their id); everything else Vernetzt does not model is kept as extra lines.
+    fn apply_extras(&mut self, uid: &str, card: &str) -> Result<()> {
+        let id: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT id FROM contacts WHERE uid = ?1 AND deleted_at IS NULL",
+                [uid],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let Some(id) = id else { return Ok(()) };
+        let parsed = crate::ical::parse::parse(card.as_bytes());
+        let Some(vcard) = parsed.roots.iter().find(|c| c.name == "VCARD") else {
+            return Ok(());
+        };
+        let t = now();
+        let tx = self.write()?;
+        let event_id = |uid: Option<&str>| -> rusqlite::Result<Option<i64>> {
+            match uid {
+                None => Ok(None),
+                Some(u) => tx
+                    .query_row(
+                        "SELECT id FROM events WHERE uid = ?1 AND deleted_at IS NULL ORDER BY recurrence_id IS NOT NULL, id LIMIT 1",
+                        [u],
+                        |r| r.get(0),
+                    )
+                    .optional(),
+            }
+        };
+        let mut extras = Vec::new();
+        for p in &vcard.props {
+            let name = p.name.as_ref();
+            let grouped = name.contains('.');
+            match name {
+                "X-VERNETZT-MET" => {
+                    let ev = event_id(p.param("X-EVENT"))?;
+                    if p.param("X-EVENT").is_some() && ev.is_none() {
+                        extras.push(property_line(p));
+                        continue;
+                    }
+                    let Some(mid) = p.param("X-ID") else { continue };
+                    exec(
+                        &tx,
+                        "INSERT INTO encounters(uid, contact_id, event_id, session, note, met_at, created_at, occurrence_start)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(uid) DO NOTHING",
+                        params![
+                            mid,
+                            id,
+                            ev,
+                            p.param("X-SESSION"),
+                            Some(crate::ical::parse::unescape_text(&p.value)).filter(|n| !n.is_empty()),
+                            p.param("X-DATE").unwrap_or(&t),
+                            t,
+                            p.param("X-OCCURRENCE")
+                        ],
+                    )?;
+                }
+                "X-VERNETZT-ATTENDED" => {
+                    let status = p.param("X-STATUS").unwrap_or("attended");
+                    match (event_id(p.param("X-EVENT"))?, p.param("X-ID")) {
+                        (Some(ev), Some(aid))
+                            if matches!(status, "interested" | "registered" | "attended") =>
+                        {
+                            exec(
+                                &tx,
+                                "INSERT INTO attendance(uid, event_id, occurrence_start, contact_id, status, updated_at)
+                                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                                 ON CONFLICT DO NOTHING",
+                                params![aid, ev, p.param("X-OCCURRENCE").unwrap_or(""), id, status, t],
+                            )?;
+                        }
+                        _ => extras.push(property_line(p)),
+                    }
+                }
+                n if MODELLED.contains(&n) || grouped => {}
+                _ => extras.push(property_line(p)),
+            }
+        }
+        exec(&tx, "DELETE FROM contact_extra WHERE contact_id = ?1", [id])?;
+        for (i, line) in extras.iter().enumerate() {
+            exec(
+                &tx,
+                "INSERT INTO contact_extra(contact_id, position, line) VALUES (?1, ?2, ?3)",
+                params![id, i as i64, line],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
     }
 
     fn local_fields(&self, uid: &str) -> Result<Option<(i64, Fields, ImportedContact)>> {
@@ -430,6 +656,7 @@ impl Store {
                 self.record_conflicts(&uid, &conflicts)?;
             }
         }
+        self.apply_extras(&uid, card)?;
         self.record_item(&uid, href, etag, card)?;
         if !matches!(outcome, PullOutcome::Merged { .. }) {
             // What applying the server's card journaled is the server's state already.
@@ -491,6 +718,11 @@ impl Store {
                     })?;
             let recs: Vec<ImportedContact> = fresh.iter().map(|(_, r)| r.clone()).collect();
             self.import_contacts(&recs, None, "carddav")?;
+            for (i, rec) in &fresh {
+                if let Some(uid) = &rec.uid {
+                    self.apply_extras(uid, &cards[*i].2)?;
+                }
+            }
             let t = now();
             let tx = self.write()?;
             exec(

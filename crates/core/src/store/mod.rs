@@ -47,12 +47,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../../migrations/0002_networking.sql")),
         M::up(include_str!("../../migrations/0003_invitations.sql")),
         M::up(include_str!("../../migrations/0004_dav_sync.sql")),
+        M::up(include_str!("../../migrations/0005_contact_extra.sql")),
     ])
 }
 
 /// Number of schema versions this build knows.
 pub fn schema_version() -> i64 {
-    4
+    5
 }
 
 /// Kinds of record that the change journal tracks.
