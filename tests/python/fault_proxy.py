@@ -11,6 +11,8 @@ The control file is JSON, re-read for every request, e.g.
                                                            but the connection is cut before the
                                                            answer (the server did the work)
     {"mode": "cut_request", "method": "PUT"}               PUTs are cut before reaching the server
+    {"mode": "status", "status": 415, "method": "PUT", "body_contains": "VERSION:4.0"}
+                                                           a server that takes only vCard 3.0
 The proxy counts requests per method since the control file last changed ("after" counts from
 there) and writes the counts to CONTROL_FILE.counts (JSON)."""
 import json
@@ -90,6 +92,8 @@ def handle(conn):
             os.replace(counts_path + ".tmp", counts_path)
         mode = c.get("mode", "pass")
         applies = c.get("method") in (None, method) and n > c.get("after", 0)
+        if "body_contains" in c and c["body_contains"].encode() not in body:
+            applies = False
         if mode == "status" and applies:
             status = int(c["status"])
             extra = f"Retry-After: {c['retry_after']}\r\n" if "retry_after" in c else ""

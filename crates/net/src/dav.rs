@@ -33,6 +33,8 @@ pub struct DavError {
     pub message: String,
     /// Seconds the server asked us to wait (503/429 with Retry-After).
     pub retry_after: Option<u64>,
+    /// The HTTP status, when the server answered.
+    pub status: Option<u16>,
 }
 
 impl DavError {
@@ -41,6 +43,7 @@ impl DavError {
             kind,
             message: message.into(),
             retry_after: None,
+            status: None,
         }
     }
 }
@@ -109,6 +112,7 @@ fn status_error(status: u16, what: &str, retry_after: Option<u64>) -> DavError {
         kind,
         message,
         retry_after,
+        status: Some(status),
     }
 }
 
@@ -228,7 +232,7 @@ impl DavClient {
             .map_err(|e| DavError::new("protocol", format!("bad request for {what}: {e}")))?;
         let raw = self.send(req, what).await?;
         let s = raw.parts.status.as_u16();
-        if matches!(s, 401 | 403 | 404 | 412) || s >= 500 || s == 429 {
+        if matches!(s, 401 | 403 | 404 | 412 | 415) || s >= 500 || s == 429 {
             let retry = raw
                 .parts
                 .headers
@@ -657,6 +661,13 @@ async fn push_card(
             (s.card_for_push(uid)?, s.dav_item(uid)?)
         };
         let Some(card) = card else { return Ok(true) };
+        let card = if lock().setting("dav_vcard_version")?.as_deref() == Some("3.0") {
+            lock()
+                .card_for_push_as(uid, vernetzt_core::vcard::Version::V3)?
+                .unwrap_or(card)
+        } else {
+            card
+        };
         let href = item
             .as_ref()
             .map(|i| i.href.clone())
@@ -700,6 +711,10 @@ async fn push_card(
                 lock().record_item(uid, &href, etag.as_deref(), &card)?;
                 report.pushed += 1;
                 return Ok(true);
+            }
+            Err(e) if e.status == Some(415) && attempt == 0 => {
+                // A server that takes only vCard 3.0: remember it and send 3.0 from now on.
+                lock().set_setting("dav_vcard_version", "3.0")?;
             }
             Err(e) if e.kind == "conflict" && attempt == 0 => {
                 // Changed (or, after a crash, already created) on the server: merge and retry.

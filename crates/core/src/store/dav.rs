@@ -370,6 +370,11 @@ impl Store {
     /// The contact's card as it goes to the server (vCard 4.0 with Vernetzt's X- properties),
     /// or `None` when it is deleted or unknown.
     pub fn card_for_push(&self, uid: &str) -> Result<Option<String>> {
+        self.card_for_push_as(uid, Version::V4)
+    }
+
+    /// The card in a given vCard version (3.0 for servers that refuse 4.0).
+    pub fn card_for_push_as(&self, uid: &str, version: Version) -> Result<Option<String>> {
         let id: Option<i64> = self
             .conn
             .query_row(
@@ -381,7 +386,7 @@ impl Store {
         let Some(id) = id else { return Ok(None) };
         let c = self.contact(id)?;
         let org = c.organization_id.map(|o| self.org(o)).transpose()?;
-        let card = write_vcard(&c, org.as_ref(), Version::V4);
+        let card = write_vcard(&c, org.as_ref(), version);
         let mut extra = String::new();
         self.networking_lines(id, &mut extra)?;
         let mut stmt = self.conn.prepare_cached(
