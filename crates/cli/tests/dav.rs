@@ -512,6 +512,20 @@ fn faults_keep_every_change_queued_and_nothing_duplicates() {
         "{st}"
     );
     assert!(st["last_error"].is_null(), "{st}");
+    // A server that refuses vCard 4.0 gets 3.0.
+    proxy.set(
+        r#"{"mode": "status", "status": 415, "method": "PUT", "body_contains": "VERSION:4.0"}"#,
+    );
+    add(&a, "Vera Version", &["--email", "vv@kommune.example"]);
+    let r = sync(&a);
+    assert_eq!(r["pushed"], 1, "{r}");
+    let three = server
+        .cards()
+        .into_iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .find(|t| t.contains("Vera"))
+        .unwrap();
+    assert!(three.contains("VERSION:3.0"), "{three}");
 }
 
 /// A PUT as another client would make it (HTTP/1.0, basic auth), straight to Radicale.
