@@ -93,3 +93,14 @@ impl From<vernetzt_net::mail::MailError> for UiError {
         }
     }
 }
+
+impl From<vernetzt_net::dav::DavError> for UiError {
+    fn from(e: vernetzt_net::dav::DavError) -> Self {
+        UiError {
+            kind: "sync",
+            message: e.message,
+            code: Some(e.kind),
+            field: None,
+        }
+    }
+}

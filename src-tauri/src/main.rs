@@ -39,14 +39,20 @@ fn open_store(args: &[String]) -> vernetzt_core::Result<Store> {
     Ok(store)
 }
 
-/// Syncs due feeds at start and then every minute checks which are due (every 30 minutes by
-/// default, sooner with backoff after errors; see `vernetzt_core::schedule`).
+/// Background work. Feeds: synced at start, then every minute the due ones (every 30 minutes
+/// by default, sooner with backoff after errors; see `vernetzt_core::schedule`). Contacts with
+/// the CardDAV account: at start, then every 15 seconds if changes are pending (so an edit
+/// reaches the server shortly after it is made) or the last pull is 5 minutes old, never while
+/// the server asked to wait or a backoff holds (`vernetzt_core::sync::due`).
 fn background_sync(app: tauri::AppHandle) {
     use tauri::Manager;
     tauri::async_runtime::spawn(async move {
+        let mut tick: u64 = 0;
         loop {
             let state = app.state::<state::AppState>();
-            if let (Ok(store), Ok(client)) = (state.store_mutex(), state.client()) {
+            if tick % 4 == 0
+                && let (Ok(store), Ok(client)) = (state.store_mutex(), state.client())
+            {
                 vernetzt_net::sync::sync_all(
                     store,
                     client,
@@ -57,7 +63,10 @@ fn background_sync(app: tauri::AppHandle) {
                 )
                 .await;
             }
-            tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+            // Errors are recorded in the store and shown in the status line.
+            let _ = state.run_dav_sync(false).await;
+            tick += 1;
+            tokio::time::sleep(std::time::Duration::from_secs(15)).await;
         }
     });
 }
@@ -140,6 +149,12 @@ fn main() {
             commands::export_dir_default,
             commands::smtp_password_set,
             commands::invite_send,
+            commands::sync_account_get,
+            commands::sync_account_set,
+            commands::sync_now,
+            commands::sync_status,
+            commands::conflicts_list,
+            commands::conflict_resolve,
         ])
         .setup(|app| {
             background_sync(app.handle().clone());

@@ -17,6 +17,10 @@ pub struct AppState {
     pub client: Option<reqwest::Client>,
     /// The OS keyring.
     pub secrets: Secrets,
+    /// Progress of a running contact sync: (step, done, total), for the status line.
+    pub sync_progress: Mutex<Option<(String, usize, usize)>>,
+    /// Held while a contact sync runs, so the timer and the button never run two at once.
+    pub sync_running: tokio::sync::Mutex<()>,
 }
 
 impl AppState {
@@ -29,6 +33,8 @@ impl AppState {
             client: vernetzt_net::client(&limits).ok(),
             limits,
             secrets: Secrets::new(vernetzt_net::sync::SECRETS_SERVICE),
+            sync_progress: Mutex::new(None),
+            sync_running: tokio::sync::Mutex::new(()),
         }
     }
 
@@ -57,6 +63,32 @@ impl AppState {
         self.client.as_ref().ok_or_else(|| {
             UiError::internal("the HTTP client could not be set up (TLS roots missing?)")
         })
+    }
+
+    /// Runs a contact sync (forced or when due) with progress reported to the status line.
+    pub async fn run_dav_sync(
+        &self,
+        force: bool,
+    ) -> Result<Option<vernetzt_net::dav::SyncReport>, UiError> {
+        let _running = self.sync_running.lock().await;
+        let progress = &self.sync_progress;
+        let result = vernetzt_net::dav::sync_account(
+            self.store_mutex()?,
+            &self.secrets,
+            chrono::Utc::now(),
+            force,
+            chrono::Duration::minutes(5),
+            &mut |step, done, total| {
+                if let Ok(mut p) = progress.lock() {
+                    *p = Some((step.to_string(), done, total));
+                }
+            },
+        )
+        .await;
+        if let Ok(mut p) = progress.lock() {
+            *p = None;
+        }
+        result.map_err(UiError::from)
     }
 
     /// Prints the time the first list was rendered (for `docs/benchmarks.md`).

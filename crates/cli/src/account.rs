@@ -6,7 +6,7 @@ use clap::Subcommand;
 use std::io::Read;
 use vernetzt_core::Store;
 use vernetzt_net::Secrets;
-use vernetzt_net::dav::{self, DavClient};
+use vernetzt_net::dav;
 
 /// `vernetzt account …`.
 #[derive(Subcommand)]
@@ -63,7 +63,7 @@ fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
 }
 
 /// Runs `vernetzt account …`.
-pub fn account(store: &mut Store, cmd: AccountCmd, json: bool) -> Out {
+pub fn account(store: Store, cmd: AccountCmd, json: bool) -> Out {
     match cmd {
         AccountCmd::Add {
             url,
@@ -80,16 +80,17 @@ pub fn account(store: &mut Store, cmd: AccountCmd, json: bool) -> Out {
                     "give the password or app token on stdin".into(),
                 ));
             }
-            let mut acc = runtime()?
-                .block_on(dav::discover(&url, &user, &pw))
+            let cell = std::sync::Mutex::new(store);
+            let acc = runtime()?
+                .block_on(dav::add_account(
+                    &cell,
+                    &secrets(),
+                    &url,
+                    &user,
+                    &pw,
+                    addressbook.as_deref(),
+                ))
                 .map_err(|e| Failure::Other(e.message))?;
-            if let Some(b) = addressbook {
-                acc.addressbook = b;
-            }
-            secrets()
-                .set(&dav::secret_account(&url, &user), &pw)
-                .map_err(|e| Failure::Other(e.to_string()))?;
-            store.set_dav_account(&acc)?;
             if json {
                 print_json(&acc);
             } else {
@@ -134,34 +135,21 @@ pub fn sync(store: Store, a: SyncArgs, json: bool) -> Out {
         }
         return Ok(());
     }
-    let acc = store.dav_account()?.ok_or_else(|| {
-        Failure::Usage("no sync account; set one up with `vernetzt account add`".into())
-    })?;
-    let pw = secrets()
-        .get(&dav::secret_account(&acc.url, &acc.user))
-        .map_err(|e| Failure::Other(e.to_string()))?
-        .ok_or_else(|| {
-            Failure::Other(
-                "the account's password is not in the keyring; run `vernetzt account add` again"
-                    .into(),
-            )
-        })?;
-    let client = DavClient::new(&acc.url, &acc.user, &pw).map_err(|e| Failure::Other(e.message))?;
     let store = std::sync::Mutex::new(store);
-    let result = runtime()?.block_on(dav::sync(
+    let result = runtime()?.block_on(dav::sync_account(
         &store,
-        &client,
-        &acc,
+        &secrets(),
         chrono::Utc::now(),
+        true,
+        chrono::Duration::minutes(5),
         &mut |step, done, total| {
             if !json && total > 0 {
                 eprint!("\r{step} {done}/{total}   ");
             }
         },
     ));
-    let mut s = store.into_inner().unwrap_or_else(|p| p.into_inner());
     match result {
-        Ok(r) => {
+        Ok(Some(r)) => {
             if json {
                 print_json(&r);
             } else {
@@ -179,15 +167,10 @@ pub fn sync(store: Store, a: SyncArgs, json: bool) -> Out {
             }
             Ok(())
         }
-        Err(e) => {
-            let now = chrono::Utc::now();
-            let at = now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-            let failures = s.sync_status()?.failures + 1;
-            let retry = vernetzt_core::sync::backoff(now, failures, e.retry_after)
-                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-            s.record_sync(Some(&e.message), &at, Some(&retry))?;
-            Err(Failure::Other(e.message))
-        }
+        Ok(None) => Err(Failure::Usage(
+            "no sync account; set one up with `vernetzt account add URL --user U`".into(),
+        )),
+        Err(e) => Err(Failure::Other(e.message)),
     }
 }
 

@@ -529,7 +529,7 @@ fn run(cli: Cli) -> Out {
         }
         Command::Events(c) => events(&mut store, c, json),
         Command::Invite(a) => invite::run(store, a, json),
-        Command::Account(c) => account::account(&mut store, c, json),
+        Command::Account(c) => account::account(store, c, json),
         Command::Sync(a) => account::sync(store, a, json),
         Command::Conflicts(c) => account::conflicts(&mut store, c, json),
         Command::Demo { count, seed } => {

@@ -741,3 +741,95 @@ async fn push_card(
     }
     Ok(false)
 }
+
+/// Runs a sync for the stored account and records the outcome (success, or the error with the
+/// time before which no automatic run starts). `force` (the user asked, or the CLI) ignores the
+/// schedule; otherwise it runs only when [`vernetzt_core::sync::due`] says so (changes pending,
+/// or the last pull older than `every`). `Ok(None)`: no account, or nothing due.
+pub async fn sync_account(
+    store: &Mutex<Store>,
+    secrets: &crate::Secrets,
+    now: DateTime<Utc>,
+    force: bool,
+    every: chrono::Duration,
+    progress: &mut (dyn FnMut(&str, usize, usize) + Send),
+) -> Result<Option<SyncReport>, DavError> {
+    let lock = || store.lock().unwrap_or_else(|p| p.into_inner());
+    let (account, status) = {
+        let s = lock();
+        (s.dav_account()?, s.sync_status()?)
+    };
+    let Some(account) = account else {
+        return Ok(None);
+    };
+    let parse = |v: &Option<String>| {
+        v.as_deref()
+            .and_then(|t| DateTime::parse_from_rfc3339(t).ok())
+            .map(|t| t.with_timezone(&Utc))
+    };
+    if !force
+        && !vernetzt_core::sync::due(
+            now,
+            status.pending,
+            parse(&status.last_sync),
+            parse(&status.retry_at),
+            every,
+        )
+    {
+        return Ok(None);
+    }
+    let result = async {
+        let password = secrets
+            .get(&secret_account(&account.url, &account.user))
+            .map_err(|e| DavError::new("keyring", e.to_string()))?
+            .ok_or_else(|| {
+                DavError::new(
+                    "keyring",
+                    "the sync password is not in the keyring; enter it again in the settings",
+                )
+            })?;
+        let client = DavClient::new(&account.url, &account.user, &password)?;
+        sync(store, &client, &account, now, progress).await
+    }
+    .await;
+    match result {
+        Ok(r) => Ok(Some(r)),
+        Err(e) => {
+            let at = now.to_rfc3339_opts(SecondsFormat::Secs, true);
+            let retry = vernetzt_core::sync::backoff(now, status.failures + 1, e.retry_after)
+                .to_rfc3339_opts(SecondsFormat::Secs, true);
+            lock().record_sync(Some(&e.message), &at, Some(&retry))?;
+            Err(e)
+        }
+    }
+}
+
+/// Sets up the account: discovery with the password, the password into the keyring, the
+/// account into the store.
+pub async fn add_account(
+    store: &Mutex<Store>,
+    secrets: &crate::Secrets,
+    url: &str,
+    user: &str,
+    password: &str,
+    addressbook: Option<&str>,
+) -> Result<Account, DavError> {
+    if password.is_empty() {
+        return Err(DavError::new(
+            "auth",
+            "the password or app token is missing",
+        ));
+    }
+    let mut acc = discover(url, user, password).await?;
+    if let Some(b) = addressbook.filter(|b| !b.trim().is_empty()) {
+        acc.addressbook = b.trim().to_string();
+    }
+    secrets
+        .set(&secret_account(url, user), password)
+        .map_err(|e| DavError::new("keyring", e.to_string()))?;
+    store
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .set_dav_account(&acc)?;
+    Ok(acc)
+}
