@@ -50,7 +50,7 @@ fn background_sync(app: tauri::AppHandle) {
         let mut tick: u64 = 0;
         loop {
             let state = app.state::<state::AppState>();
-            if tick % 4 == 0
+            if tick.is_multiple_of(4)
                 && let (Ok(store), Ok(client)) = (state.store_mutex(), state.client())
             {
                 vernetzt_net::sync::sync_all(
