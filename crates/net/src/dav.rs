@@ -331,6 +331,84 @@ impl DavRequest for SyncCollection<'_> {
     }
 }
 
+/// PROPFIND Depth 1 on a home collection for its children's `DAV:sync-token`: one request that
+/// tells whether the address book or the calendar changed at all since the last sync (RFC 6578
+/// makes the sync-token a property of the collection).
+struct CollectionTokens<'a> {
+    href: &'a str,
+}
+
+impl DavRequest for CollectionTokens<'_> {
+    type Response = std::collections::HashMap<String, String>;
+    type ParseError = String;
+    type Error<E> = DavError;
+
+    fn prepare_request(&self, base_url: Uri) -> Result<http::Request<String>, http::Error> {
+        let body = XmlNode::new(&names::PROPFIND)
+            .with_children(vec![
+                XmlNode::new(&names::PROP).with_children(vec![XmlNode::new(&names::SYNC_TOKEN)]),
+            ])
+            .render_node();
+        http::Request::builder()
+            .method(http::Method::from_bytes(b"PROPFIND")?)
+            .uri(libdav::dav::make_relative_url(base_url, self.href)?)
+            .header("Depth", "1")
+            .header("Content-Type", "application/xml; charset=utf-8")
+            .body(format!(
+                "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n{body}"
+            ))
+    }
+
+    fn parse_response(
+        &self,
+        parts: &http::response::Parts,
+        body: &[u8],
+    ) -> Result<Self::Response, String> {
+        if parts.status.as_u16() != 207 {
+            return Err(format!("status {}", parts.status));
+        }
+        let text = std::str::from_utf8(body).map_err(|e| e.to_string())?;
+        let doc = roxmltree::Document::parse(text).map_err(|e| e.to_string())?;
+        let dav = |n: &roxmltree::Node, name: &str| {
+            n.tag_name().name() == name && n.tag_name().namespace() == Some("DAV:")
+        };
+        let mut out = std::collections::HashMap::new();
+        for r in doc.root_element().children().filter(|c| dav(c, "response")) {
+            let href = r.children().find(|c| dav(c, "href")).and_then(|c| c.text());
+            let token = r
+                .descendants()
+                .find(|c| dav(c, "sync-token"))
+                .and_then(|c| c.text());
+            if let (Some(h), Some(t)) = (href, token) {
+                out.insert(normalise_collection(h), t.trim().to_string());
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// A collection path compared without scheme and host and with one trailing slash.
+fn normalise_collection(href: &str) -> String {
+    let path = match href.find("://") {
+        Some(i) => href[i + 3..]
+            .find('/')
+            .map(|j| &href[i + 3 + j..])
+            .unwrap_or("/"),
+        None => href,
+    };
+    format!("{}/", path.trim_end_matches('/'))
+}
+
+/// The collection that holds `href` (the home of an address book).
+fn parent_collection(href: &str) -> String {
+    let n = normalise_collection(href);
+    let t = n.trim_end_matches('/');
+    match t.rfind('/') {
+        Some(i) => format!("{}/", &t[..i]),
+        None => "/".into(),
+    }
+}
+
 /// Finds the user's address book (and calendar) from the plain server address: RFC 6764
 /// well-known URL, current-user-principal, addressbook-home-set; creates an address book named
 /// "Vernetzt" when the user has none.
@@ -401,14 +479,34 @@ pub async fn discover(url: &str, user: &str, password: &str) -> Result<Account, 
         .await
     {
         Ok(h) => match h.home_sets.first() {
-            Some(home) => c
-                .run(
-                    &libdav::caldav::FindCalendars::new(home.path()),
-                    "listing your calendars",
-                )
-                .await
-                .ok()
-                .and_then(|r| r.calendars.first().map(|x| x.href.clone())),
+            Some(home) => {
+                let found = c
+                    .run(
+                        &libdav::caldav::FindCalendars::new(home.path()),
+                        "listing your calendars",
+                    )
+                    .await
+                    .ok()
+                    .and_then(|r| r.calendars.first().map(|x| x.href.clone()));
+                match found {
+                    Some(f) => Some(f),
+                    None => {
+                        // A calendar of our own for the events the user organises.
+                        let href =
+                            format!("{}/vernetzt-termine/", home.path().trim_end_matches('/'));
+                        let comps = [libdav::caldav::CalendarComponent::VEvent];
+                        c.run(
+                            &libdav::caldav::CreateCalendar::new(&href)
+                                .with_display_name("Vernetzt")
+                                .with_components(&comps),
+                            "creating the calendar",
+                        )
+                        .await
+                        .ok()
+                        .map(|_| href)
+                    }
+                }
+            }
             None => None,
         },
         Err(_) => None,
@@ -472,54 +570,40 @@ pub async fn sync(
     let mut report = SyncReport::default();
     let book = account.addressbook.as_str();
 
-    // Pull.
-    let token = lock().setting("dav_sync_token")?.unwrap_or_default();
-    report.requests += 1;
-    let delta = match client
-        .run(
-            &SyncCollection {
-                href: book,
-                token: &token,
-            },
-            "syncing the address book",
+    // Has anything changed on the server at all? One PROPFIND on the home answers for the
+    // address book and the calendar together (when they share a home, as they usually do), so
+    // a sync with nothing to do is one request.
+    let (token, cal_token) = {
+        let s = lock();
+        (
+            s.setting("dav_sync_token")?.unwrap_or_default(),
+            s.setting("dav_cal_sync_token")?.unwrap_or_default(),
         )
-        .await
-    {
-        Ok(d) => {
-            report.pull_method = "sync-collection".into();
-            d
-        }
-        Err(e)
-            if matches!(e.kind, "forbidden" | "protocol" | "conflict")
-                || e.message.contains("409") =>
+    };
+    let home = parent_collection(book);
+    let same_home = account
+        .calendar
+        .as_deref()
+        .is_none_or(|c| parent_collection(c) == home);
+    let (mut book_unchanged, mut cal_unchanged) = (false, false);
+    if !token.is_empty() && same_home {
+        report.requests += 1;
+        if let Ok(tokens) = client
+            .run(&CollectionTokens { href: &home }, "checking for changes")
+            .await
         {
-            // An expired token (403/409 valid-sync-token) or no RFC 6578: compare ETags instead.
-            report.requests += 1;
-            report.pull_method = "listing".into();
-            let listed = client
-                .run(
-                    &libdav::dav::ListResources::new(book),
-                    "listing the address book",
-                )
-                .await?;
-            let known = lock().dav_items()?;
-            let mut d = Delta::default();
-            let on_server: std::collections::HashSet<&str> =
-                listed.resources.iter().map(|r| r.href.as_str()).collect();
-            for r in &listed.resources {
-                if r.href.ends_with('/') {
-                    continue;
-                }
-                d.changed.push((r.href.clone(), r.etag.clone()));
-            }
-            for k in &known {
-                if !on_server.contains(k.href.as_str()) {
-                    d.deleted.push(k.href.clone());
-                }
-            }
-            d
+            book_unchanged = tokens.get(&normalise_collection(book)) == Some(&token);
+            cal_unchanged = account.calendar.as_deref().is_none_or(|c| {
+                !cal_token.is_empty() && tokens.get(&normalise_collection(c)) == Some(&cal_token)
+            });
         }
-        Err(e) => return Err(e),
+    }
+    // Pull.
+    let delta = if book_unchanged {
+        report.pull_method = "none".into();
+        Delta::default()
+    } else {
+        pull_delta(store, client, book, &token, &mut report).await?
     };
     // Only what differs from what we hold (our own pushes come back in the delta).
     let known: std::collections::HashMap<String, Option<String>> = lock()
@@ -639,10 +723,262 @@ pub async fn sync(
         progress("push", n + 1, total);
     }
     let at = now.to_rfc3339_opts(SecondsFormat::Secs, true);
-    let mut s = lock();
-    s.mark_synced(max, &done, &at)?;
-    s.record_sync(None, &at, None)?;
+    lock().mark_synced(max, &done, &at)?;
+    if let Some(cal) = &account.calendar {
+        sync_events(store, client, cal, now, cal_unchanged, &mut report).await?;
+    }
+    lock().record_sync(None, &at, None)?;
     Ok(report)
+}
+
+/// Own events and their invitees in the calendar: pull what changed there, push what changed
+/// here. Same shape as the contacts, with "a pending local edit wins" instead of a field merge.
+async fn sync_events(
+    store: &Mutex<Store>,
+    client: &DavClient,
+    cal: &str,
+    now: DateTime<Utc>,
+    unchanged: bool,
+    report: &mut SyncReport,
+) -> Result<(), DavError> {
+    let lock = || store.lock().unwrap_or_else(|p| p.into_inner());
+    let token = lock().setting("dav_cal_sync_token")?.unwrap_or_default();
+    if !unchanged {
+        report.requests += 1;
+    }
+    let delta = if unchanged {
+        Delta::default()
+    } else {
+        match client
+            .run(
+                &SyncCollection {
+                    href: cal,
+                    token: &token,
+                },
+                "syncing the calendar",
+            )
+            .await
+        {
+            Ok(d) => d,
+            Err(e) if matches!(e.kind, "forbidden" | "protocol" | "conflict") => {
+                report.requests += 1;
+                let listed = client
+                    .run(
+                        &libdav::dav::ListResources::new(cal),
+                        "listing the calendar",
+                    )
+                    .await?;
+                let known = lock().dav_event_etags()?;
+                let on_server: std::collections::HashSet<&str> =
+                    listed.resources.iter().map(|r| r.href.as_str()).collect();
+                Delta {
+                    changed: listed
+                        .resources
+                        .iter()
+                        .filter(|r| !r.href.ends_with('/'))
+                        .map(|r| (r.href.clone(), r.etag.clone()))
+                        .collect(),
+                    deleted: known
+                        .keys()
+                        .filter(|h| !on_server.contains(h.as_str()))
+                        .cloned()
+                        .collect(),
+                    token: None,
+                }
+            }
+            Err(e) => return Err(e),
+        }
+    };
+    let known = lock().dav_event_etags()?;
+    let fetch: Vec<String> = delta
+        .changed
+        .iter()
+        .filter(|(h, e)| e.is_none() || known.get(h) != Some(e))
+        .map(|(h, _)| h.clone())
+        .collect();
+    for chunk in fetch.chunks(BATCH) {
+        report.requests += 1;
+        let got = client
+            .run(
+                &libdav::caldav::GetCalendarResources::new(cal).with_hrefs(chunk),
+                "fetching changed events",
+            )
+            .await?;
+        let mut s = lock();
+        for r in got.resources {
+            let Ok(c) = r.content else { continue };
+            if let Some(uid) = s.apply_remote_event(&c.data)? {
+                s.record_event_item(&uid, &r.href, Some(&c.etag), &c.data)?;
+                report.pulled += 1;
+            }
+        }
+    }
+    for href in &delta.deleted {
+        let uid = lock().dav_event_uid_at(href)?;
+        if let Some(uid) = uid
+            && !lock().apply_remote_event_delete(&uid)?
+        {
+            report.removed_here += 1;
+        }
+    }
+    if let Some(t) = &delta.token {
+        lock().set_setting("dav_cal_sync_token", t)?;
+    }
+    // Push.
+    let changes = lock().sync_event_changes()?;
+    let max = changes.iter().map(|c| c.seq).max().unwrap_or(0);
+    let mut seen = std::collections::HashSet::new();
+    let at = now.to_rfc3339_opts(SecondsFormat::Secs, true);
+    for c in &changes {
+        if !seen.insert(c.uid.clone()) {
+            continue;
+        }
+        let (object, item) = {
+            let s = lock();
+            (s.event_object(&c.uid, now)?, s.dav_event_item(&c.uid)?)
+        };
+        match object {
+            Some(obj) => {
+                let href = item
+                    .as_ref()
+                    .map(|i| i.href.clone())
+                    .unwrap_or_else(|| href_for(cal, &c.uid).replace(".vcf", ".ics"));
+                let mut etag = item.as_ref().and_then(|i| i.etag.clone());
+                for attempt in 0..2 {
+                    report.requests += 1;
+                    let put = libdav::dav::PutResource::new(&href);
+                    let result = match &etag {
+                        Some(e) => {
+                            client
+                                .run(
+                                    &put.update(obj.clone(), mime_types::CALENDAR, e.clone()),
+                                    "saving an event",
+                                )
+                                .await
+                        }
+                        None => {
+                            client
+                                .run(
+                                    &put.create(obj.clone(), mime_types::CALENDAR),
+                                    "saving an event",
+                                )
+                                .await
+                        }
+                    };
+                    match result {
+                        Ok(resp) => {
+                            let new_etag = match resp.etag {
+                                Some(e) => Some(e),
+                                None => client
+                                    .run(
+                                        &libdav::dav::GetEtag::new(&href),
+                                        "reading an event's version",
+                                    )
+                                    .await
+                                    .ok()
+                                    .map(|r| r.etag),
+                            };
+                            lock().record_event_item(&c.uid, &href, new_etag.as_deref(), &obj)?;
+                            report.pushed += 1;
+                            break;
+                        }
+                        Err(e) if e.kind == "conflict" && attempt == 0 => {
+                            // Changed there too: the local edit wins (the organiser's device).
+                            report.requests += 1;
+                            etag = client
+                                .run(
+                                    &libdav::dav::GetEtag::new(&href),
+                                    "reading an event's version",
+                                )
+                                .await
+                                .ok()
+                                .map(|r| r.etag);
+                        }
+                        Err(e) => return Err(e),
+                    }
+                }
+            }
+            None => {
+                if let Some(item) = item {
+                    report.requests += 1;
+                    let del = libdav::dav::Delete::new(&item.href);
+                    let r = match &item.etag {
+                        Some(e) => client
+                            .run(&del.with_etag(e.clone()), "deleting an event")
+                            .await
+                            .map(|_| ()),
+                        None => client
+                            .run(&del.force(), "deleting an event")
+                            .await
+                            .map(|_| ()),
+                    };
+                    match r {
+                        Ok(()) => report.deleted += 1,
+                        Err(e) if matches!(e.kind, "not_found" | "conflict") => {}
+                        Err(e) => return Err(e),
+                    }
+                    lock().forget_event_item(&c.uid)?;
+                }
+            }
+        }
+        lock().mark_events_synced(max, std::slice::from_ref(&c.uid), &at)?;
+    }
+    Ok(())
+}
+
+/// What changed in the address book since `token`: sync-collection, or an ETag listing where
+/// the server lacks RFC 6578 or refuses the token.
+async fn pull_delta(
+    store: &Mutex<Store>,
+    client: &DavClient,
+    book: &str,
+    token: &str,
+    report: &mut SyncReport,
+) -> Result<Delta, DavError> {
+    let lock = || store.lock().unwrap_or_else(|p| p.into_inner());
+    report.requests += 1;
+    match client
+        .run(
+            &SyncCollection { href: book, token },
+            "syncing the address book",
+        )
+        .await
+    {
+        Ok(d) => {
+            report.pull_method = "sync-collection".into();
+            Ok(d)
+        }
+        Err(e)
+            if matches!(e.kind, "forbidden" | "protocol" | "conflict")
+                || e.message.contains("409") =>
+        {
+            // An expired token (403/409 valid-sync-token) or no RFC 6578: compare ETags instead.
+            report.requests += 1;
+            report.pull_method = "listing".into();
+            let listed = client
+                .run(
+                    &libdav::dav::ListResources::new(book),
+                    "listing the address book",
+                )
+                .await?;
+            let known = lock().dav_items()?;
+            let mut d = Delta::default();
+            let on_server: std::collections::HashSet<&str> =
+                listed.resources.iter().map(|r| r.href.as_str()).collect();
+            for r in &listed.resources {
+                if !r.href.ends_with('/') {
+                    d.changed.push((r.href.clone(), r.etag.clone()));
+                }
+            }
+            for k in &known {
+                if !on_server.contains(k.href.as_str()) {
+                    d.deleted.push(k.href.clone());
+                }
+            }
+            Ok(d)
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// Creates or updates one card; on 412 merges with the server's version and tries once more.

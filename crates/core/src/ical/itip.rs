@@ -172,6 +172,38 @@ pub fn write(
     only: Option<&[Person]>,
     now: DateTime<Utc>,
 ) -> String {
+    let attendees = only.unwrap_or(&inv.attendees);
+    let needs_action = vec!["NEEDS-ACTION".to_string(); attendees.len()];
+    render(
+        inv,
+        Some(method),
+        attendees,
+        &needs_action,
+        method == Method::Cancel,
+        now,
+    )
+}
+
+/// Writes the event as a calendar object for the user's CalDAV calendar (no METHOD): the same
+/// VEVENT as the invitations, with each attendee's answer (`partstats`, upper case, one per
+/// attendee), so a second device and other clients see who comes.
+pub fn write_object(
+    inv: &Invitation,
+    partstats: &[String],
+    cancelled: bool,
+    now: DateTime<Utc>,
+) -> String {
+    render(inv, None, &inv.attendees, partstats, cancelled, now)
+}
+
+fn render(
+    inv: &Invitation,
+    method: Option<Method>,
+    attendees: &[Person],
+    partstats: &[String],
+    cancelled: bool,
+    now: DateTime<Utc>,
+) -> String {
     let mut out = String::new();
     for l in [
         "BEGIN:VCALENDAR",
@@ -181,13 +213,15 @@ pub fn write(
     ] {
         push_line(&mut out, l);
     }
-    push_line(
-        &mut out,
-        match method {
-            Method::Request => "METHOD:REQUEST",
-            Method::Cancel => "METHOD:CANCEL",
-        },
-    );
+    if let Some(method) = method {
+        push_line(
+            &mut out,
+            match method {
+                Method::Request => "METHOD:REQUEST",
+                Method::Cancel => "METHOD:CANCEL",
+            },
+        );
+    }
     let zones: Vec<Tz> = [inv.start, inv.end]
         .iter()
         .filter_map(|t| match t {
@@ -237,19 +271,31 @@ pub fn write(
             ),
         );
     }
-    push_line(
-        &mut out,
-        &format!(
-            "ORGANIZER;CN={}:{}",
-            param_value(&inv.organizer.name),
-            mailto(&inv.organizer.email)
-        ),
-    );
-    for a in only.unwrap_or(&inv.attendees) {
+    if !inv.organizer.email.trim().is_empty() {
         push_line(
             &mut out,
             &format!(
-                "ATTENDEE;CN={};ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:{}",
+                "ORGANIZER;CN={}:{}",
+                param_value(&inv.organizer.name),
+                mailto(&inv.organizer.email)
+            ),
+        );
+    }
+    for (i, a) in attendees.iter().enumerate() {
+        let partstat = partstats
+            .get(i)
+            .map(|p| p.to_ascii_uppercase())
+            .filter(|p| {
+                matches!(
+                    p.as_str(),
+                    "NEEDS-ACTION" | "ACCEPTED" | "DECLINED" | "TENTATIVE" | "DELEGATED"
+                )
+            })
+            .unwrap_or_else(|| "NEEDS-ACTION".into());
+        push_line(
+            &mut out,
+            &format!(
+                "ATTENDEE;CN={};ROLE=REQ-PARTICIPANT;PARTSTAT={partstat};RSVP=TRUE:{}",
                 param_value(&a.name),
                 mailto(&a.email)
             ),
@@ -257,9 +303,10 @@ pub fn write(
     }
     push_line(
         &mut out,
-        match method {
-            Method::Request => "STATUS:CONFIRMED",
-            Method::Cancel => "STATUS:CANCELLED",
+        if cancelled {
+            "STATUS:CANCELLED"
+        } else {
+            "STATUS:CONFIRMED"
         },
     );
     push_line(&mut out, "END:VEVENT");

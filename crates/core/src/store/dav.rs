@@ -304,11 +304,20 @@ impl Store {
 
     /// What the server holds of a contact.
     pub fn dav_item(&self, uid: &str) -> Result<Option<DavItem>> {
+        self.dav_item_of("contact", uid)
+    }
+
+    /// What the server holds of an own event (in the calendar).
+    pub fn dav_event_item(&self, uid: &str) -> Result<Option<DavItem>> {
+        self.dav_item_of("event", uid)
+    }
+
+    fn dav_item_of(&self, kind: &str, uid: &str) -> Result<Option<DavItem>> {
         Ok(self
             .conn
             .query_row(
-                "SELECT uid, href, etag, base FROM dav_items WHERE kind = 'contact' AND uid = ?1",
-                [uid],
+                "SELECT uid, href, etag, base FROM dav_items WHERE kind = ?2 AND uid = ?1",
+                params![uid, kind],
                 |r| {
                     Ok(DavItem {
                         uid: r.get(0)?,
@@ -346,14 +355,67 @@ impl Store {
         etag: Option<&str>,
         card: &str,
     ) -> Result<()> {
+        self.record_item_of("contact", uid, href, etag, card)
+    }
+
+    /// Records that the calendar holds `object` for the own event `uid`.
+    pub fn record_event_item(
+        &mut self,
+        uid: &str,
+        href: &str,
+        etag: Option<&str>,
+        object: &str,
+    ) -> Result<()> {
+        self.record_item_of("event", uid, href, etag, object)
+    }
+
+    fn record_item_of(
+        &mut self,
+        kind: &str,
+        uid: &str,
+        href: &str,
+        etag: Option<&str>,
+        card: &str,
+    ) -> Result<()> {
         exec(
             &self.conn,
-            "INSERT INTO dav_items(kind, uid, href, etag, base, synced_at) VALUES ('contact', ?1, ?2, ?3, ?4, ?5)
+            "INSERT INTO dav_items(kind, uid, href, etag, base, synced_at) VALUES (?6, ?1, ?2, ?3, ?4, ?5)
              ON CONFLICT(kind, uid) DO UPDATE SET href = excluded.href, etag = excluded.etag,
                  base = excluded.base, synced_at = excluded.synced_at",
-            params![uid, href, etag, card, now()],
+            params![uid, href, etag, card, now(), kind],
         )?;
         Ok(())
+    }
+
+    /// Forgets what the calendar held of an own event.
+    pub fn forget_event_item(&mut self, uid: &str) -> Result<()> {
+        exec(
+            &self.conn,
+            "DELETE FROM dav_items WHERE kind = 'event' AND uid = ?1",
+            [uid],
+        )?;
+        Ok(())
+    }
+
+    /// The UID of the own event the calendar holds at `href`.
+    pub fn dav_event_uid_at(&self, href: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT uid FROM dav_items WHERE kind = 'event' AND href = ?1",
+                [href],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// ETags of the calendar's items by href.
+    pub fn dav_event_etags(&self) -> Result<std::collections::HashMap<String, Option<String>>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT href, etag FROM dav_items WHERE kind = 'event'")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// Forgets what the server held of a contact (after a confirmed DELETE, or when the server

@@ -588,8 +588,17 @@ impl Store {
     /// The event and organiser only: what a message to one person needs (loading the whole
     /// list for each of 1,000 messages made sending quadratic).
     fn invitation_without_attendees(&self, uid: &str) -> Result<(Invitation, bool)> {
+        self.invitation_for_object(uid, self.organizer()?)
+    }
+
+    /// The event with a given organiser and no attendees (the calendar object of an event
+    /// that invites nobody needs no organiser address).
+    pub(super) fn invitation_for_object(
+        &self,
+        uid: &str,
+        organizer: Person,
+    ) -> Result<(Invitation, bool)> {
         let ev = self.own_event_row(uid)?;
-        let organizer = self.organizer()?;
         let attendees = Vec::new();
         let (start, end) = event_times(&ev);
         Ok((

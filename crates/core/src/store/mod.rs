@@ -13,6 +13,7 @@
 
 mod contacts;
 mod dav;
+mod dav_events;
 mod events;
 mod invitations;
 mod networking;
@@ -29,6 +30,7 @@ use rusqlite_migration::{M, Migrations};
 use std::path::{Path, PathBuf};
 
 pub use dav::{Account, Conflict, DavItem, PullOutcome, SyncStatus};
+pub use dav_events::EventChange;
 pub use invitations::{
     ExportFile, INVITE_SUBJECT, INVITE_TEMPLATE, ORGANIZER_EMAIL, ORGANIZER_NAME, OutboxItem,
     OutboxPlan, OwnEvent, ReplyImport, ReplyReport, Rsvp,
