@@ -112,3 +112,21 @@ export async function axeViolations(browser) {
   });
   return JSON.parse(result);
 }
+
+/**
+ * Sets an input's value as a picker or a paste would (one `input` and one `change` event), for
+ * date and time inputs, whose typing rules differ between WebKit versions.
+ */
+export async function setInputValue(browser, selector, value) {
+  const el = await browser.$(selector);
+  await el.waitForDisplayed({ timeout: 10_000 });
+  await browser.execute(
+    (node, v) => {
+      node.value = v;
+      node.dispatchEvent(new Event('input', { bubbles: true }));
+      node.dispatchEvent(new Event('change', { bubbles: true }));
+    },
+    el,
+    value,
+  );
+}

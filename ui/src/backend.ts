@@ -322,6 +322,144 @@ export interface MergeResult {
   contact: Contact;
 }
 
+// --- Own events and invitations (organiser side) ---
+
+/**
+ * The form of an own event (crates/core/src/model.rs OwnEventInput). `start`/`end` are local
+ * `YYYY-MM-DDTHH:MM` in `tz` (Europe/Berlin when empty), or `YYYY-MM-DD` for all day (end exclusive).
+ */
+export interface OwnEventInput {
+  title: string;
+  start: string;
+  end: string;
+  tz?: string | null;
+  location?: string | null;
+  description?: string | null;
+  url?: string | null;
+}
+
+/** An own event as the edit form and the invitation view see it. */
+export interface OwnEvent {
+  event_id: number;
+  uid: string;
+  input: OwnEventInput;
+  sequence: number;
+  cancelled: boolean;
+}
+
+/** Which contacts to invite: every set criterion must hold (AND); an empty filter selects nobody. */
+export interface InviteeFilter {
+  level?: Level;
+  /** Land key like "09" (code "BY" and name work too). */
+  land?: string;
+  /** Organisation id. */
+  org?: number;
+  tag?: string;
+  /** Themenfeld key. */
+  themenfeld?: string;
+  /** UID of an event the contact attended. */
+  attended?: string;
+}
+
+/** A contact that a pick or a filter selected. */
+export interface Candidate {
+  contact_id: number;
+  name: string;
+  email: string | null;
+  organization: string | null;
+}
+
+/** What inviting a selection would do (or did). */
+export interface InvitePreview {
+  ready: Candidate[];
+  without_email: Candidate[];
+  already_invited: Candidate[];
+}
+
+export type Partstat = 'needs-action' | 'accepted' | 'declined' | 'tentative' | 'delegated';
+export type Delivery = 'not_sent' | 'pending' | 'uncertain' | 'sent' | 'failed';
+
+/** One person on an event's invitation list. */
+export interface Invitee {
+  id: number;
+  contact_id: number | null;
+  name: string;
+  email: string;
+  partstat: Partstat;
+  /** RFC 3339 UTC. */
+  answered_at: string | null;
+  /** The answer was about an earlier version (lower SEQUENCE) of the event. */
+  answered_earlier_version: boolean;
+  /** Taken off the list (a cancellation goes to them). */
+  removed: boolean;
+  delivery: Delivery;
+  error: string | null;
+}
+
+export interface RsvpCounts {
+  invited: number;
+  accepted: number;
+  declined: number;
+  tentative: number;
+  delegated: number;
+  needs_action: number;
+}
+
+/** The RSVP overview of an own event. */
+export interface Rsvp {
+  uid: string;
+  title: string;
+  sequence: number;
+  cancelled: boolean;
+  /** Everyone invited, removed ones last. */
+  invitees: Invitee[];
+  /** Counts over those still on the list. */
+  counts: RsvpCounts;
+}
+
+/** Files an export wrote. */
+export interface Written {
+  dir: string;
+  files: string[];
+}
+
+export interface ReplyReport {
+  applied: number;
+  stale: number;
+  unknown_event: number;
+  unknown_attendee: string[];
+  events: string[];
+}
+
+export interface ReplyImport {
+  report: ReplyReport;
+  /** Answers found in the file. */
+  found: number;
+  warnings: string[];
+}
+
+export interface SendReport {
+  sent: number;
+  requests: number;
+  cancels: number;
+  failed: { email: string; error: string }[];
+  uncertain: string[];
+  remaining: number;
+  stopped: string | null;
+}
+
+/** Settings the UI may read and write (src-tauri/src/commands.rs UI_SETTINGS). */
+export type SettingKey =
+  | 'language'
+  | 'timezone'
+  | 'organizer_name'
+  | 'organizer_email'
+  | 'invite_subject'
+  | 'invite_template'
+  | 'smtp_url'
+  | 'smtp_user'
+  | 'smtp_per_minute';
+
 /** The error every command rejects with (src-tauri/src/error.rs). */
 export interface BackendError {
   kind: string;
@@ -358,8 +496,8 @@ export const backend = {
   createOrg: (input: OrganizationInput) => call<Organization>('org_create', { input }),
   listLands: () => call<Land[]>('lands_list'),
   listThemenfelder: () => call<Themenfeld[]>('themenfelder_list'),
-  getSetting: (key: 'language' | 'timezone') => call<string | null>('setting_get', { key }),
-  setSetting: (key: 'language' | 'timezone', value: string) => call<void>('setting_set', { key, value }),
+  getSetting: (key: SettingKey) => call<string | null>('setting_get', { key }),
+  setSetting: (key: SettingKey, value: string) => call<void>('setting_set', { key, value }),
   appReady: () => call<void>('app_ready'),
   listFeeds: () => call<Feed[]>('feeds_list'),
   addFeed: (input: FeedInput) => call<Feed>('feed_add', { input }),
@@ -396,6 +534,34 @@ export const backend = {
   /** Creates the contact, records that they attended `uid` and that the user met them there. */
   quickCapture: (input: QuickCaptureInput, uid: string | null, occurrence: string | null) =>
     call<Contact>('quick_capture', { input, uid, occurrence }),
+  createOwnEvent: (input: OwnEventInput) => call<EventRef>('own_event_create', { input }),
+  getOwnEvent: (uid: string) => call<OwnEvent>('own_event_get', { uid }),
+  /** Returns the new SEQUENCE (raised when the time or place changed). */
+  updateOwnEvent: (uid: string, input: OwnEventInput) => call<number>('own_event_update', { uid, input }),
+  /** Returns the new SEQUENCE. */
+  cancelOwnEvent: (uid: string) => call<number>('own_event_cancel', { uid }),
+  /** The own-event form filled from a feed event (or one occurrence of it). */
+  copyEvent: (eventId: number, occurrence: string | null) => call<OwnEventInput>('event_copy', { eventId, occurrence }),
+  /** Who a pick and a filter would invite; records nothing. */
+  invitePreview: (uid: string, contacts: number[], filter: InviteeFilter) =>
+    call<InvitePreview>('invite_preview', { uid, contacts, filter }),
+  /** Puts the selection on the list; returns what was applied. */
+  inviteAdd: (uid: string, contacts: number[], filter: InviteeFilter) =>
+    call<InvitePreview>('invite_add', { uid, contacts, filter }),
+  /** Takes people off the list; returns how many. */
+  inviteRemove: (uid: string, contacts: number[], emails: string[]) =>
+    call<number>('invite_remove', { uid, contacts, emails }),
+  rsvp: (uid: string) => call<Rsvp>('rsvp_get', { uid }),
+  /** Writes einladung.ics (or absage.ics) and one .eml per invitee into `dir` (null: default folder). */
+  exportInvitations: (uid: string, dir: string | null) => call<Written>('invite_export', { uid, dir }),
+  exportRsvpCsv: (uid: string, dir: string | null) => call<Written>('rsvp_export_csv', { uid, dir }),
+  /** `data` is an .ics or .eml file as base64. */
+  importReply: (data: string) => call<ReplyImport>('reply_import', { data }),
+  exportDirDefault: () => call<string | null>('export_dir_default'),
+  /** Keeps the SMTP password in the OS keyring (never in the settings). */
+  setSmtpPassword: (url: string, user: string, password: string) =>
+    call<void>('smtp_password_set', { url, user, password }),
+  sendInvitations: (uid: string) => call<SendReport>('invite_send', { uid }),
 };
 
 export type Backend = typeof backend;

@@ -4,6 +4,17 @@
 // the number of generated contacts, `?feeds=0` starts without calendar feeds.
 import { mockIPC } from '@tauri-apps/api/mocks';
 import type {
+  Candidate,
+  InvitePreview,
+  InviteeFilter,
+  Invitee,
+  OwnEventInput,
+  Partstat,
+  ReplyImport,
+  Rsvp,
+  RsvpCounts,
+  SendReport,
+  Written,
   AttendanceRow,
   AttendanceStatus,
   AttendanceView,
@@ -36,6 +47,7 @@ import type {
   Themenfeld,
 } from '../backend';
 import { composeName, fold } from '../lib/contacts';
+import { isTimeZone, zoneOffset } from '../lib/events';
 
 const LANDS: Land[] = [
   ['01', 'Schleswig-Holstein', 'SH'],
@@ -1239,6 +1251,365 @@ function seedSeries(): void {
   });
 }
 
+// --- Own events and invitations (organiser side) ---
+
+interface MockInvitee extends Invitee {
+  /** SEQUENCE of the last message "sent" to them, -1 for none. */
+  sentSequence: number;
+  /** The last message was a cancellation. */
+  sentCancel: boolean;
+}
+
+interface OwnStored {
+  input: OwnEventInput;
+  sequence: number;
+  cancelled: boolean;
+  invitees: MockInvitee[];
+}
+const ownEvents = new Map<string, OwnStored>();
+
+/** A local `YYYY-MM-DDTHH:MM` in `zone` as RFC 3339 UTC. */
+function localToUtc(local: string, zone: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})/.exec(local);
+  if (!m) return local;
+  const guess = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]));
+  const offset = zoneOffset(new Date(guess), zone);
+  return new Date(guess - offset * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function checkOwnInput(input: OwnEventInput): { start: string; end: string; allDay: boolean; tz: string } {
+  if (!input.title.trim() || input.title.length > 500) {
+    throw invalid('title_required', 'title', 'an event needs a title of at most 500 characters');
+  }
+  const tz = input.tz?.trim() || 'Europe/Berlin';
+  if (!isTimeZone(tz)) throw invalid('tz_unknown', 'tz', `'${tz}' is not an IANA time zone`);
+  const kind = (field: string, v: string): 'date' | 'time' => {
+    if (/^\d{4}-\d{2}-\d{2}$/.test(v.trim())) return 'date';
+    if (/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?$/.test(v.trim())) return 'time';
+    throw invalid('time_invalid', field, `'${v}' is neither YYYY-MM-DD nor YYYY-MM-DDTHH:MM`);
+  };
+  const ks = kind('start', input.start);
+  const ke = kind('end', input.end);
+  if (ks !== ke) throw invalid('time_mixed', 'end', 'start and end must both be dates or both be times');
+  const allDay = ks === 'date';
+  const start = allDay ? input.start.trim() : localToUtc(input.start, tz);
+  const end = allDay ? input.end.trim() : localToUtc(input.end, tz);
+  if (end <= start) throw invalid('end_before_start', 'end', 'the end must lie after the start');
+  return { start, end, allDay, tz };
+}
+
+function ownOcc(uidArg: string): StoredOcc {
+  const o = occs.find((x) => x.uid === uidArg && x.feed === null);
+  if (!o) throw { kind: 'not_found', message: `own event ${uidArg} not found` } satisfies BackendError;
+  return o;
+}
+
+function own(uidArg: string): OwnStored {
+  const e = ownEvents.get(uidArg);
+  if (!e) throw { kind: 'not_found', message: `own event ${uidArg} not found` } satisfies BackendError;
+  return e;
+}
+
+function createOwnEvent(input: OwnEventInput): EventRef {
+  const c = checkOwnInput(input);
+  const u = `${uid()}@vernetzt`;
+  const o: StoredOcc = {
+    uid: u,
+    recurrence_id: null,
+    title: input.title.trim(),
+    start: c.start,
+    end: c.end,
+    all_day: c.allDay,
+    status: 'confirmed',
+    location: input.location?.trim() || null,
+    description: input.description?.trim() || null,
+    url: input.url?.trim() || null,
+    organizer: organizer()?.email ?? null,
+    tzid: c.allDay ? null : c.tz,
+    feed: null,
+    event_id: nextId++,
+    feed_id: 0,
+  };
+  occs.push(o);
+  ownEvents.set(u, { input: { ...input, tz: c.allDay ? null : c.tz }, sequence: 0, cancelled: false, invitees: [] });
+  return { event_id: o.event_id, uid: u, occurrence: '', title: o.title, start: o.start };
+}
+
+function updateOwnEvent(uidArg: string, input: OwnEventInput): number {
+  const e = own(uidArg);
+  const o = ownOcc(uidArg);
+  const c = checkOwnInput(input);
+  const location = input.location?.trim() || null;
+  if (o.start !== c.start || o.end !== c.end || o.location !== location) e.sequence += 1;
+  Object.assign(o, {
+    title: input.title.trim(),
+    start: c.start,
+    end: c.end,
+    all_day: c.allDay,
+    location,
+    description: input.description?.trim() || null,
+    url: input.url?.trim() || null,
+    tzid: c.allDay ? null : c.tz,
+  });
+  e.input = { ...input, tz: c.allDay ? null : c.tz };
+  for (const i of e.invitees) if (i.delivery === 'sent' && i.sentSequence < e.sequence) i.delivery = 'pending';
+  return e.sequence;
+}
+
+function copyEvent(eventId: number, occurrence: string | null): OwnEventInput {
+  const o = occs.find((x) => x.event_id === eventId && (occurrence === null || x.start === occurrence)) ?? occs.find((x) => x.event_id === eventId);
+  if (!o) throw { kind: 'not_found', message: `event ${eventId} not found` } satisfies BackendError;
+  const tz = o.tzid && isTimeZone(o.tzid) ? o.tzid : 'Europe/Berlin';
+  const local = (iso: string) => {
+    const d = new Date(iso);
+    const parts = new Intl.DateTimeFormat('en-CA', {
+      timeZone: tz,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+    }).formatToParts(d);
+    const g = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
+    return `${g('year')}-${g('month')}-${g('day')}T${g('hour')}:${g('minute')}`;
+  };
+  return {
+    title: o.title,
+    start: o.all_day ? o.start : local(o.start),
+    end: o.all_day ? o.end : local(o.end),
+    tz: o.all_day ? null : tz,
+    location: o.location,
+    description: o.description,
+    url: o.url,
+  };
+}
+
+function organizer(): { name: string; email: string } | null {
+  const me = meId === null ? null : (contacts.find((c) => c.id === meId) ?? null);
+  const email = settings.organizer_email?.trim() || me?.emails[0] || '';
+  if (!email) return null;
+  return { name: settings.organizer_name?.trim() || me?.name || '', email };
+}
+
+function needOrganizer(): { name: string; email: string } {
+  const o = organizer();
+  if (!o) throw invalid('organizer_missing', 'organizer_email', "set the organiser's e-mail address in the settings first");
+  return o;
+}
+
+function candidates(ids: readonly number[], filter: InviteeFilter): Candidate[] {
+  const empty = Object.values(filter).every((v) => v === undefined || v === null || v === '');
+  let landKey: string | null = null;
+  if (filter.land) {
+    const l = LANDS.find((x) => x.key === filter.land || x.short_code.toLowerCase() === filter.land?.toLowerCase() || fold(x.name) === fold(filter.land ?? ''));
+    if (!l) throw invalid('land_unknown', 'land', `'${filter.land}' is not a Land`);
+    landKey = l.key;
+  }
+  const attendedBy = (id: number) =>
+    [...attendances].some(([k, a]) => k.startsWith(`${filter.attended}\u001f`) && a.rows.get(id) === 'attended');
+  return live()
+    .filter((c) => {
+      if (ids.includes(c.id)) return true;
+      if (empty) return false;
+      const org = c.organization_id === null ? null : (orgs.find((o) => o.id === c.organization_id) ?? null);
+      if (filter.level && org?.level !== filter.level) return false;
+      if (landKey && org?.land_key !== landKey) return false;
+      if (filter.org && c.organization_id !== filter.org) return false;
+      if (filter.tag && !c.tags.some((t) => t.toLowerCase() === filter.tag?.toLowerCase())) return false;
+      if (filter.themenfeld && !c.themenfelder.includes(filter.themenfeld)) return false;
+      if (filter.attended && !attendedBy(c.id)) return false;
+      return true;
+    })
+    .map((c) => ({ contact_id: c.id, name: c.name, email: c.emails[0]?.toLowerCase() ?? null, organization: c.organization }));
+}
+
+function invitePreview(uidArg: string, ids: readonly number[], filter: InviteeFilter): InvitePreview {
+  const e = own(uidArg);
+  const invited = new Set(e.invitees.filter((i) => !i.removed).map((i) => i.email));
+  const seen = new Set<string>();
+  const p: InvitePreview = { ready: [], without_email: [], already_invited: [] };
+  for (const c of candidates(ids, filter)) {
+    if (!c.email) p.without_email.push(c);
+    else if (invited.has(c.email) || seen.has(c.email)) p.already_invited.push(c);
+    else {
+      seen.add(c.email);
+      p.ready.push(c);
+    }
+  }
+  return p;
+}
+
+function inviteAdd(uidArg: string, ids: readonly number[], filter: InviteeFilter): InvitePreview {
+  const p = invitePreview(uidArg, ids, filter);
+  const e = own(uidArg);
+  if (e.cancelled) throw invalid('event_cancelled', 'event', 'the event is cancelled; nobody can be invited to it');
+  for (const c of p.ready) {
+    const email = c.email ?? '';
+    const old = e.invitees.find((i) => i.email === email);
+    if (old) {
+      old.removed = false;
+      old.name = c.name;
+      old.contact_id = c.contact_id;
+      old.delivery = old.sentSequence === e.sequence && !old.sentCancel ? 'sent' : 'pending';
+    } else {
+      e.invitees.push({
+        id: nextId++,
+        contact_id: c.contact_id,
+        name: c.name,
+        email,
+        partstat: 'needs-action',
+        answered_at: null,
+        answered_earlier_version: false,
+        removed: false,
+        delivery: 'not_sent',
+        error: null,
+        sentSequence: -1,
+        sentCancel: false,
+      });
+    }
+  }
+  return p;
+}
+
+function rsvpOf(uidArg: string): Rsvp {
+  const e = own(uidArg);
+  const o = ownOcc(uidArg);
+  const list = [...e.invitees].sort((a, b) => Number(a.removed) - Number(b.removed) || a.name.localeCompare(b.name, 'de'));
+  const counts: RsvpCounts = { invited: 0, accepted: 0, declined: 0, tentative: 0, delegated: 0, needs_action: 0 };
+  for (const i of list.filter((x) => !x.removed)) {
+    counts.invited += 1;
+    if (i.partstat === 'needs-action') counts.needs_action += 1;
+    else counts[i.partstat] += 1;
+  }
+  return {
+    uid: uidArg,
+    title: o.title,
+    sequence: e.sequence,
+    cancelled: e.cancelled,
+    invitees: list.map(({ sentSequence: _s, sentCancel: _c, ...i }) => i),
+    counts,
+  };
+}
+
+function written(dir: string | null, names: string[]): Written {
+  const d = dir?.trim() || '/home/nutzer/Downloads';
+  return { dir: d, files: names.map((n) => `${d}/${n}`) };
+}
+
+function exportInvitations(uidArg: string, dir: string | null): Written {
+  needOrganizer();
+  const e = own(uidArg);
+  const stem = e.cancelled ? 'absage' : 'einladung';
+  const active = e.invitees.filter((i) => !i.removed);
+  return written(dir, [`${stem}.ics`, ...active.map((i, n) => `${stem}-${String(n + 1).padStart(4, '0')}-${i.email.replace(/[^a-z0-9.@-]/gi, '_')}.eml`)]);
+}
+
+function decodeText(data: string): string {
+  const bin = atob(data);
+  const bytes = Uint8Array.from(bin, (ch) => ch.charCodeAt(0));
+  return new TextDecoder().decode(bytes);
+}
+
+/** A crude reader of METHOD:REPLY files: UID, SEQUENCE and each ATTENDEE's PARTSTAT. */
+function importReply(data: string): ReplyImport {
+  const text = decodeText(data).replace(/\r?\n[ \t]/g, '');
+  const out: ReplyImport = { report: { applied: 0, stale: 0, unknown_event: 0, unknown_attendee: [], events: [] }, found: 0, warnings: [] };
+  if (!/METHOD:REPLY/i.test(text)) {
+    out.warnings.push('line 1: not a reply (no METHOD:REPLY)');
+    return out;
+  }
+  for (const block of text.split(/BEGIN:VEVENT/i).slice(1)) {
+    const u = /^UID:(.+)$/im.exec(block)?.[1]?.trim() ?? '';
+    const seq = Number(/^SEQUENCE:(\d+)$/im.exec(block)?.[1] ?? 0);
+    for (const m of block.matchAll(/^ATTENDEE([^:\n]*):mailto:([^\s]+)$/gim)) {
+      out.found += 1;
+      const ps = (/PARTSTAT=([A-Z-]+)/i.exec(m[1])?.[1] ?? 'NEEDS-ACTION').toLowerCase() as Partstat;
+      const e = ownEvents.get(u);
+      if (!e) {
+        out.report.unknown_event += 1;
+        continue;
+      }
+      const email = m[2].toLowerCase();
+      const i = e.invitees.find((x) => x.email === email);
+      if (!i) {
+        out.report.unknown_attendee.push(email);
+        continue;
+      }
+      i.partstat = ps;
+      i.answered_at = now();
+      i.answered_earlier_version = seq < e.sequence;
+      out.report.applied += 1;
+      if (!out.report.events.includes(u)) out.report.events.push(u);
+    }
+  }
+  return out;
+}
+
+function sendInvitations(uidArg: string): SendReport {
+  const url = settings.smtp_url?.trim() ?? '';
+  if (!/^smtps?:\/\/[^\s/]+/.test(url)) {
+    throw invalid('smtp_url_invalid', 'smtp_url', `'${url}' is not an SMTP address like smtp://mail.example.org:587`);
+  }
+  if (url.includes('.invalid')) {
+    throw { kind: 'network', code: 'smtp_unreachable', field: 'smtp_url', message: `${url}: host not found` } satisfies BackendError;
+  }
+  needOrganizer();
+  const e = own(uidArg);
+  const r: SendReport = { sent: 0, requests: 0, cancels: 0, failed: [], uncertain: [], remaining: 0, stopped: null };
+  for (const i of e.invitees) {
+    const cancel = e.cancelled || i.removed;
+    if (cancel && (i.sentSequence < 0 || i.sentCancel)) continue;
+    if (!cancel && i.sentSequence === e.sequence && !i.sentCancel) continue;
+    if (i.email.includes('fail')) {
+      i.delivery = 'failed';
+      i.error = '550 5.1.1 mailbox unavailable';
+      r.failed.push({ email: i.email, error: i.error });
+      continue;
+    }
+    i.delivery = 'sent';
+    i.error = null;
+    i.sentSequence = e.sequence;
+    i.sentCancel = cancel;
+    r.sent += 1;
+    if (cancel) r.cancels += 1;
+    else r.requests += 1;
+  }
+  return r;
+}
+
+/** An own event with invitees in every state, so the overview shows something in dev. */
+function seedOwnEvents(): void {
+  const ref = createOwnEvent({
+    title: 'Netzwerktreffen OZG-Koordination',
+    start: `${dateOnly(20)}T10:00`,
+    end: `${dateOnly(20)}T15:30`,
+    tz: 'Europe/Berlin',
+    location: 'Berlin, Alt-Moabit 140',
+    description: 'Austausch der OZG-Koordinierenden aus Bund, Ländern und Kommunen.',
+    url: null,
+  });
+  const e = own(ref.uid);
+  const people = live().filter((c) => c.emails.length > 0).slice(0, 5);
+  const states: Partstat[] = ['accepted', 'declined', 'tentative', 'needs-action', 'accepted'];
+  people.forEach((c, n) => {
+    e.invitees.push({
+      id: nextId++,
+      contact_id: c.id,
+      name: c.name,
+      email: c.emails[0].toLowerCase(),
+      partstat: states[n],
+      answered_at: states[n] === 'needs-action' ? null : at(-n - 1, 9),
+      answered_earlier_version: false,
+      removed: false,
+      delivery: n === 3 ? 'failed' : 'sent',
+      error: n === 3 ? '550 5.1.1 mailbox unavailable' : null,
+      sentSequence: n === 3 ? -1 : 0,
+      sentCancel: false,
+    });
+  });
+}
+
 export function installMockBackend(): void {
   const params = new URLSearchParams(location.search);
   const fatal = params.get('fatal');
@@ -1247,6 +1618,7 @@ export function installMockBackend(): void {
   refreshCounts();
   seedNetworking();
   seedSeries();
+  seedOwnEvents();
 
   mockIPC(async (cmd, payload) => {
     const a = (payload ?? {}) as Record<string, unknown>;
@@ -1449,6 +1821,66 @@ export function installMockBackend(): void {
         const event = uidArg ? eventRef(uidArg, (a.occurrence as string | null) ?? null) : null;
         return clone(quickCapture(a.input as QuickCaptureInput, event));
       }
+      case 'own_event_create':
+        return createOwnEvent(a.input as OwnEventInput);
+      case 'own_event_get': {
+        const u = a.uid as string;
+        const e = own(u);
+        return clone({ event_id: ownOcc(u).event_id, uid: u, input: e.input, sequence: e.sequence, cancelled: e.cancelled });
+      }
+      case 'own_event_update':
+        return updateOwnEvent(a.uid as string, a.input as OwnEventInput);
+      case 'own_event_cancel': {
+        const u = a.uid as string;
+        const e = own(u);
+        if (!e.cancelled) {
+          e.cancelled = true;
+          e.sequence += 1;
+          ownOcc(u).status = 'cancelled';
+        }
+        return e.sequence;
+      }
+      case 'event_copy':
+        return copyEvent(a.eventId as number, (a.occurrence as string | null) ?? null);
+      case 'invite_preview':
+        return clone(invitePreview(a.uid as string, a.contacts as number[], a.filter as InviteeFilter));
+      case 'invite_add':
+        return clone(inviteAdd(a.uid as string, a.contacts as number[], a.filter as InviteeFilter));
+      case 'invite_remove': {
+        const e = own(a.uid as string);
+        const ids = a.contacts as number[];
+        const emails = (a.emails as string[]).map((x) => x.toLowerCase());
+        let n = 0;
+        for (const i of e.invitees) {
+          if (!i.removed && ((i.contact_id !== null && ids.includes(i.contact_id)) || emails.includes(i.email))) {
+            i.removed = true;
+            if (i.sentSequence >= 0) i.delivery = 'pending';
+            n += 1;
+          }
+        }
+        if (n === 0) throw { kind: 'not_found', message: 'invitee not found' };
+        return n;
+      }
+      case 'rsvp_get':
+        return clone(rsvpOf(a.uid as string));
+      case 'invite_export':
+        await sleep(200);
+        return exportInvitations(a.uid as string, (a.dir as string | null) ?? null);
+      case 'rsvp_export_csv':
+        own(a.uid as string);
+        return written((a.dir as string | null) ?? null, ['rueckmeldungen.csv']);
+      case 'reply_import':
+        return clone(importReply(a.data as string));
+      case 'export_dir_default':
+        return '/home/nutzer/Downloads';
+      case 'smtp_password_set': {
+        const url = String(a.url);
+        if (!/^smtps?:\/\/[^\s/]+/.test(url)) throw invalid('smtp_url_invalid', 'smtp_url', `'${url}' is not an SMTP address`);
+        return null;
+      }
+      case 'invite_send':
+        await sleep(1200);
+        return clone(sendInvitations(a.uid as string));
       case 'app_ready':
         console.warn('[mock] app_ready');
         return null;
