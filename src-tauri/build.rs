@@ -1,5 +1,77 @@
-//! Reads the root `tauri.conf.json`, so plain cargo builds the app (no tauri-cli needed).
+//! Reads the root `tauri.conf.json`, so plain cargo builds the app (no tauri-cli needed), and
+//! declares the app's commands: each gets an `allow-…` permission, and only the ones the main
+//! window's capability lists (`capabilities/default.json`) can be called from the web view. A
+//! command added here but not granted there is unreachable, which is the point.
+const COMMANDS: &[&str] = &[
+    "contacts_list",
+    "contacts_search",
+    "contact_get",
+    "contact_create",
+    "contact_update",
+    "contact_delete",
+    "contact_restore",
+    "note_add",
+    "note_update",
+    "note_delete",
+    "orgs_list",
+    "org_create",
+    "lands_list",
+    "themenfelder_list",
+    "setting_get",
+    "setting_set",
+    "app_ready",
+    "feeds_list",
+    "feed_add",
+    "feeds_sync",
+    "events_list",
+    "contacts_import_preview",
+    "contacts_import",
+    "duplicates_list",
+    "contacts_merge",
+    "merge_undo",
+    "contact_timeline",
+    "attendance_list",
+    "attendance_mark",
+    "encounter_add",
+    "follow_ups_list",
+    "follow_up_add",
+    "follow_up_done",
+    "series_suggestions",
+    "series_confirm",
+    "series_list",
+    "series_matrix",
+    "quick_capture",
+    "me_set",
+    "me_get",
+    "own_card",
+    "own_event_create",
+    "own_event_get",
+    "own_event_update",
+    "own_event_cancel",
+    "event_copy",
+    "invite_preview",
+    "invite_add",
+    "invite_remove",
+    "rsvp_get",
+    "invite_export",
+    "rsvp_export_csv",
+    "reply_import",
+    "export_dir_default",
+    "smtp_password_set",
+    "invite_send",
+    "sync_account_get",
+    "sync_account_set",
+    "sync_now",
+    "sync_status",
+    "conflicts_list",
+    "conflict_resolve",
+];
+
 fn main() {
-    tauri_build::try_build(tauri_build::Attributes::new().config_path("../tauri.conf.json"))
-        .expect("tauri build script");
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .config_path("../tauri.conf.json")
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("tauri build script");
 }

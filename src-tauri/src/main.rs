@@ -32,7 +32,8 @@ fn open_store(args: &[String]) -> vernetzt_core::Result<Store> {
     {
         let _ = std::fs::create_dir_all(dir);
     }
-    let mut store = Store::open(&path)?;
+    let secrets = vernetzt_net::Secrets::new(vernetzt_net::sync::SECRETS_SERVICE);
+    let (mut store, _) = vernetzt_net::dbkey::open_store(&path, None, &secrets)?;
     if demo && store.list_contacts(0, 1)?.total == 0 {
         vernetzt_core::demo::populate(&mut store, 200, 42)?;
     }
@@ -63,8 +64,11 @@ fn background_sync(app: tauri::AppHandle) {
                 )
                 .await;
             }
-            // Errors are recorded in the store and shown in the status line.
-            let _ = state.run_dav_sync(false).await;
+            // Errors are recorded in the store and shown in the status line; the log line is
+            // redacted (no addresses, no secrets).
+            if let Err(e) = state.run_dav_sync(false).await {
+                vernetzt_core::redact::log_line("sync", &e.message);
+            }
             tick += 1;
             tokio::time::sleep(std::time::Duration::from_secs(15)).await;
         }

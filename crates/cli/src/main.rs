@@ -15,6 +15,7 @@ use vernetzt_core::{Error, Store, paths};
 
 mod account;
 mod invite;
+mod privacy;
 
 #[derive(Parser)]
 #[command(
@@ -67,8 +68,14 @@ enum Command {
     /// Fields changed differently here and on the server.
     #[command(subcommand)]
     Conflicts(account::ConflictsCmd),
+    /// GDPR tools: export everything about a person, erase a person, contacts not met for long.
+    #[command(subcommand)]
+    Privacy(privacy::PrivacyCmd),
     /// Invitations to events you organise: invitees, export, sending, replies (RSVP).
     Invite(invite::InviteArgs),
+    /// The database file: encryption and integrity.
+    #[command(subcommand)]
+    Db(DbCmd),
     /// Fill the database with generated demo contacts.
     Demo {
         /// How many contacts.
@@ -78,6 +85,15 @@ enum Command {
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },
+}
+
+#[derive(Subcommand)]
+enum DbCmd {
+    /// Encrypt a plain database from an earlier version (done on first open anyway; this says
+    /// what happened).
+    Encrypt,
+    /// Integrity and encryption status.
+    Check,
 }
 
 #[derive(Args, Default)]
@@ -476,8 +492,8 @@ fn main() -> ExitCode {
     }
 }
 
-fn open(db: Option<PathBuf>) -> Result<Store, Failure> {
-    let path = match db {
+fn db_path(db: Option<PathBuf>) -> Result<PathBuf, Failure> {
+    Ok(match db {
         Some(p) => p,
         None => {
             let p = paths::default_db_path()
@@ -488,12 +504,18 @@ fn open(db: Option<PathBuf>) -> Result<Store, Failure> {
             }
             p
         }
-    };
-    Ok(Store::open(&path)?)
+    })
+}
+
+/// Opens the encrypted store with the key from the keyring or `VERNETZT_DB_PASSPHRASE`.
+fn open(db: Option<PathBuf>) -> Result<(Store, vernetzt_net::dbkey::Opened), Failure> {
+    let path = db_path(db)?;
+    let secrets = vernetzt_net::Secrets::new(vernetzt_net::sync::SECRETS_SERVICE);
+    Ok(vernetzt_net::dbkey::open_store(&path, None, &secrets)?)
 }
 
 fn run(cli: Cli) -> Out {
-    let mut store = open(cli.db)?;
+    let (mut store, opened) = open(cli.db)?;
     let json = cli.json;
     match cli.command {
         Command::Contacts(c) => contacts(&mut store, c, json),
@@ -532,6 +554,34 @@ fn run(cli: Cli) -> Out {
         Command::Account(c) => account::account(store, c, json),
         Command::Sync(a) => account::sync(store, a, json),
         Command::Conflicts(c) => account::conflicts(&mut store, c, json),
+        Command::Privacy(c) => privacy::run(&mut store, c, json),
+        Command::Db(c) => {
+            store.integrity_check()?;
+            let report = serde_json::json!({
+                "path": store.path(),
+                "encrypted": store.is_encrypted()?,
+                "key_source": opened.key_source,
+                "migrated_now": opened.migrated,
+                "integrity": "ok",
+                "schema_version": vernetzt_core::store::schema_version(),
+            });
+            if json {
+                print_json(&report);
+            } else {
+                match c {
+                    DbCmd::Encrypt if opened.migrated => {
+                        println!("encrypted {}", store.path().display())
+                    }
+                    DbCmd::Encrypt => println!("{} is encrypted", store.path().display()),
+                    DbCmd::Check => println!(
+                        "{}: encrypted ({}), integrity ok",
+                        store.path().display(),
+                        opened.key_source
+                    ),
+                }
+            }
+            Ok(())
+        }
         Command::Demo { count, seed } => {
             vernetzt_core::demo::populate(&mut store, count, seed)?;
             if json {

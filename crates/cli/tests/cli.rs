@@ -242,8 +242,10 @@ fn broken_database_files_are_refused_not_damaged() {
     let corrupt = dir.path().join("corrupt.db");
     std::fs::write(&corrupt, vec![0x5Au8; 8192]).unwrap();
     let msg = fails(&corrupt, &["contacts", "list"]);
+    // Encrypted files look like random bytes: a damaged file and one whose key is lost read
+    // the same, and neither is replaced by an empty database.
     assert!(
-        msg.contains("damaged or is not a Vernetzt database"),
+        msg.contains("not in the keyring") && msg.contains("damaged"),
         "{msg}"
     );
     assert_eq!(std::fs::read(&corrupt).unwrap(), vec![0x5Au8; 8192]);
@@ -255,27 +257,100 @@ fn broken_database_files_are_refused_not_damaged() {
         "no folder is created for an explicit --db"
     );
 
+    // A plain database written by a newer Vernetzt (made here with python's sqlite3) is refused
+    // before anything is encrypted or written.
     let newer = dir.path().join("newer.db");
-    ok_json(&newer, &["contacts", "add", "--name", "Aus Der Zukunft"]);
-    let conn = rusqlite_free_user_version(&newer, 42);
-    assert!(conn);
+    let made = Command::new("python3")
+        .arg("-c")
+        .arg("import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('create table t(a)'); c.execute('pragma user_version=42'); c.commit()")
+        .arg(&newer)
+        .status()
+        .unwrap();
+    assert!(made.success());
     let msg = fails(&newer, &["contacts", "list"]);
     assert!(msg.contains("newer version of Vernetzt"), "{msg}");
+    let after = std::fs::read(&newer).unwrap();
+    assert!(
+        after.starts_with(b"SQLite format 3") && after[60..64] == 42u32.to_be_bytes(),
+        "left plain, schema untouched"
+    );
 }
 
-/// Sets the schema version the way a newer Vernetzt would, without linking SQLite into the test:
-/// `user_version` is the big-endian u32 at byte offset 60 of the database header.
-fn rusqlite_free_user_version(path: &Path, v: u32) -> bool {
-    // Checkpoint first so the header in the main file is the current one.
-    let mut bytes = std::fs::read(path).unwrap();
-    if bytes.len() < 100 {
-        return false;
+#[test]
+fn the_database_is_encrypted_and_a_plain_one_is_migrated() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v.db");
+    ok_json(
+        &db,
+        &[
+            "contacts",
+            "add",
+            "--name",
+            "Jördis Quendelmann",
+            "--note",
+            "Xylophon-Projekt",
+        ],
+    );
+    let check = ok_json(&db, &["db", "check"]);
+    assert_eq!(check["encrypted"], true, "{check}");
+    assert_eq!(check["integrity"], "ok");
+    let raw = std::fs::read(&db).unwrap();
+    assert!(!raw.starts_with(b"SQLite format 3"));
+    assert!(!raw.windows(11).any(|w| w == b"Quendelmann"));
+
+    // Where there is no keyring: a passphrase from the environment; a wrong one is refused.
+    let with_pass = |pass: &str, args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_vernetzt"))
+            .arg("--db")
+            .arg(dir.path().join("p.db"))
+            .arg("--json")
+            .args(args)
+            .env("VERNETZT_DB_PASSPHRASE", pass)
+            .output()
+            .unwrap()
+    };
+    assert!(
+        with_pass("Ein langer Satz", &["contacts", "add", "--name", "Anna"])
+            .status
+            .success()
+    );
+    let out = with_pass("falsch", &["contacts", "list"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("key does not open it"));
+    let out = with_pass("Ein langer Satz", &["db", "check"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["key_source"], "passphrase");
+
+    // A plain database of an earlier version: encrypted in place, every record kept.
+    let plain = dir.path().join("alt.db");
+    {
+        let mut s = vernetzt_core::Store::open(&plain).unwrap();
+        for i in 0..30 {
+            s.create_contact(
+                &vernetzt_core::model::ContactInput {
+                    display_name: Some(format!("Alte Person {i}")),
+                    ..Default::default()
+                },
+                Some("alte Notiz"),
+            )
+            .unwrap();
+        }
     }
-    bytes[60..64].copy_from_slice(&v.to_be_bytes());
-    std::fs::write(path, bytes).unwrap();
-    let _ = std::fs::remove_file(path.with_extension("db-wal"));
-    let _ = std::fs::remove_file(path.with_extension("db-shm"));
-    true
+    let r = ok_json(&plain, &["db", "encrypt"]);
+    assert_eq!(r["migrated_now"], true, "{r}");
+    assert_eq!(
+        ok_json(&plain, &["contacts", "list"])
+            .as_array()
+            .unwrap()
+            .len(),
+        30
+    );
+    assert!(
+        !std::fs::read(&plain)
+            .unwrap()
+            .starts_with(b"SQLite format 3")
+    );
+    assert!(!dir.path().join("alt.db.plain-backup").exists());
 }
 
 #[test]

@@ -50,6 +50,14 @@ pub enum Error {
         /// SQLite's own words.
         detail: String,
     },
+    /// The database is encrypted and the key given does not open it (or no key was given).
+    #[error("the database {path} is encrypted and {detail}")]
+    Key {
+        /// The database file.
+        path: PathBuf,
+        /// What is wrong with the key, and what to do.
+        detail: String,
+    },
     /// The database cannot be opened or written at that place.
     #[error("cannot open the database {path}: {detail}")]
     Open {
@@ -79,6 +87,7 @@ impl Error {
             Error::TooNew { .. } => "too_new",
             Error::Corrupt { .. } => "corrupt",
             Error::Open { .. } => "open",
+            Error::Key { .. } => "key",
             Error::Import(_) => "import",
             Error::Database(e) if is_busy(e) => "busy",
             Error::Database(_) | Error::Migration(_) => "database",

@@ -15,6 +15,7 @@ pub mod invite;
 pub mod model;
 pub mod paths;
 pub mod qr;
+pub mod redact;
 pub mod rules;
 pub mod schedule;
 pub mod series;

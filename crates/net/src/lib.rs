@@ -10,11 +10,13 @@
 //!   core; planning and storing stay in `vernetzt-core`).
 //! - [`dav`]: two-way sync of contacts with the user's CardDAV server (libdav requests over
 //!   reqwest; discovery, sync-collection, multiget, conditional PUT/DELETE).
+//! - [`dbkey`]: the database key (keyring or passphrase) and opening the encrypted store.
 //! - [`mail`]: send invitations by SMTP from the store's outbox, resumable after a kill.
 //! - [`secrets`]: keep feed passwords and tokens (later DAV and SMTP passwords) in the OS keyring
 //!   (the Secret Service on Linux), never in the database.
 
 pub mod dav;
+pub mod dbkey;
 pub mod feed;
 pub mod mail;
 pub mod secrets;

@@ -499,6 +499,16 @@ impl Store {
 
     /// One live contact with everything shown in its detail view.
     pub fn contact(&self, id: i64) -> Result<Contact> {
+        self.contact_inner(id, false)
+    }
+
+    /// A contact even if deleted (a tombstone still holds personal data: the GDPR export and
+    /// erase see it).
+    pub fn contact_any(&self, id: i64) -> Result<Contact> {
+        self.contact_inner(id, true)
+    }
+
+    fn contact_inner(&self, id: i64, any: bool) -> Result<Contact> {
         let mut c = self
             .conn
             .query_row(
@@ -506,8 +516,8 @@ impl Store {
                         o.name, c.organization_id, c.street, c.postal_code, c.locality, c.country,
                         c.website, c.photo, c.photo_mime, c.created_at, c.updated_at
                  FROM contacts c LEFT JOIN organizations o ON o.id = c.organization_id
-                 WHERE c.id = ?1 AND c.deleted_at IS NULL",
-                [id],
+                 WHERE c.id = ?1 AND (?2 OR c.deleted_at IS NULL)",
+                params![id, any],
                 |r| {
                     let photo: Option<Vec<u8>> = r.get(14)?;
                     let mime: Option<String> = r.get(15)?;

@@ -12,6 +12,7 @@
 //!   refused before anything is written to it.
 
 mod contacts;
+mod crypt;
 mod dav;
 mod dav_events;
 mod events;
@@ -19,6 +20,7 @@ mod invitations;
 mod networking;
 mod orgs;
 mod own_events;
+mod privacy;
 mod search;
 mod series;
 
@@ -29,6 +31,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, Transactio
 use rusqlite_migration::{M, Migrations};
 use std::path::{Path, PathBuf};
 
+pub use crypt::{DbKey, exists as db_exists, is_plain};
 pub use dav::{Account, Conflict, DavItem, PullOutcome, SyncStatus};
 pub use dav_events::EventChange;
 pub use invitations::{
@@ -36,6 +39,7 @@ pub use invitations::{
     OutboxPlan, OwnEvent, ReplyImport, ReplyReport, Rsvp,
 };
 pub use networking::{QuickCapture, phone_e164};
+pub use privacy::{PersonExport, StaleContact};
 pub use search::SearchHit;
 
 /// Longest note body we store, in bytes. Notes are conversation notes, not documents; a larger
@@ -104,6 +108,14 @@ pub struct JournalEntry {
     pub op: String,
     /// When the change was made.
     pub changed_at: String,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
 }
 
 /// An open Vernetzt database.
@@ -186,8 +198,10 @@ impl Store {
         }
         self.conn.execute_batch(
             // 16 MiB of page cache: a feed import writes megabytes in one transaction, and the
-            // default 2 MiB made SQLite spill pages mid-transaction.
+            // default 2 MiB made SQLite spill pages mid-transaction. secure_delete: freed pages
+            // are overwritten, so an erased person (GDPR Art. 17) leaves no bytes behind.
             "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA trusted_schema = OFF;
+             PRAGMA secure_delete = ON;
              PRAGMA cache_size = -16384;",
         )?;
         Ok(())
