@@ -735,3 +735,27 @@ fn own_events_with_invitees_travel_in_the_calendar() {
     );
     assert!(list.to_string().contains("Weimar"), "{list}");
 }
+
+#[test]
+fn an_erased_person_is_deleted_on_the_server_too() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = Radicale::start(tmp.path());
+    let Some(a) = device(tmp.path(), "laptop", &server) else {
+        return;
+    };
+    let id = add(
+        &a,
+        "Zacharias Quendel",
+        &["--email", "zq@geheimamt.example", "--note", "Xylophon"],
+    );
+    add(&a, "Anna Adler", &[]);
+    sync(&a);
+    assert_eq!(server.cards().len(), 2);
+    ok(&a, &["privacy", "erase", &id.to_string()]);
+    let r = sync(&a);
+    assert_eq!(r["deleted"], 1, "{r}");
+    assert_eq!(server.cards().len(), 1);
+    let left = std::fs::read_to_string(&server.cards()[0]).unwrap();
+    assert!(!left.contains("Quendel"));
+    assert_eq!(ok(&a, &["sync", "status"])["pending"], 0);
+}
