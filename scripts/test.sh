@@ -22,13 +22,20 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "Rust: unit and integration tests (keyring tests against a real Secret Service)"
 crates/net/tests/with-keyring.sh cargo test --workspace --exclude vernetzt-app --locked
 
+step "Fuzzing, short run: every parser 10 s on mutated real-world files (long runs: docs/security.md)"
+cargo run -q --release --locked -p vernetzt-fuzz -- all --seconds 10 --corpus ../shared/corpus \
+  --crashes "$CARGO_TARGET_DIR/fuzz-crashes"
+
 step "UI: lint, type check, unit tests"
 (cd ui && npm run lint && npm run check && npm test)
 
 step "Build the release app and CLI for the end-to-end tests"
 cargo build --release --locked -p vernetzt-app --features custom-protocol -p vernetzt-cli
 
-step "End-to-end: the real app through tauri-driver + WebKitWebDriver under Xvfb"
-(cd tests/e2e && xvfb-run -a -s "-screen 0 1280x900x24" npm test)
+step "End-to-end: the real app through tauri-driver + WebKitWebDriver under Xvfb (keyring for the sync test)"
+# Inside the keyring's private D-Bus session WebKitGTK asks the settings portal, which starts the
+# document portal; that would mount FUSE on $XDG_RUNTIME_DIR/doc and race the scratch dir's
+# removal. A plain file there keeps it from mounting.
+crates/net/tests/with-keyring.sh sh -c ': > "$XDG_RUNTIME_DIR/doc" && cd tests/e2e && xvfb-run -a -s "-screen 0 1280x900x24" npm test'
 
 step "All tests passed"

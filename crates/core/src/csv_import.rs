@@ -462,7 +462,11 @@ fn parse(bytes: &[u8]) -> Result<Table, CsvError> {
     let mut delimiter = None;
     let first_end = text.find('\n').unwrap_or(text.len());
     let first = text[..first_end].trim_end_matches('\r');
-    if first.len() == 5 && first[..4].eq_ignore_ascii_case("sep=") {
+    if first.len() == 5
+        && first
+            .get(..4)
+            .is_some_and(|p| p.eq_ignore_ascii_case("sep="))
+    {
         let d = first.as_bytes()[4];
         if matches!(d, b';' | b',' | b'\t' | b'|') {
             delimiter = Some(d);

@@ -190,7 +190,8 @@ fn when(p: &Property, zones: &Zones, default_tz: Tz) -> Result<When, String> {
         .is_some_and(|x| x.eq_ignore_ascii_case("DATE"))
         || (v.len() == 8 && !v.contains('T'));
     if is_date {
-        return NaiveDate::parse_from_str(&v[..v.len().min(8)], "%Y%m%d")
+        // `get`, not slicing: byte 8 may fall inside a multi-byte character (fuzzing found it).
+        return NaiveDate::parse_from_str(v.get(..v.len().min(8)).unwrap_or(v), "%Y%m%d")
             .map(When::Date)
             .map_err(|_| format!("'{v}' is not a date"));
     }

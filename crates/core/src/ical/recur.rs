@@ -113,6 +113,11 @@ fn build(
             (rr_tz(tz).from_utc_datetime(&utc.naive_utc()), tz)
         }
     };
+    // An RRULE is ASCII by RFC 5545; the rrule crate (0.14) slices BYDAY values by bytes and
+    // panics on a multi-byte character (found by fuzzing), so anything else is refused here.
+    if !rrule.is_ascii() {
+        return Err("the RRULE holds characters other than ASCII".into());
+    }
     let rule = rrule::RRule::<rrule::Unvalidated>::from_str(&normalize_until(rrule.trim(), anchor))
         .map_err(|e| e.to_string())?;
     let at = |i: &Instant| match i {

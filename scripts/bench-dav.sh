@@ -1,0 +1,286 @@
+#!/usr/bin/env bash
+# CardDAV sync benchmark for docs/benchmarks.md: Vernetzt (release `vernetzt` binary) against
+# vdirsyncer 0.21 (PyPI, in the benchmark virtualenv), both against the same Radicale 3.9.0 (the
+# tests' virtualenv) started here on a free 127.0.0.1 port, in the same run. Contacts are the
+# generated vCards of ../shared/tools/gen_contacts.py (seed 42). Each tool syncs its own address
+# book under its own user, so neither sees the other's cards.
+#
+#   1. N_SMALL new contacts uploaded to an empty address book (then a sync with no change).
+#   2. N_LARGE contacts on the server (seeded by one bulk PUT of a multi-card file per address
+#      book): first sync (pull everything), sync with no change (3 times), sync after 100 contacts
+#      changed locally (the role / TITLE of every (N/100)-th contact).
+#
+# Requests are counted in Radicale's log (one INFO line per request, told apart by user agent);
+# "server time" is the sum of Radicale's own per-request times in that phase.
+#
+#   ./scripts/bench-dav.sh [N_SMALL [N_LARGE]]      (defaults 1000 10000; about 10 minutes)
+#
+# The sync password goes into a throwaway Secret Service: the script re-runs itself under
+# crates/net/tests/with-keyring.sh (needs the Debian packages dbus and gnome-keyring), so the
+# user's own keyring is never touched. VERNETZT_BENCH_KEEP=1 keeps the work directory (Radicale's
+# log, the databases, vdirsyncer's output) and prints where it is.
+set -euo pipefail
+self="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
+cd "$(dirname "$0")/.."
+if [ -z "${VERNETZT_BENCH_IN_KEYRING:-}" ]; then
+  VERNETZT_BENCH_IN_KEYRING=1 exec crates/net/tests/with-keyring.sh "$self" "$@"
+fi
+small="${1:-1000}"
+large="${2:-10000}"
+changes=100
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/vernetzt/target}"
+work="$(mktemp -d)"
+rad_pid=""
+cleanup() {
+  if [ -n "$rad_pid" ]; then kill "$rad_pid" 2>/dev/null || true; wait "$rad_pid" 2>/dev/null || true; fi
+  if [ -n "${VERNETZT_BENCH_KEEP:-}" ]; then echo "work directory kept: $work" >&2; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+
+cargo build -q --release -p vernetzt-cli
+# A copy, so that another build into the same target directory cannot swap it during the run.
+cp "$CARGO_TARGET_DIR/release/vernetzt" "$work/vernetzt"
+bin="$work/vernetzt"
+rev="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- crates Cargo.lock 2>/dev/null || echo ' + uncommitted changes in crates/')"
+py="$(tests/python/ensure-venv.sh)"   # radicale 3.9.0
+venv="${VERNETZT_BENCH_VENV:-$HOME/.cache/vernetzt/bench-venv}"
+if [ ! -x "$venv/bin/python" ]; then python3 -m venv "$venv"; fi
+if ! "$venv/bin/python" -c 'import importlib.metadata as m, sys; sys.exit(not m.version("vdirsyncer").startswith("0.21."))' 2>/dev/null; then
+  "$venv/bin/pip" install -q 'vdirsyncer==0.21.*'
+fi
+vdir="$venv/bin/vdirsyncer"
+gen=../shared/tools/gen_contacts.py
+pw="bench-Geheim-42"
+
+# --- Radicale ---------------------------------------------------------------------------------
+port=$("$py" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+url="http://127.0.0.1:$port"
+mkdir -p "$work/radicale"
+for u in v$small d$small v$large d$large; do echo "$u:$pw"; done > "$work/radicale/users"
+cat > "$work/radicale/config" <<EOF
+[server]
+hosts = 127.0.0.1:$port
+max_content_length = 100000000
+[auth]
+type = htpasswd
+htpasswd_filename = $work/radicale/users
+htpasswd_encryption = plain
+[rights]
+type = owner_only
+[storage]
+type = multifilesystem
+filesystem_folder = $work/radicale/collections
+[web]
+type = none
+[logging]
+level = info
+EOF
+log="$work/radicale/log"
+"$py" -m radicale --config "$work/radicale/config" > "$log" 2>&1 &
+rad_pid=$!
+for _ in $(seq 1 300); do
+  grep -q 'Radicale server ready' "$log" && break
+  kill -0 "$rad_pid" 2>/dev/null || { cat "$log" >&2; exit 1; }
+  sleep 0.1
+done
+radicale_version=$("$py" -c 'import radicale; print(radicale.VERSION)')
+echo "Radicale $radicale_version on $url; $("$vdir" --version); $("$bin" --version) at $rev"
+echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"
+
+# --- helpers ----------------------------------------------------------------------------------
+ms() { date +%s%3N; }
+secs() { awk -v m="$1" 'BEGIN { printf "%.2f", m / 1000 }'; }
+results="$work/results.md"
+: > "$results"
+mark=0
+t0=0
+begin() { mark=$(wc -l < "$log"); t0=$(ms); }
+# end TOOL STEP NOTE [CALENDAR]: one row of the results table for the phase since `begin`; with
+# CALENDAR (a collection path), the requests to it are counted apart in the note.
+end() {
+  local t1 new n methods srv note="$3" ncal
+  t1=$(ms)
+  sleep 0.3 # let Radicale write its last log line
+  new=$(tail -n +"$((mark + 1))" "$log")
+  n=$(grep -c '\[INFO\] [A-Z]* request for ' <<<"$new" || true)
+  methods=$(sed -n 's/.*\[INFO\] \([A-Z]*\) request for .*/\1/p' <<<"$new" | sort | uniq -c |
+    awk '{ printf "%s%s %s", sep, $1, $2; sep = ", " }')
+  srv=$(sed -n 's/.* response status for .* in \([0-9.]*\) seconds.*/\1/p' <<<"$new" |
+    awk '{ s += $1 } END { printf "%.2f", s }')
+  if [ -n "${4:-}" ]; then
+    ncal=$(grep -c "\[INFO\] [A-Z]* request for '$4" <<<"$new" || true)
+    if [ "$ncal" -gt 0 ]; then note="${note:+$note; }$ncal of the requests to the calendar"; fi
+  fi
+  printf '| %s | %s | %s s | %s (%s) | %s s | %s |\n' "$2" "$1" "$(secs $((t1 - t0)))" "$n" "$methods" "$srv" "$note" >> "$results"
+  printf '%-10s %-55s %8s s  %5s requests (%s), server %s s  %s\n' "$1" "$2" "$(secs $((t1 - t0)))" "$n" "$methods" "$srv" "$note"
+}
+json() { python3 -c "import json, sys; d = json.load(sys.stdin); print($1)"; }
+# vsync DB: one `vernetzt sync`, its JSON report kept in $work/last-sync.json.
+vsync() {
+  if ! "$bin" --db "$1" --json sync > "$work/last-sync.json" 2> "$work/last-sync.err"; then
+    echo "vernetzt sync failed:" >&2; cat "$work/last-sync.err" >&2; exit 1
+  fi
+}
+vreport() {
+  json '"reported %d requests, pushed %d, pulled %d, deleted %d, removed here %d, conflicts %d, %s%s" % (d["requests"], d["pushed"], d["pulled"], d["deleted"], d["removed_here"], d["conflicts"], d["pull_method"], ", %d unreadable" % len(d["unreadable"]) if d["unreadable"] else "")' < "$work/last-sync.json"
+}
+# dsync CONFIG: one `vdirsyncer sync`, its output appended to $work/vdirsyncer.out.
+dsync() {
+  if ! "$vdir" -c "$1" sync >> "$work/vdirsyncer.out" 2>&1 < /dev/null; then
+    echo "vdirsyncer sync failed:" >&2; tail -20 "$work/vdirsyncer.out" >&2; exit 1
+  fi
+}
+on_server() { find "$work/radicale/collections/collection-root/$1" -maxdepth 1 -type f ! -name '.*' | wc -l; }
+# vdirsyncer configuration for one pair: local vdir DIR <-> address book URL of USER.
+dconf() {
+  mkdir -p "$work/status-$1" "$2"
+  cat > "$work/vdirsyncer-$1.conf" <<EOF
+[general]
+status_path = "$work/status-$1/"
+
+[pair contacts]
+a = "local"
+b = "server"
+collections = null
+
+[storage local]
+type = "filesystem"
+path = "$2"
+fileext = ".vcf"
+
+[storage server]
+type = "carddav"
+url = "$url/$1/book/"
+username = "$1"
+password = "$pw"
+EOF
+  echo "$work/vdirsyncer-$1.conf"
+}
+# multi FILE DIR [plain-uids]: all .vcf files of DIR as one multi-card file (the generator ends a
+# card without a line break). With plain-uids, `UID:urn:uuid:X` becomes `UID:X`: a bulk PUT names
+# each item after its UID, and Radicale 3.9 (validate_path_value = minimal, the default) answers
+# 400 to any later request for a path with ':' in it, so such items could never be changed.
+multi() {
+  python3 - "$@" <<'EOF'
+import os, sys
+out, d, plain = sys.argv[1], sys.argv[2], len(sys.argv) > 3
+with open(out, "w", encoding="utf-8", newline="") as f:
+    for name in sorted(os.listdir(d)):
+        if name.endswith(".vcf"):
+            card = open(os.path.join(d, name), encoding="utf-8", newline="").read().rstrip("\r\n")
+            if plain:
+                card = card.replace("\nUID:urn:uuid:", "\nUID:")
+            f.write(card + "\r\n")
+EOF
+}
+# retitle DIR K ROLE: sets TITLE (the role) in every (N/K)-th .vcf file of DIR.
+retitle() {
+  python3 - "$@" <<'EOF'
+import os, sys
+d, k, role = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+files = sorted(f for f in os.listdir(d) if f.endswith(".vcf"))
+for name in files[:: len(files) // k][:k]:
+    p = os.path.join(d, name)
+    text = open(p, encoding="utf-8", newline="").read()
+    nl = "\r\n" if "\r\n" in text else "\n"
+    out, skip = [], False
+    for line in text.split(nl):
+        if skip and line[:1] in (" ", "\t"):
+            continue
+        skip = line.upper().startswith("TITLE:") or line.upper().startswith("TITLE;")
+        if skip:
+            continue
+        if line.upper() == "END:VCARD":
+            out.append("TITLE:" + role)
+        out.append(line)
+    open(p, "w", encoding="utf-8", newline="").write(nl.join(out))
+EOF
+}
+role="Referatsleitung Digitalisierung"
+
+# --- 1. upload of N_SMALL new contacts --------------------------------------------------------
+echo
+echo "## $small new contacts uploaded to an empty address book"
+python3 "$gen" generate "$work/cards-$small" -n "$small" --seed 42 2>/dev/null
+multi "$work/all-$small.vcf" "$work/cards-$small"
+
+db="$work/v$small.db"
+"$bin" --db "$db" contacts import "$work/all-$small.vcf"
+begin
+printf '%s\n' "$pw" | "$bin" --db "$db" account add "$url/" --user "v$small" >/dev/null
+end Vernetzt "account add (discovery; creates an address book and a calendar)" ""
+cal=$("$bin" --db "$db" --json account show | json 'd.get("calendar") or ""')
+book=$("$bin" --db "$db" --json account show | json 'd["addressbook"]')
+begin; vsync "$db"
+end Vernetzt "upload $small new contacts" "$(vreport); $(on_server "$book") cards on the server" "$cal"
+begin; vsync "$db"
+end Vernetzt "sync, no change ($small)" "$(vreport)" "$cal"
+
+curl -sf -o /dev/null -u "d$small:$pw" -H 'Expect:' -X MKCOL -H 'Content-Type: application/xml' \
+  --data-binary '<?xml version="1.0" encoding="utf-8"?><D:mkcol xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:carddav"><D:set><D:prop><D:resourcetype><D:collection/><C:addressbook/></D:resourcetype></D:prop></D:set></D:mkcol>' \
+  "$url/d$small/book/"
+conf=$(dconf "d$small" "$work/cards-$small")
+begin
+"$vdir" -c "$conf" discover >> "$work/vdirsyncer.out" 2>&1 < /dev/null
+end vdirsyncer "discover" ""
+begin; dsync "$conf"
+end vdirsyncer "upload $small new contacts" "$(on_server "d$small/book") cards on the server"
+begin; dsync "$conf"
+end vdirsyncer "sync, no change ($small)" ""
+
+# --- 2. N_LARGE contacts ----------------------------------------------------------------------
+echo
+echo "## $large contacts on the server"
+python3 "$gen" generate "$work/cards-$large" -n "$large" --seed 42 2>/dev/null
+multi "$work/all-$large.vcf" "$work/cards-$large" plain-uids
+rm -rf "$work/cards-$large"
+for u in v$large d$large; do
+  begin
+  code=$(curl -s -o /dev/null -w '%{http_code}' -u "$u:$pw" -H 'Expect:' -X PUT \
+    -H 'Content-Type: text/vcard; charset=utf-8' --data-binary @"$work/all-$large.vcf" "$url/$u/book/")
+  [ "$code" = 201 ] || [ "$code" = 204 ] || { echo "seeding $u failed: HTTP $code" >&2; exit 1; }
+  end curl "seed $u/book/ with one PUT of $large cards" "$(on_server "$u/book") cards on the server"
+done
+
+db="$work/v$large.db"
+begin
+printf '%s\n' "$pw" | "$bin" --db "$db" account add "$url/" --user "v$large" >/dev/null
+end Vernetzt "account add (discovery)" ""
+cal=$("$bin" --db "$db" --json account show | json 'd.get("calendar") or ""')
+book=$("$bin" --db "$db" --json account show | json 'd["addressbook"]')
+echo "           address book $book, calendar ${cal:-none}"
+begin; vsync "$db"
+end Vernetzt "first sync: pull $large contacts (not a target)" "$(vreport); $("$bin" --db "$db" --json contacts list | json 'len(d)') contacts here" "$cal"
+for i in 1 2 3; do
+  begin; vsync "$db"
+  end Vernetzt "sync, no change ($large), run $i" "$(vreport)" "$cal"
+done
+"$bin" --db "$db" --json contacts list | json '"\n".join(str(c["id"]) for c in d[:: len(d) // '"$changes"'][:'"$changes"'])' > "$work/ids"
+while read -r id; do "$bin" --db "$db" contacts edit "$id" --role "$role" >/dev/null; done < "$work/ids"
+begin; vsync "$db"
+end Vernetzt "sync after $changes contacts changed here ($large)" "$(vreport); pending after: $("$bin" --db "$db" --json sync status | json 'd["pending"]')" "$cal"
+begin; vsync "$db"
+end Vernetzt "sync, no change after that ($large)" "$(vreport)" "$cal"
+
+conf=$(dconf "d$large" "$work/vdir-$large")
+begin
+"$vdir" -c "$conf" discover >> "$work/vdirsyncer.out" 2>&1 < /dev/null
+end vdirsyncer "discover" ""
+begin; dsync "$conf"
+end vdirsyncer "first sync: pull $large contacts (not a target)" "$(find "$work/vdir-$large" -name '*.vcf' | wc -l) files here"
+for i in 1 2 3; do
+  begin; dsync "$conf"
+  end vdirsyncer "sync, no change ($large), run $i" ""
+done
+retitle "$work/vdir-$large" "$changes" "$role"
+begin; dsync "$conf"
+end vdirsyncer "sync after $changes contacts changed here ($large)" ""
+begin; dsync "$conf"
+end vdirsyncer "sync, no change after that ($large)" ""
+
+echo
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+echo "| step | tool | wall | requests | server time (sum) | notes |"
+echo "| --- | --- | ---: | ---: | ---: | --- |"
+cat "$results"
