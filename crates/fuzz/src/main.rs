@@ -254,7 +254,7 @@ fn fuzz(target: &str, seconds: u64, corpus: &Path, crashes: &Path, seed: u64) ->
             eprintln!("{target}: PANIC, input written to {}", path.display());
         }
         // Keep some mutants as new starting points (bounded), so mutations stack.
-        if o.execs % 97 == 0 && input.len() < 256 * 1024 {
+        if o.execs.is_multiple_of(97) && input.len() < 256 * 1024 {
             if queue.len() < 4096 {
                 queue.push(input);
             } else {
@@ -306,7 +306,7 @@ fn main() {
     let crashes = PathBuf::from(flag("--crashes").unwrap_or_else(|| "target/fuzz-crashes".into()));
     let seed: u64 = flag("--seed")
         .and_then(|s| s.parse().ok())
-        .unwrap_or(0x5EED_0F_0F0);
+        .unwrap_or(0x0005_EED0_F0F0);
     // Panics are caught and counted; their messages would drown the report.
     std::panic::set_hook(Box::new(|_| {}));
     let mut failed = false;
