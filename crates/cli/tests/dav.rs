@@ -622,9 +622,12 @@ fn attendance_encounters_and_other_clients_properties_travel() {
             .to_string_lossy(),
         card.file_name().unwrap().to_string_lossy()
     );
+    // ... and writes the address, number and organisation more richly than Vernetzt models.
     let changed = text.replace(
         "END:VCARD",
-        "BDAY:19800412\r\nX-PHONE-APP-FLAG:starred\r\nEND:VCARD",
+        "BDAY:19800412\r\nX-PHONE-APP-FLAG:starred\r\n\
+             ADR;TYPE=work:;Raum 4.12;Hauptstr. 1;Erfurt;Thüringen;99084;Deutschland\r\n\
+             item1.TEL;TYPE=cell:+49 171 5550000\r\nitem1.X-ABLabel:Diensthandy\r\nEND:VCARD",
     );
     assert!(matches!(raw_put(&server, &href, &changed), 200..=204));
     sync(&b);
@@ -636,6 +639,10 @@ fn attendance_encounters_and_other_clients_properties_travel() {
         text.contains("BDAY") && text.contains("X-PHONE-APP-FLAG"),
         "{text}"
     );
+    for kept in ["Thüringen", "Raum 4.12", "TYPE=work", "TYPE=cell"] {
+        assert!(text.contains(kept), "{kept} lost: {text}");
+    }
+    assert_eq!(text.matches("Diensthandy").count(), 1, "{text}");
     assert!(
         text.contains("X-VERNETZT-ATTENDED") && text.contains("X-VERNETZT-MET"),
         "{text}"
