@@ -535,6 +535,28 @@ fn faults_keep_every_change_queued_and_nothing_duplicates() {
         .find(|t| t.contains("Vera"))
         .unwrap();
     assert!(three.contains("VERSION:3.0"), "{three}");
+    // One card the server refuses (400) is named and stays queued; the others go through.
+    proxy.set(r#"{"mode": "status", "status": 400, "method": "PUT", "body_contains": "Rita"}"#);
+    add(&a, "Rita Refused", &[]);
+    add(&a, "Otto Okay", &[]);
+    let r = sync(&a);
+    assert_eq!(r["pushed"], 1, "{r}");
+    assert!(
+        r["refused"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("Rita Refused"),
+        "{r}"
+    );
+    let st = ok(&a, &["sync", "status"]);
+    assert_eq!(st["pending"], 1, "{st}");
+    assert!(
+        st["last_error"].as_str().unwrap().contains("Rita Refused"),
+        "{st}"
+    );
+    proxy.set(r#"{"mode": "pass"}"#);
+    sync(&a);
+    assert_eq!(ok(&a, &["sync", "status"])["pending"], 0);
 }
 
 /// A PUT as another client would make it (HTTP/1.0, basic auth), straight to Radicale.

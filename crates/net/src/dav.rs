@@ -102,6 +102,17 @@ fn status_error(status: u16, what: &str, retry_after: Option<u64>) -> DavError {
             "server",
             format!("the server is busy ({status}); trying again later"),
         ),
+        415 => (
+            "protocol",
+            format!("the server refused the card format for {what} (415)"),
+        ),
+        400 | 409 | 413 | 422 => (
+            "rejected",
+            format!(
+                "the server refused {what} ({status}): it may hold something the server cannot \
+                 store"
+            ),
+        ),
         s if s >= 500 => (
             "server",
             format!("the server failed ({s}) on {what}; trying again later"),
@@ -232,7 +243,8 @@ impl DavClient {
             .map_err(|e| DavError::new("protocol", format!("bad request for {what}: {e}")))?;
         let raw = self.send(req, what).await?;
         let s = raw.parts.status.as_u16();
-        if matches!(s, 401 | 403 | 404 | 412 | 415) || s >= 500 || s == 429 {
+        if matches!(s, 400 | 401 | 403 | 404 | 409 | 412 | 413 | 415 | 422) || s >= 500 || s == 429
+        {
             let retry = raw
                 .parts
                 .headers
@@ -331,9 +343,13 @@ impl DavRequest for SyncCollection<'_> {
     }
 }
 
-/// PROPFIND Depth 1 on a home collection for its children's `DAV:sync-token`: one request that
-/// tells whether the address book or the calendar changed at all since the last sync (RFC 6578
-/// makes the sync-token a property of the collection).
+const GETCTAG: libdav::PropertyName = libdav::PropertyName::new(names::CALENDAR_SERVER, "getctag");
+
+/// PROPFIND Depth 1 on a home collection for its children's `CS:getctag`: one request that
+/// tells whether the address book or the calendar changed at all since the last sync. The
+/// CTag (a calendarserver.org property every CardDAV/CalDAV server in use offers) is cheaper
+/// for the server than `DAV:sync-token`: Radicale at 10,000 cards answers it in 0.45 s against
+/// 0.65 s (docs/benchmarks.md).
 struct CollectionTokens<'a> {
     href: &'a str,
 }
@@ -346,7 +362,7 @@ impl DavRequest for CollectionTokens<'_> {
     fn prepare_request(&self, base_url: Uri) -> Result<http::Request<String>, http::Error> {
         let body = XmlNode::new(&names::PROPFIND)
             .with_children(vec![
-                XmlNode::new(&names::PROP).with_children(vec![XmlNode::new(&names::SYNC_TOKEN)]),
+                XmlNode::new(&names::PROP).with_children(vec![XmlNode::new(&GETCTAG)]),
             ])
             .render_node();
         http::Request::builder()
@@ -377,7 +393,10 @@ impl DavRequest for CollectionTokens<'_> {
             let href = r.children().find(|c| dav(c, "href")).and_then(|c| c.text());
             let token = r
                 .descendants()
-                .find(|c| dav(c, "sync-token"))
+                .find(|c| {
+                    c.tag_name().name() == "getctag"
+                        && c.tag_name().namespace() == Some(names::CALENDAR_SERVER)
+                })
                 .and_then(|c| c.text());
             if let (Some(h), Some(t)) = (href, token) {
                 out.insert(normalise_collection(h), t.trim().to_string());
@@ -538,9 +557,14 @@ pub struct SyncReport {
     pub pull_method: String,
     /// Cards the server holds that could not be read (left alone).
     pub unreadable: Vec<String>,
+    /// Contacts the server refused (400, 409, 413, 422): named with the reason, left queued,
+    /// the rest of the run goes on.
+    pub refused: Vec<String>,
 }
 
-const BATCH: usize = 100;
+/// Cards per multiget. A first pull of 10,000 cards in one or two requests (as vdirsyncer does)
+/// rather than a hundred; the answer is a few megabytes.
+const BATCH: usize = 5000;
 
 fn href_for(book: &str, uid: &str) -> String {
     let safe: String = uid
@@ -573,11 +597,12 @@ pub async fn sync(
     // Has anything changed on the server at all? One PROPFIND on the home answers for the
     // address book and the calendar together (when they share a home, as they usually do), so
     // a sync with nothing to do is one request.
-    let (token, cal_token) = {
+    let (token, ctag, cal_ctag) = {
         let s = lock();
         (
             s.setting("dav_sync_token")?.unwrap_or_default(),
-            s.setting("dav_cal_sync_token")?.unwrap_or_default(),
+            s.setting("dav_ctag")?.unwrap_or_default(),
+            s.setting("dav_cal_ctag")?.unwrap_or_default(),
         )
     };
     let home = parent_collection(book);
@@ -586,16 +611,19 @@ pub async fn sync(
         .as_deref()
         .is_none_or(|c| parent_collection(c) == home);
     let (mut book_unchanged, mut cal_unchanged) = (false, false);
+    let mut seen = std::collections::HashMap::new();
     if !token.is_empty() && same_home {
         report.requests += 1;
-        if let Ok(tokens) = client
+        if let Ok(tags) = client
             .run(&CollectionTokens { href: &home }, "checking for changes")
             .await
         {
-            book_unchanged = tokens.get(&normalise_collection(book)) == Some(&token);
+            book_unchanged =
+                !ctag.is_empty() && tags.get(&normalise_collection(book)) == Some(&ctag);
             cal_unchanged = account.calendar.as_deref().is_none_or(|c| {
-                !cal_token.is_empty() && tokens.get(&normalise_collection(c)) == Some(&cal_token)
+                !cal_ctag.is_empty() && tags.get(&normalise_collection(c)) == Some(&cal_ctag)
             });
+            seen = tags;
         }
     }
     // Pull.
@@ -655,6 +683,10 @@ pub async fn sync(
     if let Some(t) = &delta.token {
         lock().set_setting("dav_sync_token", t)?;
     }
+    // The CTag seen before this pull: if anything changed since, the next check sees it.
+    if let Some(t) = seen.get(&normalise_collection(book)) {
+        lock().set_setting("dav_ctag", t)?;
+    }
 
     // Push.
     let (changes, max) = lock().sync_changes()?;
@@ -670,9 +702,20 @@ pub async fn sync(
             PushOp::Put(uid) => {
                 // Each confirmed push leaves the queue at once, so a run that fails later does
                 // not send it again.
-                if push_card(store, client, book, uid, &mut report).await? {
-                    let at = now.to_rfc3339_opts(SecondsFormat::Secs, true);
-                    lock().mark_synced(max, std::slice::from_ref(uid), &at)?;
+                match push_card(store, client, book, uid, &mut report).await {
+                    Ok(true) => {
+                        let at = now.to_rfc3339_opts(SecondsFormat::Secs, true);
+                        lock().mark_synced(max, std::slice::from_ref(uid), &at)?;
+                    }
+                    Ok(false) => {}
+                    // One card the server will not take must not stop every other change.
+                    Err(e) if e.kind == "rejected" => {
+                        let name = lock()
+                            .contact_name_by_uid(uid)?
+                            .unwrap_or_else(|| uid.clone());
+                        report.refused.push(format!("{name}: {}", e.message));
+                    }
+                    Err(e) => return Err(e),
                 }
             }
             PushOp::Delete(uid) => {
@@ -725,9 +768,28 @@ pub async fn sync(
     let at = now.to_rfc3339_opts(SecondsFormat::Secs, true);
     lock().mark_synced(max, &done, &at)?;
     if let Some(cal) = &account.calendar {
-        sync_events(store, client, cal, now, cal_unchanged, &mut report).await?;
+        let cal_seen = seen.get(&normalise_collection(cal)).cloned();
+        sync_events(
+            store,
+            client,
+            cal,
+            now,
+            cal_unchanged,
+            cal_seen,
+            &mut report,
+        )
+        .await?;
     }
-    lock().record_sync(None, &at, None)?;
+    if report.refused.is_empty() {
+        lock().record_sync(None, &at, None)?;
+    } else {
+        let msg = format!(
+            "{} contacts were refused by the server and stay queued: {}",
+            report.refused.len(),
+            report.refused.join("; ")
+        );
+        lock().record_sync(Some(&msg), &at, None)?;
+    }
     Ok(report)
 }
 
@@ -739,6 +801,7 @@ async fn sync_events(
     cal: &str,
     now: DateTime<Utc>,
     unchanged: bool,
+    ctag_seen: Option<String>,
     report: &mut SyncReport,
 ) -> Result<(), DavError> {
     let lock = || store.lock().unwrap_or_else(|p| p.into_inner());
@@ -760,7 +823,7 @@ async fn sync_events(
             .await
         {
             Ok(d) => d,
-            Err(e) if matches!(e.kind, "forbidden" | "protocol" | "conflict") => {
+            Err(e) if matches!(e.kind, "forbidden" | "protocol" | "conflict" | "rejected") => {
                 report.requests += 1;
                 let listed = client
                     .run(
@@ -823,6 +886,9 @@ async fn sync_events(
     }
     if let Some(t) = &delta.token {
         lock().set_setting("dav_cal_sync_token", t)?;
+    }
+    if let Some(t) = &ctag_seen {
+        lock().set_setting("dav_cal_ctag", t)?;
     }
     // Push.
     let changes = lock().sync_event_changes()?;
@@ -949,7 +1015,7 @@ async fn pull_delta(
             Ok(d)
         }
         Err(e)
-            if matches!(e.kind, "forbidden" | "protocol" | "conflict")
+            if matches!(e.kind, "forbidden" | "protocol" | "conflict" | "rejected")
                 || e.message.contains("409") =>
         {
             // An expired token (403/409 valid-sync-token) or no RFC 6578: compare ETags instead.

@@ -292,7 +292,14 @@ impl Store {
         let old = self.dav_account()?;
         if old.as_ref().map(|o| &o.addressbook) != Some(&a.addressbook) {
             self.conn.execute("DELETE FROM dav_items", [])?;
-            self.set_setting("dav_sync_token", "")?;
+            for k in [
+                "dav_sync_token",
+                "dav_ctag",
+                "dav_cal_ctag",
+                "dav_cal_sync_token",
+            ] {
+                self.set_setting(k, "")?;
+            }
             // Everything live goes up once.
             let t = now();
             self.conn.execute(
@@ -422,6 +429,18 @@ impl Store {
         )?;
         tx.commit()?;
         Ok(())
+    }
+
+    /// A contact's name by UID (for messages about a card).
+    pub fn contact_name_by_uid(&self, uid: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT display_name FROM contacts WHERE uid = ?1",
+                [uid],
+                |r| r.get(0),
+            )
+            .optional()?)
     }
 
     /// What the server holds of a contact.
