@@ -65,6 +65,10 @@ const COMMANDS: &[&str] = &[
     "sync_status",
     "conflicts_list",
     "conflict_resolve",
+    "privacy_export",
+    "privacy_erase",
+    "privacy_stale",
+    "open_external",
 ];
 
 fn main() {

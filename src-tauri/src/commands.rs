@@ -16,7 +16,7 @@ use vernetzt_core::model::{
     Organization, OrganizationInput, Themenfeld,
 };
 use vernetzt_core::store::{
-    Account, Conflict, ExportFile, OwnEvent, ReplyImport, Rsvp, SyncStatus,
+    Account, Conflict, ExportFile, OwnEvent, ReplyImport, Rsvp, StaleContact, SyncStatus,
 };
 use vernetzt_net::dav;
 use vernetzt_net::mail::{self, SendOptions, SendReport};
@@ -713,4 +713,58 @@ pub fn conflicts_list(state: State<'_, AppState>) -> CmdResult<Vec<Conflict>> {
 #[tauri::command]
 pub fn conflict_resolve(state: State<'_, AppState>, id: i64, keep: String) -> CmdResult<()> {
     Ok(state.store()?.resolve_conflict(id, &keep)?)
+}
+
+/// Everything stored about one person (GDPR Art. 15), written as JSON and vCard into `dir`.
+#[tauri::command]
+pub fn privacy_export(
+    state: State<'_, AppState>,
+    id: i64,
+    dir: Option<String>,
+) -> CmdResult<Written> {
+    let dir = export_dir(dir)?;
+    let x = state.store()?.export_person(id)?;
+    let stem = format!("auskunft-{id}");
+    let files = [
+        ExportFile {
+            name: format!("{stem}.json"),
+            bytes: serde_json::to_vec_pretty(&x).map_err(|e| UiError::internal(e.to_string()))?,
+        },
+        ExportFile {
+            name: format!("{stem}.vcf"),
+            bytes: x.vcard.into_bytes(),
+        },
+    ];
+    let paths = invite::write_files(&dir, &files)?;
+    Ok(written(dir, paths))
+}
+
+/// Erases people completely (GDPR Art. 17); the next sync deletes their cards on the server.
+#[tauri::command]
+pub fn privacy_erase(state: State<'_, AppState>, ids: Vec<i64>) -> CmdResult<()> {
+    let mut store = state.store()?;
+    for id in ids {
+        store.erase_person(id)?;
+    }
+    Ok(())
+}
+
+/// Contacts not met for `months` months, oldest first.
+#[tauri::command]
+pub fn privacy_stale(state: State<'_, AppState>, months: u32) -> CmdResult<Vec<StaleContact>> {
+    Ok(state.store()?.stale_contacts(months, chrono::Utc::now())?)
+}
+
+/// Opens an https, http or mailto link in the system's browser or mail program, after the UI
+/// asked the user; anything else is refused.
+#[tauri::command]
+pub fn open_external(url: String) -> CmdResult<()> {
+    let link = vernetzt_core::rules::external_link(&url).map_err(|m| UiError {
+        kind: "validation",
+        message: m,
+        code: Some("link_refused"),
+        field: Some("url"),
+    })?;
+    open::that_detached(&link)
+        .map_err(|e| UiError::internal(format!("no program opened the link: {e}")))
 }

@@ -75,6 +75,20 @@ fn background_sync(app: tauri::AppHandle) {
     });
 }
 
+/// The web view shows the app and nothing else: a link or script that tries to navigate it to
+/// another page (a feed's URL, a card's website, `javascript:`) is blocked; external links go
+/// through `open_external` after the user confirmed.
+fn navigation_guard<R: tauri::Runtime>() -> tauri::plugin::TauriPlugin<R> {
+    tauri::plugin::Builder::new("navigation-guard")
+        .on_navigation(|_, url| {
+            url.scheme() == "tauri"
+                || url.host_str() == Some("tauri.localhost")
+                || (cfg!(debug_assertions)
+                    && matches!(url.host_str(), Some("localhost") | Some("127.0.0.1")))
+        })
+        .build()
+}
+
 /// WebKitGTK's DMA-BUF renderer keeps large buffers per web view; without a GPU (and on the
 /// older laptops many administrations run) it falls back to software rendering with them anyway.
 /// Turning it off cut the web process from 206 to 115 MiB PSS here (docs/benchmarks.md) with no
@@ -159,7 +173,12 @@ fn main() {
             commands::sync_status,
             commands::conflicts_list,
             commands::conflict_resolve,
+            commands::privacy_export,
+            commands::privacy_erase,
+            commands::privacy_stale,
+            commands::open_external,
         ])
+        .plugin(navigation_guard())
         .setup(|app| {
             background_sync(app.handle().clone());
             Ok(())

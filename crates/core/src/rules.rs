@@ -39,3 +39,48 @@ pub fn sniff_image(bytes: &[u8]) -> Option<&'static str> {
         None
     }
 }
+
+/// Checks a link before the app hands it to the system browser or mail program: only
+/// `https://`, `http://` and `mailto:` (a `file:`, `javascript:` or custom-scheme link from a
+/// feed or a card must not start anything), no spaces or control characters, at most 2,048
+/// characters. Returns the link as it will be opened.
+pub fn external_link(link: &str) -> Result<String, String> {
+    let l = link.trim();
+    let lower = l.to_ascii_lowercase();
+    if !(lower.starts_with("https://")
+        || lower.starts_with("http://")
+        || lower.starts_with("mailto:"))
+    {
+        return Err("only https, http and mailto links are opened".into());
+    }
+    if l.len() > 2048 || l.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return Err("the link holds spaces or control characters, or is too long".into());
+    }
+    let rest = l.split_once(':').map(|(_, r)| r).unwrap_or("");
+    if rest.trim_start_matches('/').is_empty() {
+        return Err("the link names no address".into());
+    }
+    Ok(l.to_string())
+}
+
+#[cfg(test)]
+mod link_tests {
+    use super::external_link;
+
+    #[test]
+    fn only_web_and_mail_links() {
+        assert!(external_link("https://www.fitko.de/ozg").is_ok());
+        assert!(external_link("mailto:info@fitko.example").is_ok());
+        for bad in [
+            "javascript:alert(1)",
+            "file:///etc/passwd",
+            "vernetzt://x",
+            "https://a b",
+            "https://",
+            "data:text/html,<script>",
+            " JAVASCRIPT:alert(1)",
+        ] {
+            assert!(external_link(bad).is_err(), "{bad}");
+        }
+    }
+}
