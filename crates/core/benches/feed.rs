@@ -43,7 +43,7 @@ fn main() {
     let mut events = 0;
     for _ in 0..runs {
         let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(&dir.path().join("bench.db")).unwrap();
+        let mut store = Store::open_encrypted(&dir.path().join("bench.db"), &bench_key()).unwrap();
         let feed = store
             .add_feed("https://bench.example/feed.ics", "Bench", &FeedAuth::None)
             .unwrap();
@@ -89,4 +89,9 @@ fn main() {
         "| list a year of occurrences ({occurrences}) | {} |",
         med(&mut list)
     );
+}
+
+/// The store as the app and the CLI open it: encrypted (SQLCipher) with a raw 256-bit key.
+fn bench_key() -> vernetzt_core::store::DbKey {
+    vernetzt_core::store::DbKey::Raw([0x42; 32])
 }

@@ -114,7 +114,7 @@ fn main() {
         let path = dir.path().join("bench.db");
         let t = Instant::now();
         {
-            let mut store = Store::open(&path).expect("open");
+            let mut store = Store::open_encrypted(&path, &bench_key()).expect("open");
             vernetzt_core::demo::populate(&mut store, n, 42).expect("populate");
         }
         eprintln!(
@@ -123,7 +123,7 @@ fn main() {
         );
         let mut builds = Vec::new();
         for _ in 0..5 {
-            let fresh = Store::open(&path).expect("reopen");
+            let fresh = Store::open_encrypted(&path, &bench_key()).expect("reopen");
             let t = Instant::now();
             fresh.search("m", 50).expect("search");
             builds.push(t.elapsed());
@@ -134,7 +134,7 @@ fn main() {
             fmt(builds[2]),
             fmt(builds[4])
         );
-        let store = Store::open(&path).expect("reopen");
+        let store = Store::open_encrypted(&path, &bench_key()).expect("reopen");
         let mut hits = 0usize;
         measure("search (limit 50)", n, |i| {
             hits += store.search(&qs[i], 50).expect("search").len()
@@ -144,4 +144,9 @@ fn main() {
         });
         eprintln!("({hits} rows returned in all)");
     }
+}
+
+/// The store as the app and the CLI open it: encrypted (SQLCipher) with a raw 256-bit key.
+fn bench_key() -> vernetzt_core::store::DbKey {
+    vernetzt_core::store::DbKey::Raw([0x42; 32])
 }
