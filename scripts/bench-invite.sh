@@ -6,6 +6,11 @@
 #   ./scripts/bench-invite.sh [N]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The CLI's database is encrypted with a key from the keyring: run in a private Secret Service.
+if [ -z "${VERNETZT_BENCH_IN_KEYRING:-}" ]; then
+  export VERNETZT_BENCH_IN_KEYRING=1
+  exec crates/net/tests/with-keyring.sh "$0" "$@"
+fi
 n="${1:-1000}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/vernetzt/target}"
 work="$(mktemp -d)"
