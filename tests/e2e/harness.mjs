@@ -3,7 +3,7 @@
 // WebKit's data, and tauri-driver is stopped with SIGTERM (SIGKILL leaves WebKitWebDriver holding
 // its port, and the next run hangs).
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
@@ -33,7 +33,7 @@ function freePort() {
 
 // Waits until tauri-driver accepts connections. (Asking its /status before WebKitWebDriver is up
 // makes it print a long backtrace, so only the TCP port is probed.)
-async function waitForPort(port, ms) {
+async function waitForPort(port, ms, what = 'tauri-driver') {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
     const up = await new Promise((res) => {
@@ -47,13 +47,86 @@ async function waitForPort(port, ms) {
     if (up) return;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`tauri-driver did not listen on port ${port} within ${ms} ms`);
+  throw new Error(`${what} did not listen on port ${port} within ${ms} ms`);
 }
 
 /** Runs the CLI against `db` and returns its parsed JSON output. */
 export function cli(db, ...args) {
   const out = execFileSync(CLI, ['--db', db, '--json', ...args], { encoding: 'utf8' });
   return JSON.parse(out);
+}
+
+/** Like `cli`, with `input` on the CLI's stdin (for commands that read a password there). */
+export function cliWithInput(db, input, ...args) {
+  const out = execFileSync(CLI, ['--db', db, '--json', ...args], { encoding: 'utf8', input });
+  return JSON.parse(out);
+}
+
+/**
+ * Starts a real Radicale (CardDAV/CalDAV) from the tests' virtualenv on a free 127.0.0.1 port,
+ * with the one user `user:password` (plain htpasswd), storing into `dir`. Returns
+ * `{ url, user, password, stop }`.
+ */
+export async function startRadicale(dir, { user = 'anna', password = 'Geheim-42' } = {}) {
+  const python = execFileSync(join(root, 'tests', 'python', 'ensure-venv.sh'), { encoding: 'utf8' }).trim();
+  const port = await freePort();
+  const base = join(dir, 'radicale');
+  mkdirSync(base, { recursive: true });
+  writeFileSync(join(base, 'users'), `${user}:${password}\n`);
+  writeFileSync(
+    join(base, 'config'),
+    [
+      '[server]', `hosts = 127.0.0.1:${port}`, 'max_content_length = 100000000',
+      '[auth]', 'type = htpasswd', `htpasswd_filename = ${join(base, 'users')}`, 'htpasswd_encryption = plain',
+      '[rights]', 'type = owner_only',
+      '[storage]', 'type = multifilesystem', `filesystem_folder = ${join(base, 'collections')}`,
+      '[web]', 'type = none',
+      '[logging]', 'level = warning', '',
+    ].join('\n'),
+  );
+  const child = spawn(python, ['-m', 'radicale', '--config', join(base, 'config')], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const exited = new Promise((r) => child.once('exit', r));
+  try {
+    await waitForPort(port, 30_000, 'radicale');
+  } catch (e) {
+    child.kill('SIGTERM');
+    throw e;
+  }
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      // Radicale waits for open connections on SIGTERM; do not wait for them long.
+      const late = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(late);
+    }
+    await exited;
+  };
+  return { url: `http://127.0.0.1:${port}/`, user, password, stop };
+}
+
+/**
+ * Ends an app on `db` that outlived its WebDriver session (Linux: found by its command line).
+ * A live orphan keeps the test runner's output pipe open, and the runner then never finishes.
+ */
+export function killLeftoverApp(db) {
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    let argv;
+    try {
+      argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    } catch {
+      continue;
+    }
+    if (argv[0]?.endsWith('vernetzt-app') && argv.includes(db)) {
+      try {
+        process.kill(Number(pid), 'SIGTERM');
+      } catch {
+        // already gone
+      }
+    }
+  }
 }
 
 /**

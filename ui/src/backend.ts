@@ -448,6 +448,74 @@ export interface SendReport {
   stopped: string | null;
 }
 
+/** The CardDAV/CalDAV account (the password is in the OS keyring and never comes back). */
+export interface SyncAccount {
+  url: string;
+  user: string;
+  /** The address book's URL (found by discovery). */
+  addressbook: string;
+  /** The calendar's URL, if one was found or created. */
+  calendar: string | null;
+}
+
+/** What one contact sync did (crates/net/src/dav.rs SyncReport). */
+export interface DavSyncReport {
+  pushed: number;
+  deleted: number;
+  pulled: number;
+  removed_here: number;
+  /** New conflicts. */
+  conflicts: number;
+  requests: number;
+  pull_method: string;
+  /** Cards on the server that could not be read (left alone). */
+  unreadable: string[];
+}
+
+/** Running sync: step (`pull`, `push`), done, total. */
+export type SyncProgress = [string, number, number];
+
+/** The sync status line (src-tauri/src/commands.rs SyncState). */
+export interface SyncState {
+  configured: boolean;
+  /** Changes not yet on the server. */
+  pending: number;
+  /** Last successful sync (RFC 3339). */
+  last_sync: string | null;
+  /** Last error in plain (English) words; null after a success. */
+  last_error: string | null;
+  /** Open conflicts. */
+  conflicts: number;
+  /** No automatic run before this time (RFC 3339). */
+  retry_at: string | null;
+  /** Failed runs in a row. */
+  failures: number;
+  progress: SyncProgress | null;
+}
+
+/** A field changed differently here and on the server. The local value stays until resolved. */
+export interface SyncConflict {
+  id: number;
+  contact_id: number | null;
+  name: string | null;
+  field: string;
+  local: string | null;
+  remote: string | null;
+  created_at: string;
+}
+
+export type ConflictKeep = 'local' | 'remote' | 'both';
+
+/** A contact not met for a while (crates/core/src/store/privacy.rs StaleContact). */
+export interface StaleContact {
+  id: number;
+  name: string;
+  organization: string | null;
+  /** Last encounter or attended event (RFC 3339 or YYYY-MM-DD), if any. */
+  last_met: string | null;
+  created_at: string;
+}
+
 /** Settings the UI may read and write (src-tauri/src/commands.rs UI_SETTINGS). */
 export type SettingKey =
   | 'language'
@@ -562,6 +630,24 @@ export const backend = {
   setSmtpPassword: (url: string, user: string, password: string) =>
     call<void>('smtp_password_set', { url, user, password }),
   sendInvitations: (uid: string) => call<SendReport>('invite_send', { uid }),
+  /** The sync account, or null when none is set up. */
+  syncAccountGet: () => call<SyncAccount | null>('sync_account_get'),
+  /** Finds the address book and calendar (RFC 6764) and stores the account; the password goes to the keyring. */
+  syncAccountSet: (url: string, user: string, password: string) =>
+    call<SyncAccount>('sync_account_set', { url, user, password }),
+  /** Syncs now; null when no account is set up. */
+  syncNow: () => call<DavSyncReport | null>('sync_now'),
+  syncStatus: () => call<SyncState>('sync_status'),
+  listConflicts: () => call<SyncConflict[]>('conflicts_list'),
+  resolveConflict: (id: number, keep: ConflictKeep) => call<void>('conflict_resolve', { id, keep }),
+  /** Writes auskunft-ID.json and auskunft-ID.vcf (GDPR Art. 15) into `dir` (null: default folder). */
+  privacyExport: (id: number, dir: string | null) => call<Written>('privacy_export', { id, dir }),
+  /** Erases people completely (GDPR Art. 17), on the sync server at the next sync. Irreversible. */
+  privacyErase: (ids: number[]) => call<void>('privacy_erase', { ids }),
+  /** Contacts not met for `months` months, oldest first. */
+  privacyStale: (months: number) => call<StaleContact[]>('privacy_stale', { months }),
+  /** Opens an https, http or mailto link in the system's browser or mail program (ask first). */
+  openExternal: (url: string) => call<void>('open_external', { url }),
 };
 
 export type Backend = typeof backend;

@@ -1,7 +1,8 @@
 // Development only: an in-memory stand-in for the Rust commands, so `npm run dev` works in a
 // plain browser. main.ts imports it behind `import.meta.env.DEV`, so it never ships.
 // URL parameters: `?fatal=too_new|corrupt|open` simulates an unusable database, `?n=5000` sets
-// the number of generated contacts, `?feeds=0` starts without calendar feeds.
+// the number of generated contacts, `?feeds=0` starts without calendar feeds, `?sync=1` starts with
+// a sync account and two conflicts, `?sync=error` with an account whose last sync failed.
 import { mockIPC } from '@tauri-apps/api/mocks';
 import type {
   Candidate,
@@ -15,6 +16,11 @@ import type {
   RsvpCounts,
   SendReport,
   Written,
+  ConflictKeep,
+  DavSyncReport,
+  SyncAccount,
+  SyncConflict,
+  SyncState,
   AttendanceRow,
   AttendanceStatus,
   AttendanceView,
@@ -1610,6 +1616,144 @@ function seedOwnEvents(): void {
   });
 }
 
+// --- Sync with the user's CardDAV/CalDAV server ---
+
+let syncAccount: SyncAccount | null = null;
+const syncInfo = {
+  pending: 0,
+  last_sync: null as string | null,
+  last_error: null as string | null,
+  retry_at: null as string | null,
+  failures: 0,
+};
+let syncProgress: [string, number, number] | null = null;
+let syncConflicts: (SyncConflict & { uid: number })[] = [];
+
+function syncError(code: string, message: string): BackendError {
+  return { kind: 'sync', code, message };
+}
+
+/** Every local change counts as pending once an account is set up. */
+function touched(): void {
+  if (syncAccount) syncInfo.pending += 1;
+}
+
+function syncStatus(): SyncState {
+  return {
+    configured: syncAccount !== null,
+    ...syncInfo,
+    conflicts: syncConflicts.length,
+    progress: syncProgress ? [...syncProgress] : null,
+  };
+}
+
+function addConflict(c: Stored, field: 'role' | 'locality', remote: string): void {
+  syncConflicts.push({
+    id: nextId++,
+    uid: c.id,
+    contact_id: c.id,
+    name: c.name,
+    field,
+    local: c[field],
+    remote,
+    created_at: now(),
+  });
+}
+
+function seedSync(mode: string | null): void {
+  if (mode !== '1' && mode !== 'error') return;
+  syncAccount = {
+    url: 'https://cloud.example.de/',
+    user: 'anna.schmidt',
+    addressbook: '/remote.php/dav/addressbooks/users/anna.schmidt/contacts/',
+    calendar: '/remote.php/dav/calendars/anna.schmidt/personal/',
+  };
+  syncInfo.last_sync = new Date(Date.now() - 25 * 60_000).toISOString();
+  syncInfo.pending = 2;
+  if (mode === 'error') {
+    syncInfo.last_error = 'the server refused the login: check user name and password (or app token)';
+    syncInfo.failures = 2;
+    syncInfo.retry_at = new Date(Date.now() + 4 * 60_000).toISOString();
+    return;
+  }
+  const [a, b] = live();
+  if (a) addConflict(a, 'role', 'Referatsleiterin Digitalisierung');
+  if (b) addConflict(b, 'locality', 'Frankfurt (Oder)');
+}
+
+async function setSyncAccount(url: string, user: string, password: string): Promise<SyncAccount> {
+  await sleep(600);
+  if (!password) throw syncError('auth', 'the password or app token is missing');
+  let host: string;
+  try {
+    const u = new URL(url.trim());
+    if (u.protocol !== 'https:' && !(u.protocol === 'http:' && ['localhost', '127.0.0.1'].includes(u.hostname))) {
+      throw syncError('url', 'the server address must start with https:// (plain http only to this machine)');
+    }
+    host = u.hostname;
+  } catch (e) {
+    if ((e as BackendError).kind) throw e;
+    throw syncError('url', `'${url}' is not a server address (relative URL without a base)`);
+  }
+  if (host.includes('offline')) {
+    throw syncError('network', `the server could not be reached or dropped the connection (finding your account): dns error`);
+  }
+  if (password === 'falsch') {
+    throw syncError('auth', 'the server refused the login: check user name and password (or app token)');
+  }
+  syncAccount = {
+    url: url.trim(),
+    user,
+    addressbook: `/${user}/kontakte/`,
+    calendar: host.includes('nocal') ? null : `/${user}/kalender/`,
+  };
+  syncInfo.last_error = null;
+  syncInfo.failures = 0;
+  syncInfo.retry_at = null;
+  syncInfo.pending = live().length;
+  return clone(syncAccount);
+}
+
+async function runSync(): Promise<DavSyncReport | null> {
+  if (!syncAccount) return null;
+  if (syncProgress) throw { kind: 'busy', message: 'a sync is already running' } satisfies BackendError;
+  if (syncAccount.url.includes('broken')) {
+    syncInfo.last_error = 'the server could not be reached or dropped the connection (finding changes): connection refused';
+    syncInfo.failures += 1;
+    syncInfo.retry_at = new Date(Date.now() + 60_000 * 2 ** syncInfo.failures).toISOString();
+    throw syncError('network', syncInfo.last_error);
+  }
+  const pushed = syncInfo.pending;
+  const total = Math.max(pushed, 40);
+  for (let done = 0; done < total; done += Math.ceil(total / 8)) {
+    syncProgress = ['push', done, total];
+    await sleep(350);
+  }
+  syncProgress = null;
+  syncInfo.pending = 0;
+  syncInfo.last_sync = now();
+  syncInfo.last_error = null;
+  syncInfo.failures = 0;
+  syncInfo.retry_at = null;
+  return { pushed, deleted: 0, pulled: 0, removed_here: 0, conflicts: 0, requests: 3, pull_method: 'sync-collection', unreadable: [] };
+}
+
+function resolveConflict(id: number, keep: ConflictKeep): void {
+  const c = syncConflicts.find((x) => x.id === id);
+  if (!c) throw { kind: 'not_found', message: `conflict ${id} not found` } satisfies BackendError;
+  if (!['local', 'remote', 'both'].includes(keep)) throw invalid('keep_invalid', 'keep', `'${keep}' is not local, remote or both`);
+  const contact = contacts.find((x) => x.id === c.uid && !x.deleted);
+  if (contact) {
+    if (keep === 'remote') (contact as unknown as Record<string, string | null>)[c.field] = c.remote;
+    if (keep === 'both' && c.remote) {
+      const t = now();
+      contact.notes.push({ id: nextId++, body: `Beim Abgleich auch gefunden (${c.field}): ${c.remote}`, created_at: t, updated_at: t });
+    }
+  }
+  syncConflicts = syncConflicts.filter((x) => x !== c);
+  touched();
+}
+
 export function installMockBackend(): void {
   const params = new URLSearchParams(location.search);
   const fatal = params.get('fatal');
@@ -1619,6 +1763,7 @@ export function installMockBackend(): void {
   seedNetworking();
   seedSeries();
   seedOwnEvents();
+  seedSync(params.get('sync'));
 
   mockIPC(async (cmd, payload) => {
     const a = (payload ?? {}) as Record<string, unknown>;
@@ -1650,16 +1795,19 @@ export function installMockBackend(): void {
         const note = (a.note as string | null)?.trim();
         if (note) c.notes.push({ id: nextId++, body: note, created_at: c.created_at, updated_at: c.created_at });
         contacts.push(c);
+        touched();
         return clone(c);
       }
       case 'contact_update': {
         const old = get(a.id as number);
         const c = apply(a.input as ContactInput, old);
         Object.assign(old, c);
+        touched();
         return clone(old);
       }
       case 'contact_delete':
         get(a.id as number).deleted = true;
+        touched();
         return null;
       case 'contact_restore': {
         const c = contacts.find((x) => x.id === a.id);
@@ -1881,6 +2029,39 @@ export function installMockBackend(): void {
       case 'invite_send':
         await sleep(1200);
         return clone(sendInvitations(a.uid as string));
+      case 'sync_account_get':
+        return clone(syncAccount);
+      case 'sync_account_set':
+        return setSyncAccount(String(a.url), String(a.user), String(a.password ?? ''));
+      case 'sync_now':
+        return runSync();
+      case 'sync_status':
+        return syncStatus();
+      case 'conflicts_list':
+        return clone(syncConflicts.map(({ uid: _uid, ...c }) => c));
+      case 'conflict_resolve':
+        resolveConflict(a.id as number, a.keep as ConflictKeep);
+        return null;
+      case 'privacy_export':
+        get(a.id as number);
+        return written((a.dir as string | null) ?? null, [`auskunft-${a.id}.json`, `auskunft-${a.id}.vcf`]);
+      case 'privacy_erase': {
+        const ids = a.ids as number[];
+        for (let i = contacts.length - 1; i >= 0; i--) if (ids.includes(contacts[i].id)) contacts.splice(i, 1);
+        touched();
+        return null;
+      }
+      case 'privacy_stale':
+        // The fake records no encounters: everyone created before the cut-off is listed.
+        return contacts
+          .filter((c) => !c.deleted && Date.parse(c.created_at) < Date.now() - (a.months as number) * 30.4 * 86_400_000 + 1)
+          .map((c) => ({ id: c.id, name: c.name, organization: c.organization, last_met: null, created_at: c.created_at }));
+      case 'open_external':
+        if (!/^(https?:\/\/|mailto:)\S+$/i.test(String(a.url))) {
+          throw invalid('link_refused', 'url', 'only https, http and mailto links are opened');
+        }
+        console.warn('[mock] open_external', a.url);
+        return null;
       case 'app_ready':
         console.warn('[mock] app_ready');
         return null;

@@ -1,0 +1,57 @@
+// Links from outside data (a card's website and e-mail addresses, a feed's event URL, a feed's
+// address) never navigate the web view: the UI asks first and then hands the link to the system
+// browser or mail program (`open_external`). Pure decisions here; the dialog is LinkConfirm.svelte.
+
+export type LinkKind = 'web' | 'mail';
+
+const MAX_LEN = 2048;
+
+/**
+ * Whether the shell will open `link`: only https, http and mailto, no spaces or control
+ * characters, at most 2,048 characters, and an address after the scheme. Mirrors
+ * `vernetzt_core::rules::external_link`.
+ */
+export function isOpenable(link: string): boolean {
+  const l = link.trim();
+  const lower = l.toLowerCase();
+  if (!(lower.startsWith('https://') || lower.startsWith('http://') || lower.startsWith('mailto:'))) return false;
+  // eslint-disable-next-line no-control-regex
+  if (l.length > MAX_LEN || /[\s\u0000-\u001f\u007f-\u009f]/.test(l)) return false;
+  const rest = l.slice(l.indexOf(':') + 1).replace(/^\/+/, '');
+  return rest !== '';
+}
+
+/**
+ * The link to open for a value shown in the UI, or null when it must stay plain text.
+ * E-mail addresses become `mailto:`; a website without scheme (`www.example.de`) gets `https://`.
+ * Anything else (`javascript:`, `file:`, `webcal:`, a custom scheme) is not a link.
+ */
+export function linkFor(value: string | null | undefined, kind: LinkKind): string | null {
+  const v = (value ?? '').trim();
+  if (v === '') return null;
+  let link: string;
+  if (kind === 'mail') {
+    if (/^mailto:/i.test(v)) link = v;
+    else if (/^[^\s@:/]+@[^\s@/]+$/.test(v)) link = `mailto:${v}`;
+    else return null;
+  } else if (/^https?:\/\//i.test(v)) {
+    link = v;
+  } else if (/^[a-z][a-z0-9+.-]*:/i.test(v)) {
+    return null;
+  } else if (/^[\p{L}\p{N}-]+(\.[\p{L}\p{N}-]+)+([/?#].*)?$/u.test(v)) {
+    link = `https://${v}`;
+  } else {
+    return null;
+  }
+  return isOpenable(link) ? link : null;
+}
+
+/** What the confirm dialog shows: the link as text, without `mailto:` for an address. */
+export function linkDisplay(link: string): string {
+  return /^mailto:/i.test(link) ? link.slice('mailto:'.length) : link;
+}
+
+/** Whether the confirm dialog speaks of the mail program rather than the browser. */
+export function isMailLink(link: string): boolean {
+  return /^mailto:/i.test(link.trim());
+}
