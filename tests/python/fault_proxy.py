@@ -11,6 +11,7 @@ The control file is JSON, re-read for every request, e.g.
                                                            but the connection is cut before the
                                                            answer (the server did the work)
     {"mode": "cut_request", "method": "PUT"}               PUTs are cut before reaching the server
+    {"mode": "hang", "seconds": 30}                        no answer at all (a timeout)
     {"mode": "status", "status": 415, "method": "PUT", "body_contains": "VERSION:4.0"}
                                                            a server that takes only vCard 3.0
 The proxy counts requests per method since the control file last changed ("after" counts from
@@ -20,6 +21,7 @@ import os
 import socket
 import sys
 import threading
+import time
 
 upstream_port = int(sys.argv[1])
 control = sys.argv[2]
@@ -100,6 +102,9 @@ def handle(conn):
             conn.sendall(f"HTTP/1.1 {status} Fault\r\n{extra}Content-Length: 0\r\nConnection: close\r\n\r\n".encode())
             return
         if mode == "cut_request" and applies:
+            return
+        if mode == "hang" and applies:
+            time.sleep(float(c.get("seconds", 30)))
             return
         resp = forward(head, body)
         if mode == "drop" and applies:

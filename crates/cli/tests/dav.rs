@@ -514,6 +514,23 @@ fn faults_keep_every_change_queued_and_nothing_duplicates() {
         "{st}"
     );
     assert!(st["last_error"].is_null(), "{st}");
+    // Forbidden, no answer at all (a timeout), and the server down: said so, nothing lost.
+    add(&a, "Fritz Fehler", &[]);
+    proxy.set(r#"{"mode": "status", "status": 403, "method": "PUT"}"#);
+    assert!(failing_sync(&a).contains("does not allow"));
+    proxy.set(r#"{"mode": "hang", "seconds": 20}"#);
+    let out = Command::new(env!("CARGO_BIN_EXE_vernetzt"))
+        .arg("--db")
+        .arg(&a)
+        .arg("sync")
+        .env("VERNETZT_DAV_TIMEOUT_SECS", "2")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did not answer in time"));
+    proxy.set(r#"{"mode": "pass"}"#);
+    assert_eq!(pending(&a), 1);
+    sync(&a);
     // The address book gone (404 on the sync report): said so, nothing lost.
     add(&a, "Nina Neu", &[]);
     proxy.set(r#"{"mode": "status", "status": 404, "method": "REPORT"}"#);
@@ -557,6 +574,12 @@ fn faults_keep_every_change_queued_and_nothing_duplicates() {
     proxy.set(r#"{"mode": "pass"}"#);
     sync(&a);
     assert_eq!(ok(&a, &["sync", "status"])["pending"], 0);
+    // The server down (connection refused): said so, the change stays queued.
+    add(&a, "Dieter Down", &[]);
+    drop(proxy);
+    let err = failing_sync(&a);
+    assert!(err.contains("could not be reached"), "{err}");
+    assert_eq!(pending(&a), 1);
 }
 
 /// A PUT as another client would make it (HTTP/1.0, basic auth), straight to Radicale.

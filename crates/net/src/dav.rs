@@ -177,7 +177,13 @@ impl DavClient {
         }
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(15))
-            .timeout(Duration::from_secs(120))
+            .timeout(Duration::from_secs(
+                // Two minutes per request; the tests of timeouts shorten it.
+                std::env::var("VERNETZT_DAV_TIMEOUT_SECS")
+                    .ok()
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(120),
+            ))
             .redirect(reqwest::redirect::Policy::limited(5))
             .user_agent(concat!("Vernetzt/", env!("CARGO_PKG_VERSION")))
             .build()
