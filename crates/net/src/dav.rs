@@ -618,7 +618,8 @@ pub async fn sync(
         .is_none_or(|c| parent_collection(c) == home);
     let (mut book_unchanged, mut cal_unchanged) = (false, false);
     let mut seen = std::collections::HashMap::new();
-    if !token.is_empty() && same_home {
+    // Also on a first sync (no token yet): the CTags read now make the next sync one request.
+    if same_home {
         report.requests += 1;
         if let Ok(tags) = client
             .run(&CollectionTokens { href: &home }, "checking for changes")
