@@ -25,7 +25,7 @@ fn main() {
     let mut imported = 0;
     for _ in 0..3 {
         let tmp = tempfile::tempdir().unwrap();
-        let mut store = Store::open_encrypted(&tmp.path().join("bench.db"), &bench_key()).unwrap();
+        let mut store = open_bench(&tmp.path().join("bench.db")).unwrap();
         let t = Instant::now();
         // What `vernetzt contacts import` does for a folder: read every file, one transaction.
         let mut bytes = Vec::new();
@@ -49,7 +49,7 @@ fn main() {
     );
 
     let tmp = tempfile::tempdir().unwrap();
-    let mut store = Store::open_encrypted(&tmp.path().join("scan.db"), &bench_key()).unwrap();
+    let mut store = open_bench(&tmp.path().join("scan.db")).unwrap();
     vernetzt_core::demo::populate(&mut store, scan_n, 42).unwrap();
     let mut scans = Vec::new();
     let mut groups = 0;
@@ -68,4 +68,13 @@ fn main() {
 /// The store as the app and the CLI open it: encrypted (SQLCipher) with a raw 256-bit key.
 fn bench_key() -> vernetzt_core::store::DbKey {
     vernetzt_core::store::DbKey::Raw([0x42; 32])
+}
+
+/// Encrypted as in the app; `VERNETZT_BENCH_PLAIN=1` measures the plain store for comparison.
+fn open_bench(path: &std::path::Path) -> vernetzt_core::Result<Store> {
+    if std::env::var_os("VERNETZT_BENCH_PLAIN").is_some() {
+        Store::open(path)
+    } else {
+        Store::open_encrypted(path, &bench_key())
+    }
 }
