@@ -50,14 +50,28 @@ async function search(query) {
 /** Searches and opens the hit whose row shows `name` (default: the query). */
 async function openContact(query, name = query) {
   await search(query);
+  // The result list re-renders while the search settles; an element found a moment ago can be
+  // gone (stale), so finding and clicking are retried together.
   const hit = async () => {
     for (const r of await app.browser.$$('[data-testid="contact-row"]')) {
       if ((await app.browser.execute((n) => n.textContent, r)).includes(name)) return r;
     }
     return null;
   };
-  await app.browser.waitUntil(async () => (await hit()) !== null, { timeout: 10_000, timeoutMsg: `no hit for ${query}` });
-  await (await hit()).click();
+  await app.browser.waitUntil(
+    async () => {
+      try {
+        const r = await hit();
+        if (r === null) return false;
+        await r.click();
+        return true;
+      } catch (e) {
+        if (/stale|not found/i.test(String(e))) return false;
+        throw e;
+      }
+    },
+    { timeout: 10_000, timeoutMsg: `no hit for ${query}` },
+  );
   const heading = await $('[data-testid="detail-name"]');
   await heading.waitUntil(async () => (await textOf('[data-testid="detail-name"]')).includes(name), { timeout: 10_000 });
 }
