@@ -918,39 +918,18 @@ async fn sync_events(
                     .unwrap_or_else(|| href_for(cal, &c.uid).replace(".vcf", ".ics"));
                 let mut etag = item.as_ref().and_then(|i| i.etag.clone());
                 for attempt in 0..2 {
-                    report.requests += 1;
-                    let put = libdav::dav::PutResource::new(&href);
-                    let result = match &etag {
-                        Some(e) => {
-                            client
-                                .run(
-                                    &put.update(obj.clone(), mime_types::CALENDAR, e.clone()),
-                                    "saving an event",
-                                )
-                                .await
-                        }
-                        None => {
-                            client
-                                .run(
-                                    &put.create(obj.clone(), mime_types::CALENDAR),
-                                    "saving an event",
-                                )
-                                .await
-                        }
-                    };
+                    let result = put_object(
+                        client,
+                        &href,
+                        &obj,
+                        mime_types::CALENDAR,
+                        etag.clone(),
+                        "an event",
+                        report,
+                    )
+                    .await;
                     match result {
-                        Ok(resp) => {
-                            let new_etag = match resp.etag {
-                                Some(e) => Some(e),
-                                None => client
-                                    .run(
-                                        &libdav::dav::GetEtag::new(&href),
-                                        "reading an event's version",
-                                    )
-                                    .await
-                                    .ok()
-                                    .map(|r| r.etag),
-                            };
+                        Ok(new_etag) => {
                             lock().record_event_item(&c.uid, &href, new_etag.as_deref(), &obj)?;
                             report.pushed += 1;
                             break;
@@ -1054,6 +1033,40 @@ async fn pull_delta(
     }
 }
 
+/// One conditional PUT: `If-Match` with the known ETag, else `If-None-Match: *`. Returns the
+/// ETag the server gave the stored version (asking for it when the PUT's answer had none).
+async fn put_object(
+    client: &DavClient,
+    href: &str,
+    body: &str,
+    mime: &str,
+    etag: Option<String>,
+    what: &str,
+    report: &mut SyncReport,
+) -> Result<Option<String>, DavError> {
+    let put = libdav::dav::PutResource::new(href);
+    let saving = format!("saving {what}");
+    report.requests += 1;
+    let resp = match etag {
+        Some(e) => client.run(&put.update(body, mime, e), &saving).await?,
+        None => client.run(&put.create(body, mime), &saving).await?,
+    };
+    Ok(match resp.etag {
+        Some(e) => Some(e),
+        None => {
+            report.requests += 1;
+            client
+                .run(
+                    &libdav::dav::GetEtag::new(href),
+                    &format!("reading {what}'s version"),
+                )
+                .await
+                .ok()
+                .map(|r| r.etag)
+        }
+    })
+}
+
 /// Creates or updates one card; on 412 merges with the server's version and tries once more.
 /// Returns whether the server confirmed it.
 async fn push_card(
@@ -1081,42 +1094,18 @@ async fn push_card(
             .as_ref()
             .map(|i| i.href.clone())
             .unwrap_or_else(|| href_for(book, uid));
-        report.requests += 1;
-        let put = libdav::dav::PutResource::new(&href);
-        let result = match item.as_ref().and_then(|i| i.etag.clone()) {
-            Some(etag) => {
-                client
-                    .run(
-                        &put.update(card.clone(), mime_types::ADDRESSBOOK, etag),
-                        "saving a contact",
-                    )
-                    .await
-            }
-            None => {
-                client
-                    .run(
-                        &put.create(card.clone(), mime_types::ADDRESSBOOK),
-                        "saving a contact",
-                    )
-                    .await
-            }
-        };
+        let result = put_object(
+            client,
+            &href,
+            &card,
+            mime_types::ADDRESSBOOK,
+            item.as_ref().and_then(|i| i.etag.clone()),
+            "a contact",
+            report,
+        )
+        .await;
         match result {
-            Ok(resp) => {
-                let etag = match resp.etag {
-                    Some(e) => Some(e),
-                    None => {
-                        report.requests += 1;
-                        client
-                            .run(
-                                &libdav::dav::GetEtag::new(&href),
-                                "reading a contact's version",
-                            )
-                            .await
-                            .ok()
-                            .map(|r| r.etag)
-                    }
-                };
+            Ok(etag) => {
                 lock().record_item(uid, &href, etag.as_deref(), &card)?;
                 report.pushed += 1;
                 return Ok(true);
