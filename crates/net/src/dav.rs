@@ -728,18 +728,14 @@ pub async fn sync(
             PushOp::Delete(uid) => {
                 let item = lock().dav_item(uid)?;
                 if let Some(item) = item {
-                    report.requests += 1;
-                    let del = libdav::dav::Delete::new(&item.href);
-                    let result = match &item.etag {
-                        Some(e) => client
-                            .run(&del.with_etag(e.clone()), "deleting a contact")
-                            .await
-                            .map(|_| ()),
-                        None => client
-                            .run(&del.force(), "deleting a contact")
-                            .await
-                            .map(|_| ()),
-                    };
+                    let result = delete_object(
+                        client,
+                        &item.href,
+                        item.etag.as_deref(),
+                        "a contact",
+                        &mut report,
+                    )
+                    .await;
                     match result {
                         Ok(()) => report.deleted += 1,
                         Err(e) if e.kind == "not_found" => {}
@@ -831,30 +827,8 @@ async fn sync_events(
         {
             Ok(d) => d,
             Err(e) if matches!(e.kind, "forbidden" | "protocol" | "conflict" | "rejected") => {
-                report.requests += 1;
-                let listed = client
-                    .run(
-                        &libdav::dav::ListResources::new(cal),
-                        "listing the calendar",
-                    )
-                    .await?;
-                let known = lock().dav_event_etags()?;
-                let on_server: std::collections::HashSet<&str> =
-                    listed.resources.iter().map(|r| r.href.as_str()).collect();
-                Delta {
-                    changed: listed
-                        .resources
-                        .iter()
-                        .filter(|r| !r.href.ends_with('/'))
-                        .map(|r| (r.href.clone(), r.etag.clone()))
-                        .collect(),
-                    deleted: known
-                        .keys()
-                        .filter(|h| !on_server.contains(h.as_str()))
-                        .cloned()
-                        .collect(),
-                    token: None,
-                }
+                let known: Vec<String> = lock().dav_event_etags()?.into_keys().collect();
+                listing_delta(client, cal, "the calendar", &known, report).await?
             }
             Err(e) => return Err(e),
         }
@@ -952,18 +926,9 @@ async fn sync_events(
             }
             None => {
                 if let Some(item) = item {
-                    report.requests += 1;
-                    let del = libdav::dav::Delete::new(&item.href);
-                    let r = match &item.etag {
-                        Some(e) => client
-                            .run(&del.with_etag(e.clone()), "deleting an event")
-                            .await
-                            .map(|_| ()),
-                        None => client
-                            .run(&del.force(), "deleting an event")
-                            .await
-                            .map(|_| ()),
-                    };
+                    let r =
+                        delete_object(client, &item.href, item.etag.as_deref(), "an event", report)
+                            .await;
                     match r {
                         Ok(()) => report.deleted += 1,
                         Err(e) if matches!(e.kind, "not_found" | "conflict") => {}
@@ -1005,31 +970,62 @@ async fn pull_delta(
                 || e.message.contains("409") =>
         {
             // An expired token (403/409 valid-sync-token) or no RFC 6578: compare ETags instead.
-            report.requests += 1;
             report.pull_method = "listing".into();
-            let listed = client
-                .run(
-                    &libdav::dav::ListResources::new(book),
-                    "listing the address book",
-                )
-                .await?;
-            let known = lock().dav_items()?;
-            let mut d = Delta::default();
-            let on_server: std::collections::HashSet<&str> =
-                listed.resources.iter().map(|r| r.href.as_str()).collect();
-            for r in &listed.resources {
-                if !r.href.ends_with('/') {
-                    d.changed.push((r.href.clone(), r.etag.clone()));
-                }
-            }
-            for k in &known {
-                if !on_server.contains(k.href.as_str()) {
-                    d.deleted.push(k.href.clone());
-                }
-            }
-            Ok(d)
+            let known: Vec<String> = lock().dav_items()?.into_iter().map(|i| i.href).collect();
+            listing_delta(client, book, "the address book", &known, report).await
         }
         Err(e) => Err(e),
+    }
+}
+
+/// What changed, from an ETag listing of the collection (for servers without RFC 6578 or a
+/// refused token): every item with its ETag, and the `known` hrefs the server no longer has.
+async fn listing_delta(
+    client: &DavClient,
+    collection: &str,
+    what: &str,
+    known: &[String],
+    report: &mut SyncReport,
+) -> Result<Delta, DavError> {
+    report.requests += 1;
+    let listed = client
+        .run(
+            &libdav::dav::ListResources::new(collection),
+            &format!("listing {what}"),
+        )
+        .await?;
+    let on_server: std::collections::HashSet<&str> =
+        listed.resources.iter().map(|r| r.href.as_str()).collect();
+    Ok(Delta {
+        changed: listed
+            .resources
+            .iter()
+            .filter(|r| !r.href.ends_with('/'))
+            .map(|r| (r.href.clone(), r.etag.clone()))
+            .collect(),
+        deleted: known
+            .iter()
+            .filter(|h| !on_server.contains(h.as_str()))
+            .cloned()
+            .collect(),
+        token: None,
+    })
+}
+
+/// One conditional DELETE: `If-Match` with the known ETag, else unconditional.
+async fn delete_object(
+    client: &DavClient,
+    href: &str,
+    etag: Option<&str>,
+    what: &str,
+    report: &mut SyncReport,
+) -> Result<(), DavError> {
+    let del = libdav::dav::Delete::new(href);
+    let deleting = format!("deleting {what}");
+    report.requests += 1;
+    match etag {
+        Some(e) => client.run(&del.with_etag(e), &deleting).await.map(|_| ()),
+        None => client.run(&del.force(), &deleting).await.map(|_| ()),
     }
 }
 
