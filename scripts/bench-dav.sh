@@ -5,15 +5,19 @@
 # generated vCards of ../shared/tools/gen_contacts.py (seed 42). Each tool syncs its own address
 # book under its own user, so neither sees the other's cards.
 #
-#   1. N_SMALL new contacts uploaded to an empty address book (then a sync with no change).
+#   1. N_SMALL new contacts uploaded to an empty address book (then two syncs with no change).
 #   2. N_LARGE contacts on the server (seeded by one bulk PUT of a multi-card file per address
 #      book): first sync (pull everything), sync with no change (3 times), sync after 100 contacts
-#      changed locally (the role / TITLE of every (N/100)-th contact).
+#      changed locally (the role / TITLE of every (N/100)-th contact), two syncs with no change.
+#
+# Vernetzt runs twice: as set up by default (address book and calendar, own events synced) and
+# contacts only (`account add --no-calendar`), the same job as vdirsyncer's one address-book
+# pair.
 #
 # Requests are counted in Radicale's log (one INFO line per request, told apart by user agent);
 # "server time" is the sum of Radicale's own per-request times in that phase.
 #
-#   ./scripts/bench-dav.sh [N_SMALL [N_LARGE]]      (defaults 1000 10000; about 10 minutes)
+#   ./scripts/bench-dav.sh [N_SMALL [N_LARGE]]      (defaults 1000 10000; about 15 minutes)
 #
 # The sync password goes into a throwaway Secret Service: the script re-runs itself under
 # crates/net/tests/with-keyring.sh (needs the Debian packages dbus and gnome-keyring), so the
@@ -56,7 +60,7 @@ pw="bench-Geheim-42"
 port=$("$py" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 url="http://127.0.0.1:$port"
 mkdir -p "$work/radicale"
-for u in v$small d$small v$large d$large; do echo "$u:$pw"; done > "$work/radicale/users"
+for u in v$small c$small d$small v$large c$large d$large; do echo "$u:$pw"; done > "$work/radicale/users"
 cat > "$work/radicale/config" <<EOF
 [server]
 hosts = 127.0.0.1:$port
@@ -204,17 +208,25 @@ echo "## $small new contacts uploaded to an empty address book"
 python3 "$gen" generate "$work/cards-$small" -n "$small" --seed 42 2>/dev/null
 multi "$work/all-$small.vcf" "$work/cards-$small"
 
-db="$work/v$small.db"
-"$bin" --db "$db" contacts import "$work/all-$small.vcf"
-begin
-printf '%s\n' "$pw" | "$bin" --db "$db" account add "$url/" --user "v$small" >/dev/null
-end Vernetzt "account add (discovery; creates an address book and a calendar)" ""
-cal=$("$bin" --db "$db" --json account show | json 'd.get("calendar") or ""')
-book=$("$bin" --db "$db" --json account show | json 'd["addressbook"]')
-begin; vsync "$db"
-end Vernetzt "upload $small new contacts" "$(vreport); $(on_server "$book") cards on the server" "$cal"
-begin; vsync "$db"
-end Vernetzt "sync, no change ($small)" "$(vreport)" "$cal"
+# vsmall USER LABEL [account add options]: Vernetzt uploads the N_SMALL contacts as USER.
+vsmall() {
+  local u="$1" label="$2" db="$work/$1.db" cal book
+  shift 2
+  "$bin" --db "$db" contacts import "$work/all-$small.vcf"
+  begin
+  printf '%s\n' "$pw" | "$bin" --db "$db" account add "$url/" --user "$u" "$@" >/dev/null
+  end "$label" "account add (discovery; creates what is missing)" ""
+  cal=$("$bin" --db "$db" --json account show | json 'd.get("calendar") or ""')
+  book=$("$bin" --db "$db" --json account show | json 'd["addressbook"]')
+  begin; vsync "$db"
+  end "$label" "upload $small new contacts" "$(vreport); $(on_server "$book") cards on the server" "$cal"
+  begin; vsync "$db"
+  end "$label" "sync, no change ($small)" "$(vreport)" "$cal"
+  begin; vsync "$db"
+  end "$label" "sync, no change again ($small)" "$(vreport)" "$cal"
+}
+vsmall "v$small" Vernetzt
+vsmall "c$small" "Vernetzt, contacts only" --no-calendar
 
 curl -sf -o /dev/null -u "d$small:$pw" -H 'Expect:' -X MKCOL -H 'Content-Type: application/xml' \
   --data-binary '<?xml version="1.0" encoding="utf-8"?><D:mkcol xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:carddav"><D:set><D:prop><D:resourcetype><D:collection/><C:addressbook/></D:resourcetype></D:prop></D:set></D:mkcol>' \
@@ -227,6 +239,8 @@ begin; dsync "$conf"
 end vdirsyncer "upload $small new contacts" "$(on_server "d$small/book") cards on the server"
 begin; dsync "$conf"
 end vdirsyncer "sync, no change ($small)" ""
+begin; dsync "$conf"
+end vdirsyncer "sync, no change again ($small)" ""
 
 # --- 2. N_LARGE contacts ----------------------------------------------------------------------
 echo
@@ -234,7 +248,7 @@ echo "## $large contacts on the server"
 python3 "$gen" generate "$work/cards-$large" -n "$large" --seed 42 2>/dev/null
 multi "$work/all-$large.vcf" "$work/cards-$large" plain-uids
 rm -rf "$work/cards-$large"
-for u in v$large d$large; do
+for u in v$large c$large d$large; do
   begin
   code=$(curl -s -o /dev/null -w '%{http_code}' -u "$u:$pw" -H 'Expect:' -X PUT \
     -H 'Content-Type: text/vcard; charset=utf-8' --data-binary @"$work/all-$large.vcf" "$url/$u/book/")
@@ -242,25 +256,33 @@ for u in v$large d$large; do
   end curl "seed $u/book/ with one PUT of $large cards" "$(on_server "$u/book") cards on the server"
 done
 
-db="$work/v$large.db"
-begin
-printf '%s\n' "$pw" | "$bin" --db "$db" account add "$url/" --user "v$large" >/dev/null
-end Vernetzt "account add (discovery)" ""
-cal=$("$bin" --db "$db" --json account show | json 'd.get("calendar") or ""')
-book=$("$bin" --db "$db" --json account show | json 'd["addressbook"]')
-echo "           address book $book, calendar ${cal:-none}"
-begin; vsync "$db"
-end Vernetzt "first sync: pull $large contacts (not a target)" "$(vreport); $("$bin" --db "$db" --json contacts list | json 'len(d)') contacts here" "$cal"
-for i in 1 2 3; do
+# vlarge USER LABEL [account add options]: Vernetzt against the N_LARGE cards of USER.
+vlarge() {
+  local u="$1" label="$2" db="$work/$1.db" cal book i
+  shift 2
+  begin
+  printf '%s\n' "$pw" | "$bin" --db "$db" account add "$url/" --user "$u" "$@" >/dev/null
+  end "$label" "account add (discovery)" ""
+  cal=$("$bin" --db "$db" --json account show | json 'd.get("calendar") or ""')
+  book=$("$bin" --db "$db" --json account show | json 'd["addressbook"]')
+  echo "           address book $book, calendar ${cal:-none}"
   begin; vsync "$db"
-  end Vernetzt "sync, no change ($large), run $i" "$(vreport)" "$cal"
-done
-"$bin" --db "$db" --json contacts list | json '"\n".join(str(c["id"]) for c in d[:: len(d) // '"$changes"'][:'"$changes"'])' > "$work/ids"
-while read -r id; do "$bin" --db "$db" contacts edit "$id" --role "$role" >/dev/null; done < "$work/ids"
-begin; vsync "$db"
-end Vernetzt "sync after $changes contacts changed here ($large)" "$(vreport); pending after: $("$bin" --db "$db" --json sync status | json 'd["pending"]')" "$cal"
-begin; vsync "$db"
-end Vernetzt "sync, no change after that ($large)" "$(vreport)" "$cal"
+  end "$label" "first sync: pull $large contacts (not a target)" "$(vreport); $("$bin" --db "$db" --json contacts list | json 'len(d)') contacts here" "$cal"
+  for i in 1 2 3; do
+    begin; vsync "$db"
+    end "$label" "sync, no change ($large), run $i" "$(vreport)" "$cal"
+  done
+  "$bin" --db "$db" --json contacts list | json '"\n".join(str(c["id"]) for c in d[:: len(d) // '"$changes"'][:'"$changes"'])' > "$work/ids"
+  while read -r id; do "$bin" --db "$db" contacts edit "$id" --role "$role" >/dev/null; done < "$work/ids"
+  begin; vsync "$db"
+  end "$label" "sync after $changes contacts changed here ($large)" "$(vreport); pending after: $("$bin" --db "$db" --json sync status | json 'd["pending"]')" "$cal"
+  begin; vsync "$db"
+  end "$label" "sync, no change after that ($large)" "$(vreport)" "$cal"
+  begin; vsync "$db"
+  end "$label" "sync, no change again ($large)" "$(vreport)" "$cal"
+}
+vlarge "v$large" Vernetzt
+vlarge "c$large" "Vernetzt, contacts only" --no-calendar
 
 conf=$(dconf "d$large" "$work/vdir-$large")
 begin
@@ -277,6 +299,8 @@ begin; dsync "$conf"
 end vdirsyncer "sync after $changes contacts changed here ($large)" ""
 begin; dsync "$conf"
 end vdirsyncer "sync, no change after that ($large)" ""
+begin; dsync "$conf"
+end vdirsyncer "sync, no change again ($large)" ""
 
 echo
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -662,12 +662,14 @@ pub fn sync_account_get(state: State<'_, AppState>) -> CmdResult<Option<Account>
 }
 
 /// Sets up the sync account: discovery, the password into the keyring, the account stored.
+/// `calendar` false: contacts only, own events stay out of the server's calendar.
 #[tauri::command]
 pub async fn sync_account_set(
     state: State<'_, AppState>,
     url: String,
     user: String,
     password: String,
+    calendar: bool,
 ) -> CmdResult<Account> {
     Ok(dav::add_account(
         state.store_mutex()?,
@@ -676,6 +678,7 @@ pub async fn sync_account_set(
         &user,
         &password,
         None,
+        calendar,
     )
     .await?)
 }

@@ -633,8 +633,8 @@ export const backend = {
   /** The sync account, or null when none is set up. */
   syncAccountGet: () => call<SyncAccount | null>('sync_account_get'),
   /** Finds the address book and calendar (RFC 6764) and stores the account; the password goes to the keyring. */
-  syncAccountSet: (url: string, user: string, password: string) =>
-    call<SyncAccount>('sync_account_set', { url, user, password }),
+  syncAccountSet: (url: string, user: string, password: string, calendar = true) =>
+    call<SyncAccount>('sync_account_set', { url, user, password, calendar }),
   /** Syncs now; null when no account is set up. */
   syncNow: () => call<DavSyncReport | null>('sync_now'),
   syncStatus: () => call<SyncState>('sync_status'),

@@ -20,6 +20,10 @@ pub enum AccountCmd {
         /// Use this address book (path or URL) instead of the one discovery finds.
         #[arg(long)]
         addressbook: Option<String>,
+        /// Contacts only: keep own events out of the server's calendar (for a server without
+        /// CalDAV, or when events live elsewhere).
+        #[arg(long)]
+        no_calendar: bool,
     },
     /// The account as stored (no password).
     Show,
@@ -69,6 +73,7 @@ pub fn account(store: Store, cmd: AccountCmd, json: bool) -> Out {
             url,
             user,
             addressbook,
+            no_calendar,
         } => {
             let mut pw = String::new();
             std::io::stdin()
@@ -89,14 +94,18 @@ pub fn account(store: Store, cmd: AccountCmd, json: bool) -> Out {
                     &user,
                     &pw,
                     addressbook.as_deref(),
+                    !no_calendar,
                 ))
                 .map_err(|e| Failure::Other(e.message))?;
             if json {
                 print_json(&acc);
             } else {
                 println!(
-                    "account {} at {}: address book {}",
-                    acc.user, acc.url, acc.addressbook
+                    "account {} at {}: address book {}, calendar {}",
+                    acc.user,
+                    acc.url,
+                    acc.addressbook,
+                    acc.calendar.as_deref().unwrap_or("none")
                 );
             }
             Ok(())

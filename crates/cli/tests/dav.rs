@@ -119,11 +119,17 @@ fn ok(db: &Path, args: &[&str]) -> Value {
 
 /// Sets up the account on a device; `None` when there is no keyring and skipping is allowed.
 fn device(dir: &Path, name: &str, server: &Radicale) -> Option<PathBuf> {
+    device_with(dir, name, server, &[])
+}
+
+/// [`device`] with more `account add` options.
+fn device_with(dir: &Path, name: &str, server: &Radicale, extra: &[&str]) -> Option<PathBuf> {
     let db = dir.join(format!("{name}.db"));
     let mut child = Command::new(env!("CARGO_BIN_EXE_vernetzt"))
         .arg("--db")
         .arg(&db)
         .args(["--json", "account", "add", &server.url, "--user", "anna"])
+        .args(extra)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -264,6 +270,96 @@ fn two_devices_converge_and_both_phones_are_kept() {
         (Some(1), Some("none")),
         "one PROPFIND on the home says nothing changed: {r}"
     );
+}
+
+/// (requests, pull method) of one sync.
+fn counted(db: &Path) -> (u64, String) {
+    let r = sync(db);
+    (
+        r["requests"].as_u64().unwrap(),
+        r["pull_method"].as_str().unwrap().to_string(),
+    )
+}
+
+/// The request counts the benchmark compares with vdirsyncer (one listing per collection and
+/// sync, one PUT per change), here at a small scale against the real server: a first upload
+/// needs no change check, a sync with nothing to do is one request, a push of N changes is N+1.
+#[test]
+fn a_sync_makes_no_more_requests_than_a_listing_client() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = Radicale::start(tmp.path());
+    // Contacts only, as vdirsyncer's one address-book pair.
+    let Some(a) = device_with(tmp.path(), "laptop", &server, &["--no-calendar"]) else {
+        return;
+    };
+    assert_eq!(ok(&a, &["account", "show"])["calendar"], Value::Null);
+    for n in [
+        "Anna Ahrens",
+        "Berta Brandt",
+        "Carl Conrad",
+        "Dora Dietz",
+        "Emil Ernst",
+    ] {
+        add(&a, n, &["--org", "FITKO"]);
+    }
+    // Upload: a sync-collection (nothing to compare a CTag with) and five PUTs.
+    assert_eq!(counted(&a), (6, "sync-collection".into()));
+    assert_eq!(server.cards().len(), 5);
+    // The CTag moved with our own PUTs: read it again, with one sync-collection.
+    assert_eq!(counted(&a), (2, "sync-collection".into()));
+    assert_eq!(counted(&a), (1, "none".into()));
+    assert_eq!(counted(&a), (1, "none".into()));
+    // Two edits: the check and two PUTs.
+    for name in ["Ahrens", "Dietz"] {
+        let id = find(&a, name)["id"].as_i64().unwrap().to_string();
+        ok(&a, &["contacts", "edit", &id, "--role", "Referatsleitung"]);
+    }
+    let r = sync(&a);
+    assert_eq!(
+        (r["requests"].as_u64(), r["pushed"].as_u64()),
+        (Some(3), Some(2)),
+        "{r}"
+    );
+    assert_eq!(counted(&a), (2, "sync-collection".into()));
+    assert_eq!(counted(&a), (1, "none".into()));
+
+    // With the calendar: one request more wherever both collections must be read.
+    let b = device(tmp.path(), "tablet", &server).unwrap();
+    assert!(ok(&b, &["account", "show"])["calendar"].is_string());
+    add(&b, "Frieda Fuchs", &[]);
+    // Upload: the address book's sync-collection, the PUT, the calendar's sync-collection; the
+    // five cards already there are fetched in one multiget.
+    let r = sync(&b);
+    assert_eq!(
+        (r["requests"].as_u64(), r["pulled"].as_u64()),
+        (Some(4), Some(5)),
+        "{r}"
+    );
+    // CTags read, both collections pulled once (the address book moved with the PUT).
+    assert_eq!(counted(&b), (3, "sync-collection".into()));
+    assert_eq!(counted(&b), (1, "none".into()));
+    // A change from the other device: the check, the delta, the one card.
+    let r = sync(&a);
+    assert_eq!(
+        (r["requests"].as_u64(), r["pulled"].as_u64()),
+        (Some(3), Some(1)),
+        "{r}"
+    );
+    assert_eq!(counted(&a), (1, "none".into()));
+    let id = find(&a, "Fuchs")["id"].as_i64().unwrap().to_string();
+    ok(
+        &a,
+        &["contacts", "edit", &id, "--role", "Themenfeldführung"],
+    );
+    assert_eq!(counted(&a), (2, "none".into()));
+    let r = sync(&b);
+    assert_eq!(
+        (r["requests"].as_u64(), r["pulled"].as_u64()),
+        (Some(3), Some(1)),
+        "{r}"
+    );
+    assert_eq!(find(&b, "Fuchs")["role"], "Themenfeldführung");
+    assert_eq!(counted(&b), (1, "none".into()));
 }
 
 #[test]

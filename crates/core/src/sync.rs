@@ -295,9 +295,47 @@ pub fn due(
     pending > 0 || last_sync.is_none_or(|l| now - l >= every)
 }
 
+/// What the change check knows of one collection (address book or calendar) before a sync.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CheckState {
+    /// A CTag read before the last complete pull, with no push of ours since: if the server
+    /// still shows it, nothing changed there and the pull can be skipped.
+    pub baseline: bool,
+    /// This sync will push to the collection (which moves its CTag).
+    pub pushes_pending: bool,
+}
+
+/// Whether a sync should open with the change check (one PROPFIND for the CTags of every
+/// collection in the home). The check pays for itself when it can spare a pull (some collection
+/// has a baseline) or when what it reads becomes a baseline (no collection will be pushed to,
+/// so the CTags read stay true). Otherwise, as on a first upload, it would be one request more
+/// than a client without it makes, for nothing: then every collection is pulled directly.
+pub fn check_first(collections: &[CheckState]) -> bool {
+    collections.iter().any(|c| c.baseline) || collections.iter().all(|c| !c.pushes_pending)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_change_check_runs_only_where_it_can_save_a_request() {
+        let c = |baseline, pushes_pending| CheckState {
+            baseline,
+            pushes_pending,
+        };
+        // Steady state: a baseline to compare with.
+        assert!(check_first(&[c(true, false), c(true, false)]));
+        assert!(check_first(&[c(true, true)]));
+        // After own pushes the address book has none, the calendar still has one.
+        assert!(check_first(&[c(false, false), c(true, false)]));
+        // Nothing to push: the CTags read become the baselines.
+        assert!(check_first(&[c(false, false), c(false, false)]));
+        assert!(check_first(&[c(false, false)]));
+        // A first upload: nothing to compare with, and the pushes would move what is read.
+        assert!(!check_first(&[c(false, true)]));
+        assert!(!check_first(&[c(false, true), c(false, false)]));
+    }
 
     fn f(pairs: &[(&'static str, &str)], phones: &[&str]) -> Fields {
         let mut m = Fields::new();

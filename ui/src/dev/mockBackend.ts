@@ -1681,7 +1681,7 @@ function seedSync(mode: string | null): void {
   if (b) addConflict(b, 'locality', 'Frankfurt (Oder)');
 }
 
-async function setSyncAccount(url: string, user: string, password: string): Promise<SyncAccount> {
+async function setSyncAccount(url: string, user: string, password: string, calendar: boolean): Promise<SyncAccount> {
   await sleep(600);
   if (!password) throw syncError('auth', 'the password or app token is missing');
   let host: string;
@@ -1705,7 +1705,7 @@ async function setSyncAccount(url: string, user: string, password: string): Prom
     url: url.trim(),
     user,
     addressbook: `/${user}/kontakte/`,
-    calendar: host.includes('nocal') ? null : `/${user}/kalender/`,
+    calendar: !calendar || host.includes('nocal') ? null : `/${user}/kalender/`,
   };
   syncInfo.last_error = null;
   syncInfo.failures = 0;
@@ -2032,7 +2032,7 @@ export function installMockBackend(): void {
       case 'sync_account_get':
         return clone(syncAccount);
       case 'sync_account_set':
-        return setSyncAccount(String(a.url), String(a.user), String(a.password ?? ''));
+        return setSyncAccount(String(a.url), String(a.user), String(a.password ?? ''), a.calendar !== false);
       case 'sync_now':
         return runSync();
       case 'sync_status':

@@ -483,6 +483,27 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// The ETags held for these contact hrefs (absent: not held). Looked up one by one through
+    /// the href index: a delta of a few cards must not read the pages of 10,000 stored ones.
+    pub fn dav_etags_of<'a>(
+        &self,
+        hrefs: impl IntoIterator<Item = &'a str>,
+    ) -> Result<std::collections::HashMap<String, Option<String>>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT etag FROM dav_items WHERE href = ?1 AND kind = 'contact'")?;
+        let mut out = std::collections::HashMap::new();
+        for href in hrefs {
+            if let Some(etag) = stmt
+                .query_row([href], |r| r.get::<_, Option<String>>(0))
+                .optional()?
+            {
+                out.insert(href.to_string(), etag);
+            }
+        }
+        Ok(out)
+    }
+
     /// Records that the server holds `card` for `uid` at `href` with `etag` (after a confirmed
     /// PUT or a pull). This is the base of the next merge.
     pub fn record_item(
