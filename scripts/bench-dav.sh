@@ -98,12 +98,16 @@ results="$work/results.md"
 : > "$results"
 mark=0
 t0=0
-begin() { mark=$(wc -l < "$log"); t0=$(ms); }
-# end TOOL STEP NOTE [CALENDAR]: one row of the results table for the phase since `begin`; with
-# CALENDAR (a collection path), the requests to it are counted apart in the note.
+t1=""
+begin() { mark=$(wc -l < "$log"); t1=""; t0=$(ms); }
+# stop: the measured phase ends here. Called right after the timed command, because the NOTE
+# given to `end` is computed (a python3 start, a find) before `end` itself runs.
+stop() { t1=$(ms); }
+# end TOOL STEP NOTE [CALENDAR]: one row of the results table for the phase since `begin` (to
+# `stop`); with CALENDAR (a collection path), the requests to it are counted apart in the note.
 end() {
-  local t1 new n methods srv note="$3" ncal
-  t1=$(ms)
+  local new n methods srv note="$3" ncal
+  [ -n "$t1" ] || t1=$(ms)
   sleep 0.3 # let Radicale write its last log line
   new=$(tail -n +"$((mark + 1))" "$log")
   n=$(grep -c '\[INFO\] [A-Z]* request for ' <<<"$new" || true)
@@ -124,6 +128,7 @@ vsync() {
   if ! "$bin" --db "$1" --json sync > "$work/last-sync.json" 2> "$work/last-sync.err"; then
     echo "vernetzt sync failed:" >&2; cat "$work/last-sync.err" >&2; exit 1
   fi
+  stop
 }
 vreport() {
   json '"reported %d requests, pushed %d, pulled %d, deleted %d, removed here %d, conflicts %d, %s%s" % (d["requests"], d["pushed"], d["pulled"], d["deleted"], d["removed_here"], d["conflicts"], d["pull_method"], ", %d unreadable" % len(d["unreadable"]) if d["unreadable"] else "")' < "$work/last-sync.json"
@@ -133,6 +138,7 @@ dsync() {
   if ! "$vdir" -c "$1" sync >> "$work/vdirsyncer.out" 2>&1 < /dev/null; then
     echo "vdirsyncer sync failed:" >&2; tail -20 "$work/vdirsyncer.out" >&2; exit 1
   fi
+  stop
 }
 on_server() { find "$work/radicale/collections/collection-root/$1" -maxdepth 1 -type f ! -name '.*' | wc -l; }
 # vdirsyncer configuration for one pair: local vdir DIR <-> address book URL of USER.
@@ -215,6 +221,7 @@ vsmall() {
   "$bin" --db "$db" contacts import "$work/all-$small.vcf"
   begin
   printf '%s\n' "$pw" | "$bin" --db "$db" account add "$url/" --user "$u" "$@" >/dev/null
+  stop
   end "$label" "account add (discovery; creates what is missing)" ""
   cal=$("$bin" --db "$db" --json account show | json 'd.get("calendar") or ""')
   book=$("$bin" --db "$db" --json account show | json 'd["addressbook"]')
@@ -252,6 +259,7 @@ for u in v$large c$large d$large; do
   begin
   code=$(curl -s -o /dev/null -w '%{http_code}' -u "$u:$pw" -H 'Expect:' -X PUT \
     -H 'Content-Type: text/vcard; charset=utf-8' --data-binary @"$work/all-$large.vcf" "$url/$u/book/")
+  stop
   [ "$code" = 201 ] || [ "$code" = 204 ] || { echo "seeding $u failed: HTTP $code" >&2; exit 1; }
   end curl "seed $u/book/ with one PUT of $large cards" "$(on_server "$u/book") cards on the server"
 done
@@ -262,6 +270,7 @@ vlarge() {
   shift 2
   begin
   printf '%s\n' "$pw" | "$bin" --db "$db" account add "$url/" --user "$u" "$@" >/dev/null
+  stop
   end "$label" "account add (discovery)" ""
   cal=$("$bin" --db "$db" --json account show | json 'd.get("calendar") or ""')
   book=$("$bin" --db "$db" --json account show | json 'd["addressbook"]')
