@@ -17,7 +17,9 @@
 # Requests are counted in Radicale's log (one INFO line per request, told apart by user agent);
 # "server time" is the sum of Radicale's own per-request times in that phase.
 #
-#   ./scripts/bench-dav.sh [N_SMALL [N_LARGE]]      (defaults 1000 10000; about 15 minutes)
+#   ./scripts/bench-dav.sh [N_SMALL [N_LARGE]]      (defaults 1000 10000; about 20 minutes;
+#                                                     VERNETZT_BENCH_SERIES=20 no-change syncs in a row
+#                                                     at the end of each tool's runs)
 #
 # The sync password goes into a throwaway Secret Service: the script re-runs itself under
 # crates/net/tests/with-keyring.sh (needs the Debian packages dbus and gnome-keyring), so the
@@ -207,6 +209,24 @@ for name in files[:: len(files) // k][:k]:
 EOF
 }
 role="Referatsleitung Digitalisierung"
+series_n="${VERNETZT_BENCH_SERIES:-20}"
+# series TOOL N COMMAND...: N more syncs with no change, one row: the wall time of all of them,
+# all their requests, and min / median / max of one sync in the note.
+series() {
+  local label="$1" n="$2" i s times=() stats
+  shift 2
+  begin
+  for i in $(seq 1 "$n"); do
+    s=$(ms)
+    "$@"
+    times+=($(($(ms) - s)))
+  done
+  stop
+  stats=$(printf '%s\n' "${times[@]}" | sort -n | awk '{ a[NR] = $1; if ($1 < 500) u++ }
+    END { m = NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
+          printf "one sync: min %.2f s, median %.2f s, max %.2f s; %d of %d under 0.5 s", a[1] / 1000, m / 1000, a[NR] / 1000, u, NR }')
+  end "$label" "$n more syncs, no change ($large)" "$stats"
+}
 
 # --- 1. upload of N_SMALL new contacts --------------------------------------------------------
 echo
@@ -289,6 +309,7 @@ vlarge() {
   end "$label" "sync, no change after that ($large)" "$(vreport)" "$cal"
   begin; vsync "$db"
   end "$label" "sync, no change again ($large)" "$(vreport)" "$cal"
+  series "$label" "$series_n" vsync "$db"
 }
 vlarge "v$large" Vernetzt
 vlarge "c$large" "Vernetzt, contacts only" --no-calendar
@@ -310,6 +331,7 @@ begin; dsync "$conf"
 end vdirsyncer "sync, no change after that ($large)" ""
 begin; dsync "$conf"
 end vdirsyncer "sync, no change again ($large)" ""
+series vdirsyncer "$series_n" dsync "$conf"
 
 echo
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
