@@ -292,8 +292,9 @@ fn a_sync_makes_no_more_requests_than_a_listing_client() {
     // Upload: a sync-collection (nothing to compare a CTag with) and five PUTs.
     assert_eq!(counted(&a), (6, "sync-collection".into()));
     assert_eq!(server.cards().len(), 5);
-    // The CTag moved with our own PUTs: read it again, with one sync-collection.
-    assert_eq!(counted(&a), (2, "sync-collection".into()));
+    // Our own PUTs moved CTag and token: one sync-collection, whose token is current.
+    assert_eq!(counted(&a), (1, "sync-collection".into()));
+    // The check with that token (and the CTag read with it); then the CTag alone.
     assert_eq!(counted(&a), (1, "none".into()));
     assert_eq!(counted(&a), (1, "none".into()));
     // Two edits: the check and two PUTs.
@@ -307,7 +308,8 @@ fn a_sync_makes_no_more_requests_than_a_listing_client() {
         (Some(3), Some(2)),
         "{r}"
     );
-    assert_eq!(counted(&a), (2, "sync-collection".into()));
+    assert_eq!(counted(&a), (1, "sync-collection".into()));
+    assert_eq!(counted(&a), (1, "none".into()));
     assert_eq!(counted(&a), (1, "none".into()));
 
     // With the calendar: one request more wherever both collections must be read.
@@ -322,8 +324,9 @@ fn a_sync_makes_no_more_requests_than_a_listing_client() {
         (Some(4), Some(5)),
         "{r}"
     );
-    // CTags read, both collections pulled once (the address book moved with the PUT).
-    assert_eq!(counted(&b), (3, "sync-collection".into()));
+    // The address book moved with the PUT; the calendar's token says it did not change.
+    assert_eq!(counted(&b), (2, "sync-collection".into()));
+    assert_eq!(counted(&b), (1, "none".into()));
     assert_eq!(counted(&b), (1, "none".into()));
     // A change from the other device: the check, the delta, the one card.
     let r = sync(&a);
@@ -688,6 +691,124 @@ fn raw_put(server: &Radicale, path: &str, body: &str) -> u16 {
     let mut resp = String::new();
     s.read_to_string(&mut resp).unwrap();
     resp[9..12].parse().unwrap()
+}
+
+/// RFC 6578 missing, or a token the server no longer knows: the ETag listing finds what
+/// changed and what was deleted, nothing is lost, and a fresh token is started where possible.
+#[test]
+fn without_sync_collection_or_with_an_expired_token_the_listing_finds_everything() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = Radicale::start(tmp.path());
+    let proxy = Proxy::start(tmp.path(), &server);
+    let via = Radicale {
+        child: Command::new("true").spawn().unwrap(),
+        url: proxy.url.clone(),
+        root: server.root.clone(),
+    };
+    let Some(a) = device_with(tmp.path(), "laptop", &via, &["--no-calendar"]) else {
+        return;
+    };
+    let b = device_with(tmp.path(), "phone", &server, &["--no-calendar"]).unwrap();
+    // A server without sync-collection.
+    proxy.set(
+        r#"{"mode": "status", "status": 403, "method": "REPORT", "body_contains": "sync-collection"}"#,
+    );
+    add(&a, "Anna Ahrens", &[]);
+    add(&a, "Bruno Berger", &[]);
+    let r = sync(&a);
+    assert_eq!(
+        (
+            r["pull_method"].as_str(),
+            r["pushed"].as_u64(),
+            r["requests"].as_u64()
+        ),
+        (Some("listing"), Some(2), Some(4)),
+        "refused sync-collection, listing, two PUTs: {r}"
+    );
+    // Known now: the listing at once (no refused request first), with the CTag read before.
+    assert_eq!(counted(&a), (2, "listing".into()));
+    assert_eq!(counted(&a), (1, "none".into()));
+    // The other device adds one and deletes one.
+    sync(&b);
+    add(&b, "Carla Claus", &[]);
+    let anna = find(&b, "Ahrens")["id"].as_i64().unwrap().to_string();
+    ok(&b, &["contacts", "delete", &anna]);
+    sync(&b);
+    let r = sync(&a);
+    assert_eq!(
+        (
+            r["pull_method"].as_str(),
+            r["pulled"].as_u64(),
+            r["removed_here"].as_u64()
+        ),
+        (Some("listing"), Some(1), Some(1)),
+        "{r}"
+    );
+    assert_eq!(find(&a, "Claus")["name"], "Carla Claus");
+    assert!(
+        ok(&a, &["contacts", "search", "Ahrens"])
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+
+    // A device with a token the server no longer accepts.
+    proxy.set(r#"{"mode": "pass"}"#);
+    let c = device_with(tmp.path(), "tablet", &via, &["--no-calendar"]).unwrap();
+    let r = sync(&c);
+    assert_eq!(
+        (r["pull_method"].as_str(), r["pulled"].as_u64()),
+        (Some("sync-collection"), Some(2)),
+        "{r}"
+    );
+    add(&b, "Dieter Dorn", &[]);
+    sync(&b);
+    proxy.set(
+        r#"{"mode": "status", "status": 403, "method": "REPORT", "body_contains": "radicale.org/ns/sync"}"#,
+    );
+    let r = sync(&c);
+    assert_eq!(
+        (r["pull_method"].as_str(), r["pulled"].as_u64()),
+        (Some("listing"), Some(1)),
+        "{r}"
+    );
+    // A fresh token next time: a sync-collection without one, which also shows what was
+    // deleted meanwhile.
+    proxy.set(r#"{"mode": "pass"}"#);
+    let bruno = find(&b, "Berger")["id"].as_i64().unwrap().to_string();
+    ok(&b, &["contacts", "delete", &bruno]);
+    sync(&b);
+    let r = sync(&c);
+    assert_eq!(
+        (r["pull_method"].as_str(), r["removed_here"].as_u64()),
+        (Some("sync-collection"), Some(1)),
+        "{r}"
+    );
+    assert!(
+        ok(&c, &["contacts", "search", "Berger"])
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(counted(&c), (1, "none".into()));
+    for db in [&a, &b, &c] {
+        assert_eq!(ok(db, &["sync", "status"])["pending"], 0);
+    }
+    sync(&a);
+    let names = |db: &Path| -> Vec<String> {
+        let mut v: Vec<String> = ok(db, &["contacts", "list"])
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["name"].as_str().unwrap().to_string())
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(names(&a), ["Carla Claus", "Dieter Dorn"]);
+    assert_eq!(names(&a), names(&b));
+    assert_eq!(names(&b), names(&c));
+    assert_eq!(server.cards().len(), 2);
 }
 
 #[test]

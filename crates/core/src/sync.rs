@@ -296,22 +296,52 @@ pub fn due(
 }
 
 /// What the change check knows of one collection (address book or calendar) before a sync.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct CheckState {
     /// A CTag read before the last complete pull, with no push of ours since: if the server
     /// still shows it, nothing changed there and the pull can be skipped.
     pub baseline: bool,
-    /// This sync will push to the collection (which moves its CTag).
+    /// The sync token of the last sync-collection, with no push of ours since: the server's
+    /// `DAV:sync-token` property equal to it means nothing changed (RFC 6578 makes the two the
+    /// same value). Dearer for the server than the CTag, so asked for only until a CTag is kept.
+    pub token_baseline: bool,
+    /// This sync will push to the collection (which moves its CTag and its token).
     pub pushes_pending: bool,
+    /// The server gave no sync token (no RFC 6578): the collection is pulled by an ETag
+    /// listing, and only a CTag read before it can become a baseline.
+    pub lists: bool,
 }
 
-/// Whether a sync should open with the change check (one PROPFIND for the CTags of every
-/// collection in the home). The check pays for itself when it can spare a pull (some collection
-/// has a baseline) or when what it reads becomes a baseline (no collection will be pushed to,
-/// so the CTags read stay true). Otherwise, as on a first upload, it would be one request more
-/// than a client without it makes, for nothing: then every collection is pulled directly.
+/// Whether a sync should open with the change check (one PROPFIND on the home for every
+/// collection). The check pays for itself when it can spare a pull: some collection has a CTag
+/// or a current sync token to compare with. Otherwise every collection is pulled directly, one
+/// sync-collection each, whose token is then the next sync's baseline; so a first upload, a
+/// first pull and the sync after our own pushes make no request a listing client would not.
+/// Only for a server without sync-collection, whose listing yields no token, is a check run
+/// to read CTags when nothing will be pushed (so that what it reads stays true).
 pub fn check_first(collections: &[CheckState]) -> bool {
-    collections.iter().any(|c| c.baseline) || collections.iter().all(|c| !c.pushes_pending)
+    collections.iter().any(|c| c.baseline || c.token_baseline)
+        || (collections.iter().any(|c| c.lists) && collections.iter().all(|c| !c.pushes_pending))
+}
+
+/// Whether the check should also ask for `DAV:sync-token`: some collection has a current token
+/// but no CTag yet. Asked once after each sync-collection that followed our own pushes; the
+/// CTag read in the same answer then becomes the baseline and later checks ask only for it.
+pub fn check_wants_token(collections: &[CheckState]) -> bool {
+    collections.iter().any(|c| !c.baseline && c.token_baseline)
+}
+
+/// Whether the change check shows a collection unchanged since we last knew it entirely: its
+/// CTag equals the kept one, or its sync token equals the current one. An empty baseline
+/// matches nothing.
+pub fn unchanged(
+    seen_ctag: Option<&str>,
+    seen_token: Option<&str>,
+    ctag_baseline: &str,
+    token_baseline: &str,
+) -> bool {
+    (!ctag_baseline.is_empty() && seen_ctag == Some(ctag_baseline))
+        || (!token_baseline.is_empty() && seen_token == Some(token_baseline))
 }
 
 #[cfg(test)]
@@ -320,21 +350,57 @@ mod tests {
 
     #[test]
     fn the_change_check_runs_only_where_it_can_save_a_request() {
-        let c = |baseline, pushes_pending| CheckState {
+        let c = |baseline, token_baseline, pushes_pending| CheckState {
             baseline,
+            token_baseline,
             pushes_pending,
+            lists: false,
         };
-        // Steady state: a baseline to compare with.
-        assert!(check_first(&[c(true, false), c(true, false)]));
-        assert!(check_first(&[c(true, true)]));
-        // After own pushes the address book has none, the calendar still has one.
-        assert!(check_first(&[c(false, false), c(true, false)]));
-        // Nothing to push: the CTags read become the baselines.
-        assert!(check_first(&[c(false, false), c(false, false)]));
-        assert!(check_first(&[c(false, false)]));
-        // A first upload: nothing to compare with, and the pushes would move what is read.
-        assert!(!check_first(&[c(false, true)]));
-        assert!(!check_first(&[c(false, true), c(false, false)]));
+        // Steady state: a CTag to compare with.
+        assert!(check_first(&[c(true, true, false), c(true, false, false)]));
+        assert!(check_first(&[c(true, false, true)]));
+        // The sync after our own pushes: nothing current, one sync-collection directly.
+        assert!(!check_first(&[c(false, false, false)]));
+        // The one after that: the token from that sync-collection, and the CTag asked with it.
+        assert!(check_first(&[c(false, true, false)]));
+        assert!(check_wants_token(&[c(false, true, false)]));
+        assert!(!check_wants_token(&[c(true, true, false)]));
+        // The calendar still has its CTag: the check spares its pull.
+        assert!(check_first(&[
+            c(false, false, false),
+            c(true, false, false)
+        ]));
+        assert!(!check_wants_token(&[
+            c(false, false, false),
+            c(true, false, false)
+        ]));
+        // A first upload and a first pull: nothing to compare with.
+        assert!(!check_first(&[c(false, false, true)]));
+        assert!(!check_first(&[
+            c(false, false, true),
+            c(false, false, false)
+        ]));
+        // A server without sync-collection: CTags read when nothing will be pushed.
+        let listing = CheckState {
+            lists: true,
+            ..Default::default()
+        };
+        assert!(check_first(&[listing]));
+        assert!(!check_first(&[CheckState {
+            pushes_pending: true,
+            ..listing
+        }]));
+    }
+
+    #[test]
+    fn unchanged_needs_an_equal_baseline() {
+        assert!(unchanged(Some("c1"), None, "c1", ""));
+        assert!(!unchanged(Some("c2"), None, "c1", ""));
+        assert!(unchanged(Some("c2"), Some("t1"), "", "t1"));
+        assert!(!unchanged(Some("c2"), Some("t2"), "c1", "t1"));
+        // Nothing kept, nothing read: changed.
+        assert!(!unchanged(None, None, "", ""));
+        assert!(!unchanged(Some(""), Some(""), "", ""));
     }
 
     fn f(pairs: &[(&'static str, &str)], phones: &[&str]) -> Fields {

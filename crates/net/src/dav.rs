@@ -19,8 +19,8 @@ use std::sync::Mutex;
 use std::time::Duration;
 use url::Url;
 use vernetzt_core::Store;
-use vernetzt_core::store::{Account, PullOutcome};
-use vernetzt_core::sync::{CheckState, PushOp, check_first, plan_push};
+use vernetzt_core::store::{Account, PullOutcome, RemoteDelete};
+use vernetzt_core::sync::{CheckState, PushOp, check_first, check_wants_token, plan_push};
 
 /// Why a sync step failed, in plain words, with what it means for retrying.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -283,6 +283,20 @@ struct Delta {
     changed: Vec<(String, Option<String>)>,
     deleted: Vec<String>,
     token: Option<String>,
+    /// Found by an ETag listing instead of sync-collection, and why.
+    listed: Listed,
+}
+
+/// Why a delta came from an ETag listing.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+enum Listed {
+    /// It did not: sync-collection answered.
+    #[default]
+    No,
+    /// The server refused the stored token (expired): the next sync starts a fresh one.
+    TokenRefused,
+    /// The server refused sync-collection without a token: it has none (RFC 6578 missing).
+    NoSyncCollection,
 }
 
 impl DavRequest for SyncCollection<'_> {
@@ -358,25 +372,36 @@ impl DavRequest for SyncCollection<'_> {
 
 const GETCTAG: libdav::PropertyName = libdav::PropertyName::new(names::CALENDAR_SERVER, "getctag");
 
-/// PROPFIND Depth 1 on a home collection for its children's `CS:getctag`: one request that
-/// tells whether the address book or the calendar changed at all since the last sync. The
-/// CTag (a calendarserver.org property every CardDAV/CalDAV server in use offers) is cheaper
-/// for the server than `DAV:sync-token`: Radicale at 10,000 cards answers it in 0.45 s against
-/// 0.65 s (docs/benchmarks.md).
+/// PROPFIND Depth 1 on a home collection for its children's `CS:getctag` (and, when asked,
+/// `DAV:sync-token`): one request that tells whether the address book or the calendar changed
+/// at all since the last sync. The CTag (a calendarserver.org property every CardDAV/CalDAV
+/// server in use offers) is cheaper for the server than the sync token: Radicale at 10,000
+/// cards answers it in 0.42–0.57 s against 0.59–0.98 s (docs/decisions.md), so the token is
+/// asked for only until a CTag is kept.
 struct CollectionTokens<'a> {
     href: &'a str,
+    with_sync_token: bool,
+}
+
+/// What the change check read for one collection.
+#[derive(Debug, Default, Clone)]
+struct Tags {
+    ctag: Option<String>,
+    token: Option<String>,
 }
 
 impl DavRequest for CollectionTokens<'_> {
-    type Response = std::collections::HashMap<String, String>;
+    type Response = std::collections::HashMap<String, Tags>;
     type ParseError = String;
     type Error<E> = DavError;
 
     fn prepare_request(&self, base_url: Uri) -> Result<http::Request<String>, http::Error> {
+        let mut props = vec![XmlNode::new(&GETCTAG)];
+        if self.with_sync_token {
+            props.push(XmlNode::new(&names::SYNC_TOKEN));
+        }
         let body = XmlNode::new(&names::PROPFIND)
-            .with_children(vec![
-                XmlNode::new(&names::PROP).with_children(vec![XmlNode::new(&GETCTAG)]),
-            ])
+            .with_children(vec![XmlNode::new(&names::PROP).with_children(props)])
             .render_node();
         http::Request::builder()
             .method(http::Method::from_bytes(b"PROPFIND")?)
@@ -401,18 +426,25 @@ impl DavRequest for CollectionTokens<'_> {
         let dav = |n: &roxmltree::Node, name: &str| {
             n.tag_name().name() == name && n.tag_name().namespace() == Some("DAV:")
         };
+        // A property the server does not have comes back empty (in a 404 propstat): absent.
+        let value = |r: &roxmltree::Node, name: &str, ns: &str| {
+            r.descendants()
+                .find(|c| c.tag_name().name() == name && c.tag_name().namespace() == Some(ns))
+                .and_then(|c| c.text())
+                .map(|t| t.trim().to_string())
+                .filter(|t| !t.is_empty())
+        };
         let mut out = std::collections::HashMap::new();
         for r in doc.root_element().children().filter(|c| dav(c, "response")) {
-            let href = r.children().find(|c| dav(c, "href")).and_then(|c| c.text());
-            let token = r
-                .descendants()
-                .find(|c| {
-                    c.tag_name().name() == "getctag"
-                        && c.tag_name().namespace() == Some(names::CALENDAR_SERVER)
-                })
-                .and_then(|c| c.text());
-            if let (Some(h), Some(t)) = (href, token) {
-                out.insert(normalise_collection(h), t.trim().to_string());
+            let Some(href) = r.children().find(|c| dav(c, "href")).and_then(|c| c.text()) else {
+                continue;
+            };
+            let tags = Tags {
+                ctag: value(&r, "getctag", names::CALENDAR_SERVER),
+                token: value(&r, "sync-token", "DAV:"),
+            };
+            if tags.ctag.is_some() || tags.token.is_some() {
+                out.insert(normalise_collection(href), tags);
             }
         }
         Ok(out)
@@ -611,6 +643,99 @@ fn href_for(book: &str, uid: &str) -> String {
     format!("{}/{safe}.vcf", book.trim_end_matches('/'))
 }
 
+/// The settings' prefix of what a sync keeps for the address book, and for the calendar.
+const BOOK: &str = "dav";
+const CAL: &str = "dav_cal";
+
+/// What a sync keeps between runs for one collection, for the change check
+/// (`sync::check_first`): the sync-collection token, the CTag read before the last complete
+/// pull, whether the token is still current (no push of ours since), and whether the server
+/// lists instead of answering sync-collection.
+struct Kept {
+    token: String,
+    ctag: String,
+    token_current: bool,
+    lists: bool,
+}
+
+impl Kept {
+    fn read(s: &Store, prefix: &str) -> Result<Kept, DavError> {
+        let get = |k: &str| -> Result<String, DavError> {
+            Ok(s.setting(&format!("{prefix}_{k}"))?.unwrap_or_default())
+        };
+        Ok(Kept {
+            token: get("sync_token")?,
+            ctag: get("ctag")?,
+            token_current: get("token_current")? == "1",
+            lists: get("listing")? == "1",
+        })
+    }
+
+    fn state(&self, pushes_pending: bool) -> CheckState {
+        CheckState {
+            baseline: !self.ctag.is_empty(),
+            token_baseline: self.token_current && !self.token.is_empty(),
+            pushes_pending,
+            lists: self.lists,
+        }
+    }
+
+    fn unchanged(&self, seen: Option<&Tags>) -> bool {
+        let current = if self.token_current {
+            self.token.as_str()
+        } else {
+            ""
+        };
+        vernetzt_core::sync::unchanged(
+            seen.and_then(|t| t.ctag.as_deref()),
+            seen.and_then(|t| t.token.as_deref()),
+            &self.ctag,
+            current,
+        )
+    }
+
+    /// After the pull (or the check that spared it): the CTag read before it is the next
+    /// baseline (none read: none kept, an old one is not trusted); a sync-collection's token is
+    /// current until we push.
+    fn pulled(
+        s: &mut Store,
+        prefix: &str,
+        unchanged: bool,
+        delta: &Delta,
+        seen: Option<&Tags>,
+    ) -> Result<(), DavError> {
+        let ctag = seen.and_then(|t| t.ctag.as_deref()).unwrap_or_default();
+        s.set_setting(&format!("{prefix}_ctag"), ctag)?;
+        if unchanged {
+            return Ok(());
+        }
+        let token = match delta.listed {
+            Listed::No => delta.token.as_deref(),
+            // Refused: start afresh (a sync-collection without a token) next time.
+            Listed::TokenRefused => Some(""),
+            Listed::NoSyncCollection => None,
+        };
+        if let Some(t) = token {
+            s.set_setting(&format!("{prefix}_sync_token"), t)?;
+        }
+        let current = delta.listed == Listed::No && delta.token.is_some();
+        let lists = delta.listed == Listed::NoSyncCollection;
+        s.set_setting(
+            &format!("{prefix}_token_current"),
+            if current { "1" } else { "" },
+        )?;
+        s.set_setting(&format!("{prefix}_listing"), if lists { "1" } else { "" })?;
+        Ok(())
+    }
+
+    /// Our own pushes moved the CTag and the token: neither says "unchanged" any more.
+    fn pushed(s: &mut Store, prefix: &str) -> Result<(), DavError> {
+        s.set_setting(&format!("{prefix}_ctag"), "")?;
+        s.set_setting(&format!("{prefix}_token_current"), "")?;
+        Ok(())
+    }
+}
+
 /// One sync run: pull (sync-collection, else a listing), then push the journal. The store is
 /// consistent after every step, and the journal is marked synced only for pushes the server
 /// confirmed, so a run that fails or is killed half way loses nothing and repeats nothing.
@@ -627,14 +752,11 @@ pub async fn sync(
 
     // Has anything changed on the server at all? One PROPFIND on the home answers for the
     // address book and the calendar together (when they share a home, as they usually do), so
-    // a sync with nothing to do is one request.
-    let (token, ctag, cal_ctag) = {
+    // a sync with nothing to do is one request. It is made only where it can spare a pull
+    // (`sync::check_first`).
+    let (kb, kc) = {
         let s = lock();
-        (
-            s.setting("dav_sync_token")?.unwrap_or_default(),
-            s.setting("dav_ctag")?.unwrap_or_default(),
-            s.setting("dav_cal_ctag")?.unwrap_or_default(),
-        )
+        (Kept::read(&s, BOOK)?, Kept::read(&s, CAL)?)
     };
     let home = parent_collection(book);
     let same_home = account
@@ -643,31 +765,26 @@ pub async fn sync(
         .is_none_or(|c| parent_collection(c) == home);
     let (mut book_unchanged, mut cal_unchanged) = (false, false);
     let mut seen = std::collections::HashMap::new();
-    let check = {
+    let states = {
         let s = lock();
-        let mut states = vec![CheckState {
-            baseline: !ctag.is_empty(),
-            pushes_pending: !s.sync_changes()?.0.is_empty(),
-        }];
+        let mut states = vec![kb.state(!s.sync_changes()?.0.is_empty())];
         if account.calendar.is_some() {
-            states.push(CheckState {
-                baseline: !cal_ctag.is_empty(),
-                pushes_pending: !s.sync_event_changes()?.is_empty(),
-            });
+            states.push(kc.state(!s.sync_event_changes()?.is_empty()));
         }
-        check_first(&states)
+        states
     };
-    if same_home && check {
+    if same_home && check_first(&states) {
         report.requests += 1;
-        if let Ok(tags) = client
-            .run(&CollectionTokens { href: &home }, "checking for changes")
-            .await
-        {
-            book_unchanged =
-                !ctag.is_empty() && tags.get(&normalise_collection(book)) == Some(&ctag);
-            cal_unchanged = account.calendar.as_deref().is_none_or(|c| {
-                !cal_ctag.is_empty() && tags.get(&normalise_collection(c)) == Some(&cal_ctag)
-            });
+        let check = CollectionTokens {
+            href: &home,
+            with_sync_token: check_wants_token(&states),
+        };
+        if let Ok(tags) = client.run(&check, "checking for changes").await {
+            book_unchanged = kb.unchanged(tags.get(&normalise_collection(book)));
+            cal_unchanged = account
+                .calendar
+                .as_deref()
+                .is_none_or(|c| kc.unchanged(tags.get(&normalise_collection(c))));
             seen = tags;
         }
     }
@@ -676,7 +793,23 @@ pub async fn sync(
         report.pull_method = "none".into();
         Delta::default()
     } else {
-        pull_delta(store, client, book, &token, &mut report).await?
+        let d = delta_since(
+            client,
+            book,
+            "the address book",
+            &kb.token,
+            kb.lists,
+            || Ok(lock().dav_items()?.into_iter().map(|i| i.href).collect()),
+            &mut report,
+        )
+        .await?;
+        report.pull_method = if d.listed == Listed::No {
+            "sync-collection"
+        } else {
+            "listing"
+        }
+        .into();
+        d
     };
     // Only what differs from what we hold (our own pushes come back in the delta).
     let known = if delta.changed.is_empty() {
@@ -725,21 +858,16 @@ pub async fn sync(
         }
     }
     for href in &delta.deleted {
-        let kept = lock().apply_remote_delete(href)?;
-        if !kept {
+        if lock().apply_remote_delete(href)? == RemoteDelete::Deleted {
             report.removed_here += 1;
         }
     }
-    if let Some(t) = &delta.token {
-        lock().set_setting("dav_sync_token", t)?;
-    }
-    // The CTag seen before this pull: if anything changed since, the next check sees it.
-    // Without a check there is no CTag to keep: an old one is dropped rather than trusted.
-    lock().set_setting(
-        "dav_ctag",
-        seen.get(&normalise_collection(book))
-            .map(String::as_str)
-            .unwrap_or_default(),
+    Kept::pulled(
+        &mut lock(),
+        BOOK,
+        book_unchanged,
+        &delta,
+        seen.get(&normalise_collection(book)),
     )?;
 
     // Push.
@@ -818,8 +946,7 @@ pub async fn sync(
     let at = now.to_rfc3339_opts(SecondsFormat::Secs, true);
     lock().mark_synced(max, &done, &at)?;
     if report.pushed > 0 || report.deleted > 0 {
-        // Our own pushes moved the CTag: the one kept would only say "changed" next time.
-        lock().set_setting("dav_ctag", "")?;
+        Kept::pushed(&mut lock(), BOOK)?;
     }
     if let Some(cal) = &account.calendar {
         let cal_seen = seen.get(&normalise_collection(cal)).cloned();
@@ -855,34 +982,24 @@ async fn sync_events(
     cal: &str,
     now: DateTime<Utc>,
     unchanged: bool,
-    ctag_seen: Option<String>,
+    cal_seen: Option<Tags>,
     report: &mut SyncReport,
 ) -> Result<(), DavError> {
     let lock = || store.lock().unwrap_or_else(|p| p.into_inner());
-    let token = lock().setting("dav_cal_sync_token")?.unwrap_or_default();
-    if !unchanged {
-        report.requests += 1;
-    }
+    let kept = Kept::read(&lock(), CAL)?;
     let delta = if unchanged {
         Delta::default()
     } else {
-        match client
-            .run(
-                &SyncCollection {
-                    href: cal,
-                    token: &token,
-                },
-                "syncing the calendar",
-            )
-            .await
-        {
-            Ok(d) => d,
-            Err(e) if matches!(e.kind, "forbidden" | "protocol" | "conflict" | "rejected") => {
-                let known: Vec<String> = lock().dav_event_etags()?.into_keys().collect();
-                listing_delta(client, cal, "the calendar", &known, report).await?
-            }
-            Err(e) => return Err(e),
-        }
+        delta_since(
+            client,
+            cal,
+            "the calendar",
+            &kept.token,
+            kept.lists,
+            || Ok(lock().dav_event_etags()?.into_keys().collect()),
+            report,
+        )
+        .await?
     };
     let known = lock().dav_event_etags()?;
     let fetch: Vec<String> = delta
@@ -916,10 +1033,7 @@ async fn sync_events(
             report.removed_here += 1;
         }
     }
-    if let Some(t) = &delta.token {
-        lock().set_setting("dav_cal_sync_token", t)?;
-    }
-    lock().set_setting("dav_cal_ctag", ctag_seen.as_deref().unwrap_or_default())?;
+    Kept::pulled(&mut lock(), CAL, unchanged, &delta, cal_seen.as_ref())?;
     // Push.
     let done_before = report.pushed + report.deleted;
     let changes = lock().sync_event_changes()?;
@@ -991,32 +1105,55 @@ async fn sync_events(
         lock().mark_events_synced(max, std::slice::from_ref(&c.uid), &at)?;
     }
     if report.pushed + report.deleted > done_before {
-        // Our own pushes moved the calendar's CTag.
-        lock().set_setting("dav_cal_ctag", "")?;
+        Kept::pushed(&mut lock(), CAL)?;
     }
     Ok(())
 }
 
-/// What changed in the address book since `token`: sync-collection, or an ETag listing where
-/// the server lacks RFC 6578 or refuses the token.
-async fn pull_delta(
-    store: &Mutex<Store>,
+/// What changed in a collection since `token`: sync-collection, or an ETag listing where the
+/// server lacks RFC 6578 (then `lists` remembers it and later syncs list at once) or refuses
+/// the token (then the token is dropped and the next sync starts a fresh one). A
+/// sync-collection without a token returns every member: our items missing from it were
+/// deleted there. `known` gives the hrefs we hold; it is read only when needed (10,000 rows).
+async fn delta_since(
     client: &DavClient,
-    book: &str,
+    collection: &str,
+    what: &str,
     token: &str,
+    lists: bool,
+    known: impl FnOnce() -> Result<Vec<String>, DavError>,
     report: &mut SyncReport,
 ) -> Result<Delta, DavError> {
-    let lock = || store.lock().unwrap_or_else(|p| p.into_inner());
+    if lists && token.is_empty() {
+        let mut d = listing_delta(client, collection, what, &known()?, report).await?;
+        d.listed = Listed::NoSyncCollection;
+        return Ok(d);
+    }
     report.requests += 1;
     match client
         .run(
-            &SyncCollection { href: book, token },
-            "syncing the address book",
+            &SyncCollection {
+                href: collection,
+                token,
+            },
+            &format!("syncing {what}"),
         )
         .await
     {
-        Ok(d) => {
-            report.pull_method = "sync-collection".into();
+        Ok(mut d) => {
+            if token.is_empty() {
+                let answered: std::collections::HashSet<&str> = d
+                    .changed
+                    .iter()
+                    .map(|(h, _)| h.as_str())
+                    .chain(d.deleted.iter().map(String::as_str))
+                    .collect();
+                let gone: Vec<String> = known()?
+                    .into_iter()
+                    .filter(|h| !answered.contains(h.as_str()))
+                    .collect();
+                d.deleted.extend(gone);
+            }
             Ok(d)
         }
         Err(e)
@@ -1024,9 +1161,13 @@ async fn pull_delta(
                 || e.message.contains("409") =>
         {
             // An expired token (403/409 valid-sync-token) or no RFC 6578: compare ETags instead.
-            report.pull_method = "listing".into();
-            let known: Vec<String> = lock().dav_items()?.into_iter().map(|i| i.href).collect();
-            listing_delta(client, book, "the address book", &known, report).await
+            let mut d = listing_delta(client, collection, what, &known()?, report).await?;
+            d.listed = if token.is_empty() {
+                Listed::NoSyncCollection
+            } else {
+                Listed::TokenRefused
+            };
+            Ok(d)
         }
         Err(e) => Err(e),
     }
@@ -1062,6 +1203,7 @@ async fn listing_delta(
             .filter(|h| !on_server.contains(h.as_str()))
             .cloned()
             .collect(),
+        listed: Listed::NoSyncCollection,
         token: None,
     })
 }

@@ -190,7 +190,7 @@ describe('account form', () => {
       ['Serveradresse', 'https://dav.example.de/'],
       ['Benutzername', 'anna'],
       ['Adressbuch', '/anna/k/'],
-      ['Kalender', 'keiner gefunden (nur Kontakte werden abgeglichen)'],
+      ['Kalender', 'keiner (nur Kontakte werden abgeglichen)'],
     ]);
   });
 });

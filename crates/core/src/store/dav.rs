@@ -76,6 +76,17 @@ pub struct Conflict {
     pub created_at: String,
 }
 
+/// What a deletion on the server did here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RemoteDelete {
+    /// We held no card at that href (a deletion from before this device, or told twice).
+    NotHeld,
+    /// The contact was edited here since: the edit wins and goes up again.
+    Kept,
+    /// The contact was deleted here too.
+    Deleted,
+}
+
 /// What applying a card from the server did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PullOutcome {
@@ -304,8 +315,10 @@ impl Store {
             for k in [
                 "dav_sync_token",
                 "dav_ctag",
+                "dav_token_current",
                 "dav_cal_ctag",
                 "dav_cal_sync_token",
+                "dav_cal_token_current",
             ] {
                 self.set_setting(k, "")?;
             }
@@ -318,6 +331,10 @@ impl Store {
                 [&t],
             )?;
         }
+        // A server found to lack sync-collection is asked again once the account is set anew
+        // (it may have been upgraded, or the refusal was a passing fault).
+        self.set_setting("dav_listing", "")?;
+        self.set_setting("dav_cal_listing", "")?;
         self.set_setting("dav_url", &a.url)?;
         self.set_setting("dav_user", &a.user)?;
         self.set_setting("dav_addressbook", &a.addressbook)?;
@@ -1038,7 +1055,7 @@ impl Store {
     /// The server deleted a card. A contact with unsynced local changes is kept (an edit beats a
     /// deletion) and will be created on the server again; otherwise it is deleted here too (a
     /// tombstone, undoable like any delete). Returns whether the contact was kept.
-    pub fn apply_remote_delete(&mut self, href: &str) -> Result<bool> {
+    pub fn apply_remote_delete(&mut self, href: &str) -> Result<RemoteDelete> {
         let uid: Option<String> = self
             .conn
             .query_row(
@@ -1047,11 +1064,13 @@ impl Store {
                 |r| r.get(0),
             )
             .optional()?;
-        let Some(uid) = uid else { return Ok(false) };
+        let Some(uid) = uid else {
+            return Ok(RemoteDelete::NotHeld);
+        };
         self.forget_item(&uid)?;
         let (changes, _) = self.sync_changes()?;
         if changes.iter().any(|c| c.contact_uid == uid && c.live) {
-            return Ok(true);
+            return Ok(RemoteDelete::Kept);
         }
         let id: Option<i64> = self
             .conn
@@ -1074,7 +1093,7 @@ impl Store {
                 params![before, now()],
             )?;
         }
-        Ok(false)
+        Ok(RemoteDelete::Deleted)
     }
 
     /// Open conflicts, oldest first.

@@ -32,7 +32,7 @@ use rusqlite_migration::{M, Migrations};
 use std::path::{Path, PathBuf};
 
 pub use crypt::{DbKey, exists as db_exists, is_plain};
-pub use dav::{Account, Conflict, DavItem, PullOutcome, SyncStatus};
+pub use dav::{Account, Conflict, DavItem, PullOutcome, RemoteDelete, SyncStatus};
 pub use dav_events::EventChange;
 pub use invitations::{
     ExportFile, INVITE_SUBJECT, INVITE_TEMPLATE, ORGANIZER_EMAIL, ORGANIZER_NAME, OutboxItem,
