@@ -291,6 +291,50 @@ fn size_limit_insecure_urls_and_local_import() {
     );
 }
 
+fn gzipped(data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    e.write_all(data).unwrap();
+    e.finish().unwrap()
+}
+
+/// Feeds (and DAV answers) may come gzip-compressed. The size limit holds for what the answer
+/// unpacks to: a small compressed bomb is stopped like a large plain body.
+#[test]
+fn gzipped_feeds_are_read_and_a_bomb_is_stopped() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v.db");
+    let body = feed(
+        &[("gz-1", "OZG-Erfahrungsaustausch", "LOCATION:Berlin\r\n")],
+        true,
+    );
+    let server = Server::start(Reply {
+        status: 200,
+        content_type: "text/calendar",
+        body: gzipped(&body),
+        etag: "\"g1\"".into(),
+    });
+    *server.gzip.lock().unwrap() = true;
+    json(&db, &["feed", "add", &server.url]);
+    let (ok, r, err) = json(&db, &["feed", "sync"]);
+    assert!(ok, "{err}");
+    assert_eq!(counts(&r).0, 1, "{r}");
+    let mut bomb = feed(&[("gz-2", "Bombe", "")], false);
+    bomb.extend(std::iter::repeat_n(b'X', 60 * 1024 * 1024));
+    let packed = gzipped(&bomb);
+    assert!(packed.len() < 1024 * 1024, "{}", packed.len());
+    server.set(&packed, "\"g2\"");
+    let (ok, r, _) = json(&db, &["feed", "sync"]);
+    assert!(!ok);
+    assert!(r[0]["error"].as_str().unwrap().contains("MB"), "{r}");
+    // What was stored stays.
+    let (_, events, _) = json(&db, &["events", "list"]);
+    assert!(
+        events.to_string().contains("OZG-Erfahrungsaustausch"),
+        "{events}"
+    );
+}
+
 #[test]
 fn corpus_files_import_without_panic() {
     let corpus =

@@ -25,6 +25,8 @@ pub struct Server {
     pub url: String,
     pub reply: Arc<Mutex<Reply>>,
     pub seen: Arc<Mutex<Seen>>,
+    /// Send the body as given with `Content-Encoding: gzip` (the test compresses it).
+    pub gzip: Arc<Mutex<bool>>,
 }
 
 const LAST_MODIFIED: &str = "Sun, 22 Nov 2026 08:00:00 GMT";
@@ -38,7 +40,8 @@ impl Server {
         );
         let reply = Arc::new(Mutex::new(reply));
         let seen = Arc::new(Mutex::new(Seen::default()));
-        let (r, s) = (reply.clone(), seen.clone());
+        let gzip = Arc::new(Mutex::new(false));
+        let (r, s, g) = (reply.clone(), seen.clone(), gzip.clone());
         std::thread::spawn(move || {
             for stream in listener.incoming() {
                 let Ok(mut stream) = stream else { continue };
@@ -73,9 +76,14 @@ impl Server {
                     );
                     continue;
                 }
+                let encoding = if *g.lock().unwrap() {
+                    "Content-Encoding: gzip\r\n"
+                } else {
+                    ""
+                };
                 let _ = write!(
                     stream,
-                    "HTTP/1.1 {} X\r\nContent-Type: {}\r\nContent-Length: {}\r\nETag: {}\r\nLast-Modified: {LAST_MODIFIED}\r\nConnection: close\r\n\r\n",
+                    "HTTP/1.1 {} X\r\nContent-Type: {}\r\n{encoding}Content-Length: {}\r\nETag: {}\r\nLast-Modified: {LAST_MODIFIED}\r\nConnection: close\r\n\r\n",
                     reply.status,
                     reply.content_type,
                     reply.body.len(),
@@ -84,7 +92,12 @@ impl Server {
                 let _ = stream.write_all(&reply.body);
             }
         });
-        Server { url, reply, seen }
+        Server {
+            url,
+            reply,
+            seen,
+            gzip,
+        }
     }
 
     pub fn set(&self, body: &[u8], etag: &str) {
