@@ -222,6 +222,14 @@ test('import a reply (.ics) and see the RSVP overview change', async () => {
   const texts = [];
   for (const r of rows) texts.push(await r.getText());
   assert.ok(texts.some((t) => /Anna Albrecht/.test(t) && /Zugesagt/.test(t)), texts.join(' | '));
+  // Addresses are links that ask before the mail program opens.
+  const mails = await app.browser.$$('a[data-testid="invitee-email"]');
+  assert.equal(mails.length, 3);
+  assert.match(await mails[0].getAttribute('href'), /^mailto:/);
+  await mails[0].click();
+  await (await $('#link-dialog-title')).waitForDisplayed({ timeout: 10_000 });
+  await app.browser.keys('Escape');
+  await (await $('#link-dialog-title')).waitForDisplayed({ reverse: true, timeout: 10_000 });
   assert.deepEqual(await axeViolations(app.browser), [], 'event detail with the RSVP overview');
 });
 
