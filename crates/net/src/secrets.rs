@@ -185,11 +185,23 @@ fn connect() -> Result<Arc<CredentialStore>, SecretError> {
             detail: "there is no D-Bus session; DBUS_SESSION_BUS_ADDRESS is not set".to_owned(),
         });
     }
-    match zbus_secret_service_keyring_store::Store::new() {
-        Ok(store) => Ok(store),
-        Err(err) => Err(SecretError::Unavailable {
-            detail: platform_detail(&err),
-        }),
+    // One more try after a short pause: a Secret Service that is just starting (at login) or
+    // busy can drop a call ("NoReply", seen once in CI while two processes used the keyring);
+    // a missing or broken one fails the same way twice and is reported.
+    let mut tries = 0;
+    loop {
+        match zbus_secret_service_keyring_store::Store::new() {
+            Ok(store) => return Ok(store),
+            Err(err) if tries == 0 && matches!(err, KeyringError::PlatformFailure(_)) => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(250));
+            }
+            Err(err) => {
+                return Err(SecretError::Unavailable {
+                    detail: platform_detail(&err),
+                });
+            }
+        }
     }
 }
 
