@@ -736,6 +736,14 @@ impl Kept {
     }
 }
 
+/// What the change check found for one collection: what was kept for it, whether it is
+/// unchanged, and what the check read (its CTag becomes the next baseline).
+struct Checked<'a> {
+    kept: &'a Kept,
+    unchanged: bool,
+    seen: Option<Tags>,
+}
+
 /// One sync run: pull (sync-collection, else a listing), then push the journal. The store is
 /// consistent after every step, and the journal is marked synced only for pushes the server
 /// confirmed, so a run that fails or is killed half way loses nothing and repeats nothing.
@@ -949,17 +957,12 @@ pub async fn sync(
         Kept::pushed(&mut lock(), BOOK)?;
     }
     if let Some(cal) = &account.calendar {
-        let cal_seen = seen.get(&normalise_collection(cal)).cloned();
-        sync_events(
-            store,
-            client,
-            cal,
-            now,
-            cal_unchanged,
-            cal_seen,
-            &mut report,
-        )
-        .await?;
+        let checked = Checked {
+            kept: &kc,
+            unchanged: cal_unchanged,
+            seen: seen.get(&normalise_collection(cal)).cloned(),
+        };
+        sync_events(store, client, cal, now, checked, &mut report).await?;
     }
     if report.refused.is_empty() {
         lock().record_sync(None, &at, None)?;
@@ -981,12 +984,15 @@ async fn sync_events(
     client: &DavClient,
     cal: &str,
     now: DateTime<Utc>,
-    unchanged: bool,
-    cal_seen: Option<Tags>,
+    checked: Checked<'_>,
     report: &mut SyncReport,
 ) -> Result<(), DavError> {
     let lock = || store.lock().unwrap_or_else(|p| p.into_inner());
-    let kept = Kept::read(&lock(), CAL)?;
+    let Checked {
+        kept,
+        unchanged,
+        seen,
+    } = checked;
     let delta = if unchanged {
         Delta::default()
     } else {
@@ -1033,7 +1039,7 @@ async fn sync_events(
             report.removed_here += 1;
         }
     }
-    Kept::pulled(&mut lock(), CAL, unchanged, &delta, cal_seen.as_ref())?;
+    Kept::pulled(&mut lock(), CAL, unchanged, &delta, seen.as_ref())?;
     // Push.
     let done_before = report.pushed + report.deleted;
     let changes = lock().sync_event_changes()?;
