@@ -259,6 +259,15 @@ fn two_devices_converge_and_both_phones_are_kept() {
     );
 }
 
+/// (requests, the report's number `key`) of one sync, and the report for messages.
+fn sync_counts(db: &Path, key: &str) -> ((u64, u64), Value) {
+    let r = sync(db);
+    (
+        (r["requests"].as_u64().unwrap(), r[key].as_u64().unwrap()),
+        r,
+    )
+}
+
 /// (requests, pull method) of one sync.
 fn counted(db: &Path) -> (u64, String) {
     let r = sync(db);
@@ -302,12 +311,8 @@ fn a_sync_makes_no_more_requests_than_a_listing_client() {
         let id = find(&a, name)["id"].as_i64().unwrap().to_string();
         ok(&a, &["contacts", "edit", &id, "--role", "Referatsleitung"]);
     }
-    let r = sync(&a);
-    assert_eq!(
-        (r["requests"].as_u64(), r["pushed"].as_u64()),
-        (Some(3), Some(2)),
-        "{r}"
-    );
+    let (c, r) = sync_counts(&a, "pushed");
+    assert_eq!(c, (3, 2), "{r}");
     assert_eq!(counted(&a), (1, "sync-collection".into()));
     assert_eq!(counted(&a), (1, "none".into()));
     assert_eq!(counted(&a), (1, "none".into()));
@@ -318,23 +323,15 @@ fn a_sync_makes_no_more_requests_than_a_listing_client() {
     add(&b, "Frieda Fuchs", &[]);
     // Upload: the address book's sync-collection, the PUT, the calendar's sync-collection; the
     // five cards already there are fetched in one multiget.
-    let r = sync(&b);
-    assert_eq!(
-        (r["requests"].as_u64(), r["pulled"].as_u64()),
-        (Some(4), Some(5)),
-        "{r}"
-    );
+    let (c, r) = sync_counts(&b, "pulled");
+    assert_eq!(c, (4, 5), "{r}");
     // The address book moved with the PUT; the calendar's token says it did not change.
     assert_eq!(counted(&b), (2, "sync-collection".into()));
     assert_eq!(counted(&b), (1, "none".into()));
     assert_eq!(counted(&b), (1, "none".into()));
     // A change from the other device: the check, the delta, the one card.
-    let r = sync(&a);
-    assert_eq!(
-        (r["requests"].as_u64(), r["pulled"].as_u64()),
-        (Some(3), Some(1)),
-        "{r}"
-    );
+    let (c, r) = sync_counts(&a, "pulled");
+    assert_eq!(c, (3, 1), "{r}");
     assert_eq!(counted(&a), (1, "none".into()));
     let id = find(&a, "Fuchs")["id"].as_i64().unwrap().to_string();
     ok(
@@ -342,12 +339,8 @@ fn a_sync_makes_no_more_requests_than_a_listing_client() {
         &["contacts", "edit", &id, "--role", "Themenfeldführung"],
     );
     assert_eq!(counted(&a), (2, "none".into()));
-    let r = sync(&b);
-    assert_eq!(
-        (r["requests"].as_u64(), r["pulled"].as_u64()),
-        (Some(3), Some(1)),
-        "{r}"
-    );
+    let (c, r) = sync_counts(&b, "pulled");
+    assert_eq!(c, (3, 1), "{r}");
     assert_eq!(find(&b, "Fuchs")["role"], "Themenfeldführung");
     assert_eq!(counted(&b), (1, "none".into()));
 }
