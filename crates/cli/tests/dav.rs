@@ -105,17 +105,17 @@ fn ok(db: &Path, args: &[&str]) -> Value {
 }
 
 /// Sets up the account on a device; `None` when there is no keyring and skipping is allowed.
-fn device(dir: &Path, name: &str, server: &Radicale) -> Option<PathBuf> {
-    device_with(dir, name, server, &[])
+fn device(dir: &Path, name: &str, url: &str) -> Option<PathBuf> {
+    device_with(dir, name, url, &[])
 }
 
 /// [`device`] with more `account add` options.
-fn device_with(dir: &Path, name: &str, server: &Radicale, extra: &[&str]) -> Option<PathBuf> {
+fn device_with(dir: &Path, name: &str, url: &str, extra: &[&str]) -> Option<PathBuf> {
     let db = dir.join(format!("{name}.db"));
     let mut child = Command::new(env!("CARGO_BIN_EXE_vernetzt"))
         .arg("--db")
         .arg(&db)
-        .args(["--json", "account", "add", &server.url, "--user", "anna"])
+        .args(["--json", "account", "add", url, "--user", "anna"])
         .args(extra)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -168,10 +168,10 @@ fn sync(db: &Path) -> Value {
 fn two_devices_converge_and_both_phones_are_kept() {
     let tmp = tempfile::tempdir().unwrap();
     let server = Radicale::start(tmp.path());
-    let Some(a) = device(tmp.path(), "laptop", &server) else {
+    let Some(a) = device(tmp.path(), "laptop", &server.url) else {
         return;
     };
-    let b = device(tmp.path(), "tablet", &server).unwrap();
+    let b = device(tmp.path(), "tablet", &server.url).unwrap();
     add(
         &a,
         "Jördis Müller",
@@ -285,7 +285,7 @@ fn a_sync_makes_no_more_requests_than_a_listing_client() {
     let tmp = tempfile::tempdir().unwrap();
     let server = Radicale::start(tmp.path());
     // Contacts only, as vdirsyncer's one address-book pair.
-    let Some(a) = device_with(tmp.path(), "laptop", &server, &["--no-calendar"]) else {
+    let Some(a) = device_with(tmp.path(), "laptop", &server.url, &["--no-calendar"]) else {
         return;
     };
     assert_eq!(ok(&a, &["account", "show"])["calendar"], Value::Null);
@@ -318,7 +318,7 @@ fn a_sync_makes_no_more_requests_than_a_listing_client() {
     assert_eq!(counted(&a), (1, "none".into()));
 
     // With the calendar: one request more wherever both collections must be read.
-    let b = device(tmp.path(), "tablet", &server).unwrap();
+    let b = device(tmp.path(), "tablet", &server.url).unwrap();
     assert!(ok(&b, &["account", "show"])["calendar"].is_string());
     add(&b, "Frieda Fuchs", &[]);
     // Upload: the address book's sync-collection, the PUT, the calendar's sync-collection; the
@@ -349,10 +349,10 @@ fn a_sync_makes_no_more_requests_than_a_listing_client() {
 fn the_same_field_on_both_sides_is_a_conflict_and_nothing_is_lost() {
     let tmp = tempfile::tempdir().unwrap();
     let server = Radicale::start(tmp.path());
-    let Some(a) = device(tmp.path(), "laptop", &server) else {
+    let Some(a) = device(tmp.path(), "laptop", &server.url) else {
         return;
     };
-    let b = device(tmp.path(), "tablet", &server).unwrap();
+    let b = device(tmp.path(), "tablet", &server.url).unwrap();
     add(&a, "Clara Conrad", &["--role", "Referentin"]);
     sync(&a);
     sync(&b);
@@ -388,10 +388,10 @@ fn the_same_field_on_both_sides_is_a_conflict_and_nothing_is_lost() {
 fn an_edit_beats_a_deletion() {
     let tmp = tempfile::tempdir().unwrap();
     let server = Radicale::start(tmp.path());
-    let Some(a) = device(tmp.path(), "laptop", &server) else {
+    let Some(a) = device(tmp.path(), "laptop", &server.url) else {
         return;
     };
-    let b = device(tmp.path(), "tablet", &server).unwrap();
+    let b = device(tmp.path(), "tablet", &server.url).unwrap();
     add(&a, "Dora Dietz", &["--email", "dora@bund.example"]);
     add(&a, "Emil Eck", &[]);
     sync(&a);
@@ -423,7 +423,7 @@ fn an_edit_beats_a_deletion() {
 fn a_killed_sync_finishes_without_loss_or_duplicates() {
     let tmp = tempfile::tempdir().unwrap();
     let server = Radicale::start(tmp.path());
-    let Some(a) = device(tmp.path(), "laptop", &server) else {
+    let Some(a) = device(tmp.path(), "laptop", &server.url) else {
         return;
     };
     let n = 120;
@@ -463,7 +463,7 @@ fn a_killed_sync_finishes_without_loss_or_duplicates() {
     );
     assert_eq!(server.cards().len(), n, "every contact once");
     assert_eq!(ok(&a, &["sync", "status"])["pending"], 0);
-    let b = device(tmp.path(), "tablet", &server).unwrap();
+    let b = device(tmp.path(), "tablet", &server.url).unwrap();
     let r = sync(&b);
     assert_eq!(r["pulled"], n, "{r}");
     assert_eq!(ok(&b, &["contacts", "list"]).as_array().unwrap().len(), n);
@@ -536,12 +536,7 @@ fn faults_keep_every_change_queued_and_nothing_duplicates() {
     let server = Radicale::start(tmp.path());
     let proxy = Proxy::start(tmp.path(), &server);
     // The device talks to the server through the proxy.
-    let via = Radicale {
-        child: Command::new("true").spawn().unwrap(),
-        url: proxy.url.clone(),
-        root: server.root.clone(),
-    };
-    let Some(a) = device(tmp.path(), "laptop", &via) else {
+    let Some(a) = device(tmp.path(), "laptop", &proxy.url) else {
         return;
     };
     let n = 10;
@@ -693,15 +688,10 @@ fn without_sync_collection_or_with_an_expired_token_the_listing_finds_everything
     let tmp = tempfile::tempdir().unwrap();
     let server = Radicale::start(tmp.path());
     let proxy = Proxy::start(tmp.path(), &server);
-    let via = Radicale {
-        child: Command::new("true").spawn().unwrap(),
-        url: proxy.url.clone(),
-        root: server.root.clone(),
-    };
-    let Some(a) = device_with(tmp.path(), "laptop", &via, &["--no-calendar"]) else {
+    let Some(a) = device_with(tmp.path(), "laptop", &proxy.url, &["--no-calendar"]) else {
         return;
     };
-    let b = device_with(tmp.path(), "phone", &server, &["--no-calendar"]).unwrap();
+    let b = device_with(tmp.path(), "phone", &server.url, &["--no-calendar"]).unwrap();
     // A server without sync-collection.
     proxy.set(
         r#"{"mode": "status", "status": 403, "method": "REPORT", "body_contains": "sync-collection"}"#,
@@ -747,7 +737,7 @@ fn without_sync_collection_or_with_an_expired_token_the_listing_finds_everything
 
     // A device with a token the server no longer accepts.
     proxy.set(r#"{"mode": "pass"}"#);
-    let c = device_with(tmp.path(), "tablet", &via, &["--no-calendar"]).unwrap();
+    let c = device_with(tmp.path(), "tablet", &proxy.url, &["--no-calendar"]).unwrap();
     let r = sync(&c);
     assert_eq!(
         (r["pull_method"].as_str(), r["pulled"].as_u64()),
@@ -808,10 +798,10 @@ fn without_sync_collection_or_with_an_expired_token_the_listing_finds_everything
 fn attendance_encounters_and_other_clients_properties_travel() {
     let tmp = tempfile::tempdir().unwrap();
     let server = Radicale::start(tmp.path());
-    let Some(a) = device(tmp.path(), "laptop", &server) else {
+    let Some(a) = device(tmp.path(), "laptop", &server.url) else {
         return;
     };
-    let b = device(tmp.path(), "tablet", &server).unwrap();
+    let b = device(tmp.path(), "tablet", &server.url).unwrap();
     // Both devices know the event (the same feed).
     let ics = tmp.path().join("termine.ics");
     std::fs::write(&ics, "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:erfa-2026@fitko\r\nDTSTART:20261203T083000Z\r\nSUMMARY:OZG-Erfahrungsaustausch\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n").unwrap();
@@ -903,10 +893,10 @@ fn attendance_encounters_and_other_clients_properties_travel() {
 fn own_events_with_invitees_travel_in_the_calendar() {
     let tmp = tempfile::tempdir().unwrap();
     let server = Radicale::start(tmp.path());
-    let Some(a) = device(tmp.path(), "laptop", &server) else {
+    let Some(a) = device(tmp.path(), "laptop", &server.url) else {
         return;
     };
-    let b = device(tmp.path(), "tablet", &server).unwrap();
+    let b = device(tmp.path(), "tablet", &server.url).unwrap();
     assert!(
         ok(&a, &["account", "show"])["calendar"]
             .as_str()
@@ -989,7 +979,7 @@ fn own_events_with_invitees_travel_in_the_calendar() {
 fn an_erased_person_is_deleted_on_the_server_too() {
     let tmp = tempfile::tempdir().unwrap();
     let server = Radicale::start(tmp.path());
-    let Some(a) = device(tmp.path(), "laptop", &server) else {
+    let Some(a) = device(tmp.path(), "laptop", &server.url) else {
         return;
     };
     let id = add(
