@@ -19,8 +19,8 @@ use vernetzt_core::store::{
     Account, Conflict, ExportFile, OwnEvent, ReplyImport, Rsvp, StaleContact, SyncStatus,
 };
 use vernetzt_net::dav;
+use vernetzt_net::feed_sync::{self, SyncReport};
 use vernetzt_net::mail::{self, SendOptions, SendReport};
-use vernetzt_net::sync::{self, SyncReport};
 
 /// Settings the UI may read and write; everything else is refused.
 const UI_SETTINGS: &[&str] = &[
@@ -188,7 +188,7 @@ pub fn feeds_list(state: State<'_, AppState>) -> CmdResult<Vec<Feed>> {
 #[tauri::command]
 pub fn feed_add(state: State<'_, AppState>, input: FeedInput) -> CmdResult<Feed> {
     let mut store = state.store()?;
-    Ok(sync::add_feed(
+    Ok(feed_sync::add_feed(
         &mut store,
         &state.secrets,
         &input.url,
@@ -206,9 +206,11 @@ pub async fn feeds_sync(
 ) -> CmdResult<Vec<SyncReport>> {
     let (store, client) = (state.store_mutex()?, state.client()?);
     Ok(match feed_id {
-        Some(id) => vec![sync::sync_feed(store, client, &state.secrets, &state.limits, id).await],
+        Some(id) => {
+            vec![feed_sync::sync_feed(store, client, &state.secrets, &state.limits, id).await]
+        }
         None => {
-            sync::sync_all(
+            feed_sync::sync_all(
                 store,
                 client,
                 &state.secrets,
@@ -236,7 +238,7 @@ pub fn events_list(
     };
     let (from, to) = (parse(&from)?, parse(&to)?);
     let store = state.store()?;
-    let zone = sync::user_zone(&store);
+    let zone = feed_sync::user_zone(&store);
     Ok(store.occurrences(from, to, feed_id, zone)?)
 }
 

@@ -46,9 +46,9 @@ impl UiError {
 /// What every command returns.
 pub type CmdResult<T> = Result<T, UiError>;
 
-impl From<vernetzt_net::sync::AddFeedError> for UiError {
-    fn from(e: vernetzt_net::sync::AddFeedError) -> Self {
-        use vernetzt_net::sync::AddFeedError as E;
+impl From<vernetzt_net::feed_sync::AddFeedError> for UiError {
+    fn from(e: vernetzt_net::feed_sync::AddFeedError) -> Self {
+        use vernetzt_net::feed_sync::AddFeedError as E;
         match e {
             E::Store(core) => core.into(),
             E::Url(f) => UiError {

@@ -32,7 +32,7 @@ fn open_store(args: &[String]) -> vernetzt_core::Result<Store> {
     {
         let _ = std::fs::create_dir_all(dir);
     }
-    let secrets = vernetzt_net::Secrets::new(vernetzt_net::sync::SECRETS_SERVICE);
+    let secrets = vernetzt_net::Secrets::new(vernetzt_net::feed_sync::SECRETS_SERVICE);
     let (mut store, _) = vernetzt_net::dbkey::open_store(&path, None, &secrets)?;
     if demo && store.list_contacts(0, 1)?.total == 0 {
         vernetzt_core::demo::populate(&mut store, 200, 42)?;
@@ -54,7 +54,7 @@ fn background_sync(app: tauri::AppHandle) {
             if tick.is_multiple_of(4)
                 && let (Ok(store), Ok(client)) = (state.store_mutex(), state.client())
             {
-                vernetzt_net::sync::sync_all(
+                vernetzt_net::feed_sync::sync_all(
                     store,
                     client,
                     &state.secrets,

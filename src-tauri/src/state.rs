@@ -32,7 +32,7 @@ impl AppState {
             probe,
             client: vernetzt_net::client(&limits).ok(),
             limits,
-            secrets: Secrets::new(vernetzt_net::sync::SECRETS_SERVICE),
+            secrets: Secrets::new(vernetzt_net::feed_sync::SECRETS_SERVICE),
             sync_progress: Mutex::new(None),
             sync_running: tokio::sync::Mutex::new(()),
         }

@@ -56,7 +56,7 @@ pub enum ConflictsCmd {
 }
 
 fn secrets() -> Secrets {
-    Secrets::new(vernetzt_net::sync::SECRETS_SERVICE)
+    Secrets::new(vernetzt_net::feed_sync::SECRETS_SERVICE)
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, Failure> {

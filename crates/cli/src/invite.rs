@@ -189,7 +189,7 @@ pub fn run(store: Store, a: InviteArgs, json: bool) -> Out {
             per_minute,
             resend_uncertain,
         } => {
-            let secrets = vernetzt_net::Secrets::new(vernetzt_net::sync::SECRETS_SERVICE);
+            let secrets = vernetzt_net::Secrets::new(vernetzt_net::feed_sync::SECRETS_SERVICE);
             if password_stdin {
                 let mut pw = String::new();
                 std::io::stdin()

@@ -510,7 +510,7 @@ fn db_path(db: Option<PathBuf>) -> Result<PathBuf, Failure> {
 /// Opens the encrypted store with the key from the keyring or `VERNETZT_DB_PASSPHRASE`.
 fn open(db: Option<PathBuf>) -> Result<(Store, vernetzt_net::dbkey::Opened), Failure> {
     let path = db_path(db)?;
-    let secrets = vernetzt_net::Secrets::new(vernetzt_net::sync::SECRETS_SERVICE);
+    let secrets = vernetzt_net::Secrets::new(vernetzt_net::feed_sync::SECRETS_SERVICE);
     Ok(vernetzt_net::dbkey::open_store(&path, None, &secrets)?)
 }
 
@@ -1011,7 +1011,7 @@ fn events(store: &mut Store, cmd: EventsCmd, json: bool) -> Out {
         }
         EventsCmd::List { from, to, feed } => (from, to, feed),
     };
-    let zone = vernetzt_net::sync::user_zone(store);
+    let zone = vernetzt_net::feed_sync::user_zone(store);
     let from: chrono::DateTime<chrono::Utc> = match from {
         Some(f) => parse_when(&f, zone)?,
         None => vernetzt_core::ical::zone::date_start_utc(
@@ -1046,7 +1046,7 @@ fn events(store: &mut Store, cmd: EventsCmd, json: bool) -> Out {
     Ok(())
 }
 
-fn print_reports(reports: &[vernetzt_net::sync::SyncReport], json: bool) -> Out {
+fn print_reports(reports: &[vernetzt_net::feed_sync::SyncReport], json: bool) -> Out {
     if json {
         print_json(&reports);
     } else {
@@ -1087,9 +1087,9 @@ fn print_reports(reports: &[vernetzt_net::sync::SyncReport], json: bool) -> Out 
 }
 
 fn feeds(store: Store, cmd: FeedCmd, json: bool) -> Out {
-    use vernetzt_net::{Limits, Secrets, sync};
+    use vernetzt_net::{Limits, Secrets, feed_sync};
     let limits = Limits::default();
-    let secrets = Secrets::new(sync::SECRETS_SERVICE);
+    let secrets = Secrets::new(feed_sync::SECRETS_SERVICE);
     match cmd {
         FeedCmd::Add {
             url,
@@ -1113,7 +1113,7 @@ fn feeds(store: Store, cmd: FeedCmd, json: bool) -> Out {
                 })?;
                 Some(line.trim_end_matches(['\r', '\n']).to_string())
             };
-            let mut feed = sync::add_feed(
+            let mut feed = feed_sync::add_feed(
                 &mut store,
                 &secrets,
                 &url,
@@ -1122,7 +1122,7 @@ fn feeds(store: Store, cmd: FeedCmd, json: bool) -> Out {
                 secret.as_deref(),
             )
             .map_err(|e| match e {
-                sync::AddFeedError::Store(core) => Failure::Core(core),
+                feed_sync::AddFeedError::Store(core) => Failure::Core(core),
                 other => Failure::Other(other.to_string()),
             })?;
             if let Some(minutes) = every {
@@ -1165,9 +1165,11 @@ fn feeds(store: Store, cmd: FeedCmd, json: bool) -> Out {
             let store = std::sync::Mutex::new(store);
             let reports = rt.block_on(async {
                 match id {
-                    Some(id) => vec![sync::sync_feed(&store, &client, &secrets, &limits, id).await],
+                    Some(id) => {
+                        vec![feed_sync::sync_feed(&store, &client, &secrets, &limits, id).await]
+                    }
                     None => {
-                        sync::sync_all(
+                        feed_sync::sync_all(
                             &store,
                             &client,
                             &secrets,
@@ -1183,12 +1185,11 @@ fn feeds(store: Store, cmd: FeedCmd, json: bool) -> Out {
         }
         FeedCmd::Import { file, name } => {
             let mut store = store;
-            let report = sync::import_file(&mut store, &file, name.as_deref(), &limits).map_err(
-                |e| match e {
-                    sync::AddFeedError::Store(core) => Failure::Core(core),
+            let report = feed_sync::import_file(&mut store, &file, name.as_deref(), &limits)
+                .map_err(|e| match e {
+                    feed_sync::AddFeedError::Store(core) => Failure::Core(core),
                     other => Failure::Other(other.to_string()),
-                },
-            )?;
+                })?;
             print_reports(&[report], json)?;
         }
     }

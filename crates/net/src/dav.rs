@@ -8,6 +8,7 @@
 //! which libdav 0.10 lacks, is written here, with libdav's XML builder. The store is locked only
 //! for the bookkeeping between requests; merging is pure (`vernetzt_core::sync`).
 
+use crate::loopback::is_loopback;
 use chrono::{DateTime, SecondsFormat, Utc};
 use http::Uri;
 use libdav::dav::mime_types;
@@ -72,15 +73,6 @@ pub struct DavClient {
     base: Url,
     user: String,
     password: String,
-}
-
-fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(d)) => d == "localhost",
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
-    }
 }
 
 fn status_error(status: u16, what: &str, retry_after: Option<u64>) -> DavError {

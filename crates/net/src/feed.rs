@@ -19,12 +19,13 @@ use std::fmt;
 use std::io;
 use std::time::{Duration, SystemTime};
 
+use crate::loopback::is_loopback;
 use reqwest::header::{
     ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, ETAG, HeaderMap, HeaderValue, IF_MODIFIED_SINCE,
     IF_NONE_MATCH, LAST_MODIFIED, RETRY_AFTER,
 };
 use reqwest::{StatusCode, redirect};
-use url::{Host, Url};
+use url::Url;
 
 /// The `User-Agent` we send, so feed operators can see who polls them (and contact us if our
 /// polling misbehaves) without learning anything about the user.
@@ -470,19 +471,6 @@ fn seconds(ms: u64) -> String {
         format!("{s} second{}", if s == 1 { "" } else { "s" })
     } else {
         format!("{:.1} seconds", ms as f64 / 1000.0)
-    }
-}
-
-/// Whether an address points at this computer (127.0.0.0/8, `::1` or `localhost`), the only
-/// place where unencrypted http cannot be read or changed by anyone on the network.
-pub fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(Host::Domain(name)) => {
-            name.eq_ignore_ascii_case("localhost") || name.eq_ignore_ascii_case("localhost.")
-        }
-        Some(Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
     }
 }
 

@@ -6,10 +6,11 @@
 //! redirects, secrets never in logs or error texts) are written once.
 //!
 //! - [`feed`]: fetch an iCalendar feed over HTTP(S) with conditional GET and hard limits.
-//! - [`sync`]: subscribe to feeds and sync them into the store (the only module that knows the
+//! - [`feed_sync`]: subscribe to feeds and sync them into the store (the only module that knows the
 //!   core; planning and storing stay in `vernetzt-core`).
 //! - [`dav`]: two-way sync of contacts with the user's CardDAV server (libdav requests over
 //!   reqwest; discovery, sync-collection, multiget, conditional PUT/DELETE).
+//! - [`loopback`]: the one rule for plain http and smtp: allowed only to this computer.
 //! - [`dbkey`]: the database key (keyring or passphrase) and opening the encrypted store.
 //! - [`mail`]: send invitations by SMTP from the store's outbox, resumable after a kill.
 //! - [`secrets`]: keep feed passwords and tokens (later DAV and SMTP passwords) in the OS keyring
@@ -18,9 +19,10 @@
 pub mod dav;
 pub mod dbkey;
 pub mod feed;
+pub mod feed_sync;
+pub mod loopback;
 pub mod mail;
 pub mod secrets;
-pub mod sync;
 
 pub use feed::{
     Auth, FeedRequest, FetchError, FetchOutcome, Limits, client, fetch_feed, normalize_feed_url,

@@ -117,10 +117,7 @@ pub fn parse_smtp_url(input: &str) -> Result<SmtpEndpoint, MailError> {
                 .into(),
         ));
     }
-    let loopback = host == "localhost"
-        || host
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback());
+    let loopback = crate::loopback::is_loopback_host(&host);
     let (security, default_port) = match url.scheme() {
         "smtps" => (Security::Implicit, 465),
         "smtp" if loopback => (Security::Plain, 25),
