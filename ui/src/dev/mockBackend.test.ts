@@ -3,6 +3,7 @@
 // the mock runs). It also pins the URL parameters documented at the top of mockBackend.ts.
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Backend, BackendError, ContactInput } from '../backend';
+import type { MockHandlers } from './types';
 
 // @tauri-apps/api's mockIPC and invoke use `window`; the tests run in node.
 beforeAll(() => {
@@ -231,5 +232,22 @@ describe('development mock', () => {
 
     b = await install('?n=5&sync=error');
     expect((await b.syncStatus()).last_error).toMatch(/refused the login/);
+  });
+});
+
+// Checked by `npm run check` (svelte-check/tsc), not at run time: the contract fails in each
+// direction a drift can take. If one of these stops being an error, the mock is no longer tied to
+// backend.ts.
+describe('the mock contract (type check)', () => {
+  it('refuses a missing command, an unknown command and a wrong result type', () => {
+    // @ts-expect-error every command of Commands needs a handler
+    const missing: MockHandlers = { app_ready: () => undefined };
+    // @ts-expect-error a command backend.ts does not send is refused
+    const unknown: Partial<MockHandlers> = { contacts_frobnicate: () => undefined };
+    // @ts-expect-error a handler answers its command's result type
+    const wrong: Pick<MockHandlers, 'series_list'> = { series_list: () => 1 };
+    // @ts-expect-error a handler takes its command's argument object
+    const args: Pick<MockHandlers, 'contact_get'> = { contact_get: ({ uid }) => uid };
+    expect([missing, unknown, wrong, args]).toHaveLength(4);
   });
 });
