@@ -1,0 +1,38 @@
+// Mock domain: GDPR tools (information export, erasure, contacts not met for a while), the
+// settings table and the small shell commands (external links, default folder, start-up).
+import { contacts, get } from './contacts';
+import { DOWNLOADS, invalid, settings, touched, written } from './state';
+import type { MockHandlers } from './types';
+
+const MONTH_MS = 30.4 * 86_400_000;
+
+export const privacyHandlers = {
+  privacy_export: ({ id, dir }) => {
+    get(id);
+    return written(dir, [`auskunft-${id}.json`, `auskunft-${id}.vcf`]);
+  },
+  privacy_erase: ({ ids }) => {
+    for (let i = contacts.length - 1; i >= 0; i--) if (ids.includes(contacts[i].id)) contacts.splice(i, 1);
+    touched();
+  },
+  // The mock does not look at encounters here: everyone created before the cut-off is listed.
+  privacy_stale: ({ months }) =>
+    contacts
+      .filter((c) => !c.deleted && Date.parse(c.created_at) < Date.now() - months * MONTH_MS + 1)
+      .map((c) => ({ id: c.id, name: c.name, organization: c.organization, last_met: null, created_at: c.created_at })),
+} satisfies Partial<MockHandlers>;
+
+export const settingsHandlers = {
+  setting_get: ({ key }) => settings[key] ?? null,
+  setting_set: ({ key, value }) => {
+    settings[key] = value;
+  },
+  export_dir_default: () => DOWNLOADS,
+  open_external: ({ url }) => {
+    if (!/^(https?:\/\/|mailto:)\S+$/i.test(url)) throw invalid('link_refused', 'url', 'only https, http and mailto links are opened');
+    console.warn('[mock] open_external', url);
+  },
+  app_ready: () => {
+    console.warn('[mock] app_ready');
+  },
+} satisfies Partial<MockHandlers>;
