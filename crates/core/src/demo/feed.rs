@@ -7,7 +7,7 @@
 //! `vernetzt feed import` uses, so the demo also shows that path working.
 
 use super::DEMO_TLD;
-use crate::ical::itip::vtimezone;
+use crate::ical::itip::{param_value, vtimezone};
 use crate::ical::write::{escape_text, push_line};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc, Weekday};
 use chrono_tz::Tz;
@@ -45,6 +45,8 @@ pub(super) struct DemoEvent {
     pub location: &'static str,
     pub description: String,
     pub url: Option<String>,
+    /// ORGANIZER: name and address.
+    pub organizer: (&'static str, String),
     pub rrule: Option<&'static str>,
 }
 
@@ -79,6 +81,9 @@ fn season(d: NaiveDate) -> &'static str {
         _ => "Winter",
     }
 }
+
+/// Where online meetings take place.
+const ONLINE: &str = "Online (Videokonferenz)";
 
 /// Editions of the OZG-Erfahrungsaustausch: weeks from now, city, motto.
 const EDITIONS: [(i64, &str, &str); 5] = [
@@ -148,87 +153,121 @@ fn edition_text(city: &str, upcoming: bool) -> String {
     )
 }
 
+/// An event of the OZG-Programmmanagement with its programme page; the callers change what
+/// differs.
+fn fitko_event(
+    uid: String,
+    kind: Kind,
+    title: String,
+    (start, end): (NaiveDateTime, NaiveDateTime),
+    location: &'static str,
+    description: String,
+) -> DemoEvent {
+    DemoEvent {
+        uid,
+        kind,
+        title,
+        start,
+        end,
+        location,
+        description,
+        url: Some(format!("https://www.fitko.{DEMO_TLD}/veranstaltungen")),
+        organizer: (
+            "OZG-Programmmanagement",
+            format!("veranstaltungen@fitko.{DEMO_TLD}"),
+        ),
+        rrule: None,
+    }
+}
+
 /// The demo's events, around `now`, in the order they are written.
 pub(super) fn events(now: DateTime<Utc>) -> Vec<DemoEvent> {
     let today = now.with_timezone(&ZONE).date_naive();
-    let programme = format!("https://www.fitko.{DEMO_TLD}/veranstaltungen");
     let mut out = Vec::new();
     for (n, (weeks, city, motto)) in EDITIONS.iter().enumerate() {
         let first = day(today, *weeks, Weekday::Tue);
-        out.push(DemoEvent {
-            uid: format!("ozg-erfa-{}@fitko.{DEMO_TLD}", n + 1),
-            kind: Kind::Edition(n),
-            title: format!(
+        out.push(fitko_event(
+            format!("ozg-erfa-{}@fitko.{DEMO_TLD}", n + 1),
+            Kind::Edition(n),
+            format!(
                 "OZG-Erfahrungsaustausch {} {} – {motto}",
                 season(first),
                 first.year()
             ),
-            start: at(first, 10, 0),
-            end: at(first + Duration::days(1), 15, 0),
-            location: city,
-            description: edition_text(city, *weeks > 0),
-            url: Some(programme.clone()),
-            rrule: None,
-        });
+            (at(first, 10, 0), at(first + Duration::days(1), 15, 0)),
+            city,
+            edition_text(city, *weeks > 0),
+        ));
     }
     for (k, (edition, panel, title, text)) in SESSIONS.iter().enumerate() {
         let first = day(today, EDITIONS[*edition].0, Weekday::Tue);
-        let (start, end) = if *panel {
-            let d = first + Duration::days(1);
-            (at(d, 10, 0), at(d, 11, 0))
-        } else {
-            (at(first, 14, 0), at(first, 15, 30))
-        };
-        out.push(DemoEvent {
-            uid: format!("ozg-erfa-session-{}@fitko.{DEMO_TLD}", k + 1),
-            kind: Kind::Session(k),
-            title: title.to_string(),
-            start,
-            end,
-            location: EDITIONS[*edition].1,
-            description: format!("Teil des OZG-Erfahrungsaustauschs.\n\n{text}"),
-            url: Some(programme.clone()),
-            rrule: None,
-        });
+        let second = first + Duration::days(1);
+        out.push(fitko_event(
+            format!("ozg-erfa-session-{}@fitko.{DEMO_TLD}", k + 1),
+            Kind::Session(k),
+            title.to_string(),
+            if *panel {
+                (at(second, 10, 0), at(second, 11, 0))
+            } else {
+                (at(first, 14, 0), at(first, 15, 30))
+            },
+            EDITIONS[*edition].1,
+            format!("Teil des OZG-Erfahrungsaustauschs.\n\n{text}"),
+        ));
     }
-    for (k, (weeks, city)) in [(-34, "Fellbach"), (4, "Ulm")].into_iter().enumerate() {
+    for (k, (weeks, city)) in [(-34, "Fellbach"), (5, "Ulm")].into_iter().enumerate() {
         let d = day(today, weeks, Weekday::Thu);
         out.push(DemoEvent {
-            uid: format!("ozg-taskforce-{}@kommunen-bw.{DEMO_TLD}", k + 2),
-            kind: Kind::Taskforce,
-            title: format!("OZG-Taskforce – {}. Präsenztreffen", k + 2),
-            start: at(d, 9, 30),
-            end: at(d, 16, 0),
-            location: city,
-            description: "Digitalisierungsbeauftragte aus baden-württembergischen Kommunen und darüber hinaus tauschen sich zur Umsetzung des OZG aus: Authentifizierung mit der eID, Formulare ohne Ausdruck, Anforderungen an die Landesbehörden.".into(),
             url: None,
-            rrule: None,
+            organizer: (
+                "OZG-Taskforce Baden-Württemberg",
+                format!("taskforce@kommunen-bw.{DEMO_TLD}"),
+            ),
+            ..fitko_event(
+                format!("ozg-taskforce-{}@kommunen-bw.{DEMO_TLD}", k + 2),
+                Kind::Taskforce,
+                format!("OZG-Taskforce – {}. Präsenztreffen", k + 2),
+                (at(d, 9, 30), at(d, 16, 0)),
+                city,
+                "Digitalisierungsbeauftragte aus baden-württembergischen Kommunen und darüber \
+                 hinaus tauschen sich zur Umsetzung des OZG aus: Authentifizierung mit der eID, \
+                 Formulare ohne Ausdruck, Anforderungen an die Landesbehörden."
+                    .into(),
+            )
         });
     }
     let d = day(today, -12, Weekday::Wed);
     out.push(DemoEvent {
-        uid: format!("digilab-familie@fitko.{DEMO_TLD}"),
-        kind: Kind::Labor,
-        title: "Digitalisierungslabor Familie & Kind: Elterngeld digital".into(),
-        start: at(d, 10, 0),
-        end: at(d, 16, 0),
-        location: "Online (Videokonferenz)",
-        description: "Kommunale Praktikerinnen und Praktiker, Fachressorts und Nutzende entwickeln gemeinsam einen Online-Antrag, der vom ersten Klick an verständlich ist.".into(),
-        url: Some(format!("https://konferenz.fitko.{DEMO_TLD}/digilab-familie")),
-        rrule: None,
+        url: Some(format!(
+            "https://konferenz.fitko.{DEMO_TLD}/digilab-familie"
+        )),
+        ..fitko_event(
+            format!("digilab-familie@fitko.{DEMO_TLD}"),
+            Kind::Labor,
+            "Digitalisierungslabor Familie & Kind: Elterngeld digital".into(),
+            (at(d, 10, 0), at(d, 16, 0)),
+            ONLINE,
+            "Kommunale Praktikerinnen und Praktiker, Fachressorts und Nutzende entwickeln \
+             gemeinsam einen Online-Antrag, der vom ersten Klick an verständlich ist."
+                .into(),
+        )
     });
     let d = day(today, -20, Weekday::Thu);
     out.push(DemoEvent {
-        uid: format!("jourfixe-kommunalpakt@kommunen.{DEMO_TLD}"),
-        kind: Kind::JourFixe,
-        title: "Jour fixe Kommunalpakt (online)".into(),
-        start: at(d, 14, 0),
-        end: at(d, 15, 0),
-        location: "Online (Videokonferenz)",
-        description: "Alle vier Wochen: Stand des Roll-ins, offene Fragen der Kommunen, Termine."
-            .into(),
         url: Some(format!("https://konferenz.kommunen.{DEMO_TLD}/jourfixe")),
+        organizer: (
+            "Geschäftsstelle Kommunalpakt",
+            format!("kommunalpakt@kommunen.{DEMO_TLD}"),
+        ),
         rrule: Some("FREQ=WEEKLY;INTERVAL=4;COUNT=10"),
+        ..fitko_event(
+            format!("jourfixe-kommunalpakt@kommunen.{DEMO_TLD}"),
+            Kind::JourFixe,
+            "Jour fixe Kommunalpakt (online)".into(),
+            (at(d, 14, 0), at(d, 15, 0)),
+            ONLINE,
+            "Alle vier Wochen: Stand des Roll-ins, offene Fragen der Kommunen, Termine.".into(),
+        )
     });
     out
 }
@@ -253,8 +292,6 @@ pub(super) fn ics(events: &[DemoEvent], now: DateTime<Utc>) -> String {
         last + Duration::days(365),
     );
     let local = |t: NaiveDateTime| t.format("%Y%m%dT%H%M%S").to_string();
-    let organizer =
-        format!("ORGANIZER;CN=OZG-Programmmanagement:mailto:veranstaltungen@fitko.{DEMO_TLD}");
     for e in events {
         push_line(&mut out, "BEGIN:VEVENT");
         push_line(&mut out, &format!("UID:{}", e.uid));
@@ -282,7 +319,11 @@ pub(super) fn ics(events: &[DemoEvent], now: DateTime<Utc>) -> String {
         if let Some(url) = &e.url {
             push_line(&mut out, &format!("URL:{url}"));
         }
-        push_line(&mut out, &organizer);
+        let (name, address) = &e.organizer;
+        push_line(
+            &mut out,
+            &format!("ORGANIZER;CN={}:mailto:{address}", param_value(name)),
+        );
         push_line(&mut out, "END:VEVENT");
     }
     push_line(&mut out, "END:VCALENDAR");

@@ -69,14 +69,17 @@ fn slug(s: &str) -> String {
 /// gives way to its abbreviation (`bmjv.example`). `taken` keeps two organisations of one name
 /// apart (`-2`).
 fn org_domain(o: &Organization, taken: &mut HashSet<String>) -> String {
-    // "Flensburg, Stadt" → "Flensburg"; "FITKO (Föderale IT-Kooperation)" → "FITKO".
-    let head = [",", " (", " – "]
+    // "FITKO (Föderale IT-Kooperation)" → "FITKO"; a Kommune's "Flensburg, Stadt" →
+    // "Flensburg" (a ministry's comma is part of its name).
+    let kommune = o.level == Level::Kommune;
+    let head = [" (", " – "]
         .iter()
+        .chain(kommune.then_some(&","))
         .filter_map(|sep| o.name.find(sep))
         .min()
         .map_or(o.name.as_str(), |i| &o.name[..i]);
     let mut base = slug(head);
-    if o.level == Level::Kommune && o.kind.as_deref() == Some("Kreisfreie Stadt") {
+    if kommune && o.kind.as_deref() == Some("Kreisfreie Stadt") {
         base = format!("stadt-{base}");
     }
     if base.len() > 40 {

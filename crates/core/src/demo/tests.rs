@@ -40,6 +40,17 @@ fn url_host(url: &str) -> &str {
     rest.split(['/', ':', '?']).next().unwrap_or(rest)
 }
 
+/// Every occurrence, feed and own events alike, from `days` before `now` to `days` after.
+fn around(s: &Store, now: DateTime<Utc>, days: i64) -> Vec<crate::model::Occurrence> {
+    s.occurrences(
+        now - Duration::days(days),
+        now + Duration::days(days),
+        None,
+        ZONE,
+    )
+    .unwrap()
+}
+
 fn showcased(now: DateTime<Utc>, seed: u64) -> (Store, super::Showcase) {
     let mut s = Store::open_in_memory().unwrap();
     let made = showcase(&mut s, now, seed).unwrap();
@@ -57,6 +68,7 @@ fn organisations_get_recognisable_reserved_domains() {
         "landkreis-goettingen.example",
         "bundesministerium-des-innern.example",
         "bmjv.example",
+        "bmwsb.example",
         "fitko.example",
         "komm-one.example",
         "thueringen.example",
@@ -86,14 +98,7 @@ fn every_demo_address_and_site_is_under_a_reserved_domain() {
             assert!(reserved(url_host(w)), "{}: {w}", c.name);
         }
     }
-    let all = s
-        .occurrences(
-            now() - Duration::days(800),
-            now() + Duration::days(800),
-            None,
-            ZONE,
-        )
-        .unwrap();
+    let all = around(&s, now(), 800);
     assert!(!all.is_empty());
     for o in &all {
         if let Some(u) = &o.url {
@@ -133,6 +138,17 @@ fn populate_is_deterministic_and_gives_no_two_people_one_name() {
     );
 }
 
+/// The end-to-end contacts test starts from `vernetzt demo --count 25` (seed 42), creates
+/// "Jördis Weiß" and expects searches for her to find her alone.
+#[test]
+fn the_first_contacts_leave_room_for_the_end_to_end_test() {
+    let mut s = Store::open_in_memory().unwrap();
+    populate(&mut s, 25, 42).unwrap();
+    for q in ["joerdis", "weiss"] {
+        assert!(s.search(q, 10).unwrap().is_empty(), "{q}");
+    }
+}
+
 #[test]
 fn the_demo_feed_reads_cleanly() {
     let events = feed::events(now());
@@ -162,14 +178,7 @@ fn the_showcase_fills_every_view() {
     assert_eq!(feeds[0].last_error, None);
 
     // The events view: a window around now holds past, coming and own events.
-    let window = s
-        .occurrences(
-            now() - Duration::days(120),
-            now() + Duration::days(120),
-            None,
-            ZONE,
-        )
-        .unwrap();
+    let window = around(&s, now(), 120);
     let start = |o: &crate::model::Occurrence| DateTime::parse_from_rfc3339(&o.start).unwrap();
     assert!(window.iter().any(|o| start(o) < now()), "past events");
     assert!(window.iter().any(|o| start(o) > now()), "coming events");
@@ -263,14 +272,7 @@ fn the_showcase_is_deterministic_for_a_seed_and_a_time() {
     let view = |now: DateTime<Utc>, seed: u64| {
         let (s, mut made) = showcased(now, seed);
         let uid = std::mem::take(&mut made.own_event);
-        let events: Vec<_> = s
-            .occurrences(
-                now - Duration::days(800),
-                now + Duration::days(800),
-                None,
-                ZONE,
-            )
-            .unwrap()
+        let events: Vec<_> = around(&s, now, 800)
             .into_iter()
             .filter(|o| o.uid != uid)
             .map(|o| (o.uid, o.title, o.start, o.end, o.location))
