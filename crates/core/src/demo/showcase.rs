@@ -53,7 +53,7 @@ const ENCOUNTERS: [(Kind, Option<&str>, &str); 8] = [
     (
         Kind::Session(0),
         None,
-        "Will Unterlagen zur vergaberechtsfreien Nachnutzung; ihr Land plant drei EfA-Leistungen.",
+        "Will Unterlagen zur vergaberechtsfreien Nachnutzung; das Land plant drei EfA-Leistungen.",
     ),
     (
         Kind::Session(1),
@@ -176,7 +176,10 @@ pub fn showcase(store: &mut Store, now: DateTime<Utc>, seed: u64) -> Result<Show
         },
         None,
     )?;
-    store.set_me(Some(me.id))?;
+    // An own card chosen before stays; the invitations then go out in its name.
+    if store.me()?.is_none() {
+        store.set_me(Some(me.id))?;
+    }
 
     let events = feed::events(now);
     let feed_id = import_feed(store, &events, now)?;
@@ -207,7 +210,7 @@ pub fn showcase(store: &mut Store, now: DateTime<Utc>, seed: u64) -> Result<Show
     }
     for (contact, note) in seen.iter().zip([
         "Bevorzugt Telefon; dienstags und donnerstags gut erreichbar.",
-        "Vertritt ihr Land auch in der AG Nachnutzung.",
+        "Vertritt das Land auch in der AG Nachnutzung.",
     ]) {
         store.add_note(*contact, note)?;
     }
