@@ -35,18 +35,22 @@ const EDITION_WORDS: &[&str] = &[
     "teil",
 ];
 
+/// A title up to its motto (` – `, ` — `, ` - `, `: `, ` | `, whichever comes first): the part
+/// that can name a series, for the key and for the suggested name alike.
+fn before_motto(title: &str) -> &str {
+    [" – ", " — ", " - ", ": ", " | "]
+        .iter()
+        .filter_map(|sep| title.find(sep))
+        .min()
+        .map_or(title, |i| &title[..i])
+}
+
 /// The part of a title that names the series: before a motto (` – `, ` - `, `: `), without
 /// years, numbers, seasons and months, folded. "OZG-Erfahrungsaustausch Sommer 2024 - Im Land der
 /// Dichter und Denker" and "OZG-Erfahrungsaustausch 2023 – Winterwonderland" both give
 /// `ozg erfahrungsaustausch`.
 pub fn series_key(title: &str) -> String {
-    let head = [" – ", " — ", " - ", ": ", " | "]
-        .iter()
-        .filter_map(|sep| title.find(sep))
-        .min()
-        .map(|i| &title[..i])
-        .unwrap_or(title);
-    index_text(head)
+    index_text(before_motto(title))
         .split(' ')
         .filter(|w| !w.chars().all(|c| c.is_ascii_digit()))
         .filter(|w| !EDITION_WORDS.contains(w))
@@ -89,12 +93,7 @@ pub fn suggest(events: &[(i64, String)]) -> Vec<SeriesSuggestion> {
                 .map(|(_, t)| *t)
                 .min_by_key(|t| t.len())
                 .unwrap_or_default();
-            let head = [" – ", " — ", " - ", ": ", " | "]
-                .iter()
-                .filter_map(|sep| shortest.find(sep))
-                .min()
-                .map(|i| &shortest[..i])
-                .unwrap_or(shortest);
+            let head = before_motto(shortest);
             // The title's own words, without the edition's year, number or season.
             let name = head
                 .split_whitespace()

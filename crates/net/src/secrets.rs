@@ -1,4 +1,6 @@
-//! Secrets (feed passwords and tokens now; DAV and SMTP passwords later) in the OS keyring.
+//! Secrets in the OS keyring: feed passwords and tokens (account: the feed's uid), the CardDAV/
+//! CalDAV password (`dav:<user>@<host>`), the SMTP password (`smtp:<user>@<host>:<port>`) and the
+//! database key (`db-key:<database path>`, unless the user chose a passphrase).
 //!
 //! Secrets never go into Vernetzt's database or a log: the database is copied, synced and
 //! backed up, and logs are pasted into bug reports. The keyring is the place the desktop already
@@ -17,7 +19,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use keyring_core::{CredentialStore, Entry, Error as KeyringError};
 
 /// The keyring, as seen by one application: all entries live under one `service` name and are
-/// told apart by `account` (for example `feed:<uid>`).
+/// told apart by `account` (a feed's uid, `dav:<user>@<host>`, `smtp:…`, `db-key:…`).
 ///
 /// The connection to the Secret Service is made on first use and kept; if it fails, the next
 /// call tries again, so unlocking or starting the keyring later helps without restarting the app.

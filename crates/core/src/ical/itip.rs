@@ -6,7 +6,7 @@
 
 use super::Warning;
 use super::parse::{Component, parse};
-use super::write::{escape_text, push_line};
+use super::write::{begin_calendar, caret_escape, escape_text, push_line};
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
@@ -58,19 +58,11 @@ pub struct Invitation {
 /// breaks, `^` doubled, other control characters dropped. A name like `Eve "X"; y:z` cannot leave
 /// its parameter.
 pub fn param_value(v: &str) -> String {
-    let mut out = String::from("\"");
-    for c in v.chars() {
-        match c {
-            '^' => out.push_str("^^"),
-            '"' => out.push_str("^'"),
-            '\n' => out.push_str("^n"),
-            '\r' => {}
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    let clean: String = v
+        .chars()
+        .filter(|&c| c == '\n' || !c.is_control())
+        .collect();
+    format!("\"{}\"", caret_escape(&clean))
 }
 
 /// A `mailto:` URI for an address, with characters that cannot stand in one dropped.
@@ -205,14 +197,7 @@ fn render(
     now: DateTime<Utc>,
 ) -> String {
     let mut out = String::new();
-    for l in [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Vernetzt//Vernetzt//DE",
-        "CALSCALE:GREGORIAN",
-    ] {
-        push_line(&mut out, l);
-    }
+    begin_calendar(&mut out);
     if let Some(method) = method {
         push_line(
             &mut out,

@@ -91,6 +91,22 @@ pub fn unfold(bytes: &[u8]) -> (Vec<Line>, Vec<Warning>) {
             }
         }
     }
+    let out = decode_lines(logical, |number, _| {
+        warnings.push(Warning::at(
+            number,
+            "text is not UTF-8; read as Windows-1252",
+        ));
+    });
+    (out, warnings)
+}
+
+/// Decodes joined logical lines (empty ones, the skipped too-long lines, are dropped): UTF-8, or
+/// Windows-1252 for a line that is not, after `not_utf8` has been told its number and bytes so
+/// the caller can warn in its own way. Shared with the vCard lexer, so both read text alike.
+pub(crate) fn decode_lines(
+    logical: Vec<(usize, Vec<u8>)>,
+    mut not_utf8: impl FnMut(usize, &[u8]),
+) -> Vec<Line> {
     let mut out = Vec::with_capacity(logical.len());
     for (number, raw) in logical {
         if raw.is_empty() {
@@ -100,10 +116,7 @@ pub fn unfold(bytes: &[u8]) -> (Vec<Line>, Vec<Warning>) {
             Ok(t) => t,
             Err(e) => {
                 let raw = e.into_bytes();
-                warnings.push(Warning::at(
-                    number,
-                    "text is not UTF-8; read as Windows-1252",
-                ));
+                not_utf8(number, &raw);
                 encoding_rs::WINDOWS_1252
                     .decode_without_bom_handling(&raw)
                     .0
@@ -112,7 +125,7 @@ pub fn unfold(bytes: &[u8]) -> (Vec<Line>, Vec<Warning>) {
         };
         out.push(Line { number, text });
     }
-    (out, warnings)
+    out
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
-//! iCalendar (RFC 5545) reading, written for feeds from the wild.
+//! iCalendar (RFC 5545): reading feeds and CalDAV objects from the wild, and writing what Vernetzt
+//! sends (invitations, CalDAV objects, follow-up exports).
 //!
 //! Why by hand: the `ical` crate decodes each physical line as UTF-8 before unfolding, so a fold
 //! that splits a multi-byte character (which RFC 5545 allows, and generators do) breaks it, and it
@@ -7,6 +8,10 @@
 //! 1. [`lex`]: bytes → unfolded logical lines (fold first, then decode; CRLF, LF or bare CR).
 //! 2. [`parse`]: lines → a tree of components with properties and parameters.
 //! 3. [`event`]: VEVENTs → events with resolved time zones ([`zone`]) and recurrence ([`recur`]).
+//!
+//! Writing has one set of primitives, [`write`] (folding, TEXT and parameter escaping), which
+//! the vCard writer uses too. On top of it, [`itip`] writes an own event's REQUEST and CANCEL
+//! messages and its CalDAV object and reads REPLYs, and [`imip`] wraps a message in an e-mail.
 
 pub mod event;
 pub mod imip;

@@ -219,20 +219,54 @@ mod tests {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
     }
 
+    /// A wall-clock start in Berlin, where the users' events are.
+    fn berlin(y: i32, m: u32, d: u32, h: u32, min: u32) -> Anchor {
+        let local = NaiveDate::from_ymd_opt(y, m, d)
+            .unwrap()
+            .and_hms_opt(h, min, 0)
+            .unwrap();
+        Anchor::Zoned(local, Tz::Europe__Berlin)
+    }
+
+    /// Expands `rule` (no RDATEs) in the window `[from, to)`.
+    fn run(
+        rule: &str,
+        anchor: Anchor,
+        duration: chrono::Duration,
+        exdates: &[Instant],
+        (from, to): (&str, &str),
+    ) -> Result<Expansion, String> {
+        expand(
+            Some(rule),
+            anchor,
+            duration,
+            &[],
+            exdates,
+            utc(from),
+            utc(to),
+        )
+    }
+
+    /// The occurrences' start dates (UTC), `YYYY-MM-DD`.
+    fn dates(e: &Expansion) -> Vec<String> {
+        e.starts
+            .iter()
+            .map(|t| t.date_naive().to_string())
+            .collect()
+    }
+
+    const Y2026: (&str, &str) = ("2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z");
+    const Y2026_27: (&str, &str) = ("2026-01-01T00:00:00Z", "2028-01-01T00:00:00Z");
+
     #[test]
     fn weekly_meeting_keeps_local_time_across_dst() {
-        let local = NaiveDate::from_ymd_opt(2026, 3, 19)
-            .unwrap()
-            .and_hms_opt(10, 0, 0)
-            .unwrap();
-        let e = expand(
-            Some("FREQ=WEEKLY;COUNT=3"),
-            Anchor::Zoned(local, Tz::Europe__Berlin),
+        let anchor = berlin(2026, 3, 19, 10, 0);
+        let e = run(
+            "FREQ=WEEKLY;COUNT=3",
+            anchor,
             chrono::Duration::hours(1),
             &[],
-            &[],
-            utc("2026-01-01T00:00:00Z"),
-            utc("2027-01-01T00:00:00Z"),
+            Y2026,
         )
         .unwrap();
         let s: Vec<_> = e.starts.iter().map(|t| t.to_rfc3339()).collect();
@@ -249,53 +283,38 @@ mod tests {
     #[test]
     fn bysetpos_and_exdate() {
         // Last weekday of the month, minus the one in February.
-        let local = NaiveDate::from_ymd_opt(2026, 1, 30)
-            .unwrap()
-            .and_hms_opt(9, 0, 0)
-            .unwrap();
         let ex = [Instant::Utc(utc("2026-02-27T08:00:00Z"))];
-        let e = expand(
-            Some("FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1;COUNT=3"),
-            Anchor::Zoned(local, Tz::Europe__Berlin),
+        let e = run(
+            "FREQ=MONTHLY;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1;COUNT=3",
+            berlin(2026, 1, 30, 9, 0),
             chrono::Duration::hours(1),
-            &[],
             &ex,
-            utc("2026-01-01T00:00:00Z"),
-            utc("2027-01-01T00:00:00Z"),
+            Y2026,
         )
         .unwrap();
-        let s: Vec<_> = e
-            .starts
-            .iter()
-            .map(|t| t.date_naive().to_string())
-            .collect();
-        assert_eq!(s, ["2026-01-30", "2026-03-31"]);
+        assert_eq!(dates(&e), ["2026-01-30", "2026-03-31"]);
     }
 
     #[test]
     fn hostile_rules_cost_bounded_work() {
         let t0 = std::time::Instant::now();
-        let e = expand(
-            Some("FREQ=SECONDLY"),
+        let e = run(
+            "FREQ=SECONDLY",
             Anchor::Utc(utc("1900-01-01T00:00:00Z")),
             chrono::Duration::seconds(1),
             &[],
-            &[],
-            utc("2026-01-01T00:00:00Z"),
-            utc("2027-01-01T00:00:00Z"),
+            Y2026,
         )
         .unwrap();
         assert!(e.truncated && e.starts.is_empty());
         assert!(t0.elapsed() < std::time::Duration::from_secs(5));
         assert!(
-            expand(
-                Some("FREQ=FORTNIGHTLY"),
+            run(
+                "FREQ=FORTNIGHTLY",
                 Anchor::Utc(utc("2026-01-01T00:00:00Z")),
                 chrono::Duration::zero(),
                 &[],
-                &[],
-                utc("2026-01-01T00:00:00Z"),
-                utc("2027-01-01T00:00:00Z")
+                Y2026
             )
             .is_err()
         );
@@ -304,64 +323,36 @@ mod tests {
     #[test]
     fn dtstart_off_the_rule_counts_as_the_first_occurrence() {
         // A Monday start with "last Friday of the month", COUNT=3: the Monday, then two Fridays.
-        let local = NaiveDate::from_ymd_opt(2026, 11, 16)
-            .unwrap()
-            .and_hms_opt(10, 0, 0)
-            .unwrap();
-        let e = expand(
-            Some("FREQ=MONTHLY;COUNT=3;BYDAY=-1FR"),
-            Anchor::Zoned(local, Tz::Europe__Berlin),
-            chrono::Duration::hours(1),
+        let anchor = berlin(2026, 11, 16, 10, 0);
+        let hour = chrono::Duration::hours(1);
+        let e = run(
+            "FREQ=MONTHLY;COUNT=3;BYDAY=-1FR",
+            anchor,
+            hour,
             &[],
-            &[],
-            utc("2026-01-01T00:00:00Z"),
-            utc("2028-01-01T00:00:00Z"),
+            Y2026_27,
         )
         .unwrap();
-        let s: Vec<_> = e
-            .starts
-            .iter()
-            .map(|t| t.date_naive().to_string())
-            .collect();
-        assert_eq!(s, ["2026-11-16", "2026-11-27", "2026-12-25"]);
+        assert_eq!(dates(&e), ["2026-11-16", "2026-11-27", "2026-12-25"]);
         // Excluded by EXDATE: then it is gone like any other occurrence.
         let ex = [Instant::Utc(utc("2026-11-16T09:00:00Z"))];
-        let e = expand(
-            Some("FREQ=MONTHLY;UNTIL=20261231T000000Z;BYDAY=-1FR"),
-            Anchor::Zoned(local, Tz::Europe__Berlin),
-            chrono::Duration::hours(1),
-            &[],
-            &ex,
-            utc("2026-01-01T00:00:00Z"),
-            utc("2028-01-01T00:00:00Z"),
-        )
-        .unwrap();
+        let rule = "FREQ=MONTHLY;UNTIL=20261231T000000Z;BYDAY=-1FR";
+        let e = run(rule, anchor, hour, &ex, Y2026_27).unwrap();
         assert_eq!(e.starts.len(), 2);
     }
 
     #[test]
     fn interval_until_and_bymonthday() {
-        let local = NaiveDate::from_ymd_opt(2026, 1, 15)
-            .unwrap()
-            .and_hms_opt(14, 0, 0)
-            .unwrap();
-        let e = expand(
-            Some("FREQ=MONTHLY;INTERVAL=2;BYMONTHDAY=15;UNTIL=20260715T120000Z"),
-            Anchor::Zoned(local, Tz::Europe__Berlin),
+        let e = run(
+            "FREQ=MONTHLY;INTERVAL=2;BYMONTHDAY=15;UNTIL=20260715T120000Z",
+            berlin(2026, 1, 15, 14, 0),
             chrono::Duration::hours(2),
             &[],
-            &[],
-            utc("2026-01-01T00:00:00Z"),
-            utc("2027-01-01T00:00:00Z"),
+            Y2026,
         )
         .unwrap();
-        let s: Vec<_> = e
-            .starts
-            .iter()
-            .map(|t| t.date_naive().to_string())
-            .collect();
         assert_eq!(
-            s,
+            dates(&e),
             ["2026-01-15", "2026-03-15", "2026-05-15", "2026-07-15"],
             "UNTIL (12:00 UTC, 14:00 in Berlin) is inclusive"
         );
@@ -369,20 +360,15 @@ mod tests {
 
     #[test]
     fn until_in_the_wrong_form_is_read_as_local() {
-        let local = NaiveDate::from_ymd_opt(2026, 3, 2)
-            .unwrap()
-            .and_hms_opt(10, 45, 0)
-            .unwrap();
-        let anchor = Anchor::Zoned(local, Tz::Europe__Berlin);
-        let window = (utc("2026-01-01T00:00:00Z"), utc("2029-01-01T00:00:00Z"));
-        let floating = expand(
-            Some("FREQ=MONTHLY;UNTIL=20260601T235959;BYMONTHDAY=2"),
+        let anchor = berlin(2026, 3, 2, 10, 45);
+        let window = ("2026-01-01T00:00:00Z", "2029-01-01T00:00:00Z");
+        let three_hours = chrono::Duration::hours(3);
+        let floating = run(
+            "FREQ=MONTHLY;UNTIL=20260601T235959;BYMONTHDAY=2",
             anchor,
-            chrono::Duration::hours(3),
+            three_hours,
             &[],
-            &[],
-            window.0,
-            window.1,
+            window,
         )
         .unwrap();
         assert_eq!(
@@ -390,25 +376,15 @@ mod tests {
             3,
             "March to May: June 2 is after June 1, 23:59:59"
         );
-        let date = expand(
-            Some("FREQ=MONTHLY;UNTIL=20260602;BYMONTHDAY=2"),
-            anchor,
-            chrono::Duration::hours(3),
-            &[],
-            &[],
-            window.0,
-            window.1,
-        )
-        .unwrap();
+        let rule = "FREQ=MONTHLY;UNTIL=20260602;BYMONTHDAY=2";
+        let date = run(rule, anchor, three_hours, &[], window).unwrap();
         assert_eq!(date.starts.len(), 4, "a date UNTIL includes that day");
-        let all_day = expand(
-            Some("FREQ=YEARLY;UNTIL=20280101T000000Z"),
+        let all_day = run(
+            "FREQ=YEARLY;UNTIL=20280101T000000Z",
             Anchor::Date(NaiveDate::from_ymd_opt(2026, 10, 3).unwrap()),
             chrono::Duration::days(1),
             &[],
-            &[],
-            window.0,
-            window.1,
+            window,
         )
         .unwrap();
         assert_eq!(all_day.starts.len(), 2);
@@ -416,22 +392,14 @@ mod tests {
 
     #[test]
     fn all_day_yearly() {
-        let e = expand(
-            Some("FREQ=YEARLY;BYMONTH=10;BYMONTHDAY=3"),
+        let e = run(
+            "FREQ=YEARLY;BYMONTH=10;BYMONTHDAY=3",
             Anchor::Date(NaiveDate::from_ymd_opt(1990, 10, 3).unwrap()),
             chrono::Duration::days(1),
             &[],
-            &[],
-            utc("2026-01-01T00:00:00Z"),
-            utc("2028-01-01T00:00:00Z"),
+            Y2026_27,
         )
         .unwrap();
-        assert_eq!(
-            e.starts
-                .iter()
-                .map(|t| t.date_naive().to_string())
-                .collect::<Vec<_>>(),
-            ["2026-10-03", "2027-10-03"]
-        );
+        assert_eq!(dates(&e), ["2026-10-03", "2027-10-03"]);
     }
 }

@@ -1,12 +1,29 @@
 //! Writing iCalendar (RFC 5545 §3.1): CRLF line ends, lines folded at 75 octets without
-//! splitting a UTF-8 character, TEXT values escaped, parameter values quoted. Follow-ups are
-//! exported as VTODOs with it; invitations (iTIP) will be too.
+//! splitting a UTF-8 character, TEXT values escaped, parameter values caret-escaped (RFC 6868).
+//!
+//! These are the one set of writing primitives for everything Vernetzt writes as content lines:
+//! the follow-ups exported as VTODOs (here), the iTIP invitations and CalDAV objects
+//! ([`super::itip`]), the vCards ([`crate::vcard`]) and the networking data the CardDAV sync
+//! carries in a card. One writer means one folding and one escaping rule to get right.
 
 use crate::model::FollowUp;
 use chrono::{DateTime, Utc};
 
-/// Escapes a TEXT value: backslash, semicolon, comma and line breaks.
+/// Escapes a TEXT value: backslash, semicolon, comma and line breaks; other control characters
+/// are dropped (RFC 5545 allows none in TEXT, and some clients reject the whole object for one).
 pub fn escape_text(v: &str) -> String {
+    escape(v, true)
+}
+
+/// Like [`escape_text`] but keeps control characters other than line breaks: the vCard writer
+/// has always kept them (a tab in a note survives an export and an import), and changing that
+/// would change existing exports.
+pub(crate) fn escape_text_keeping_controls(v: &str) -> String {
+    escape(v, false)
+}
+
+/// TEXT escaping; a CRLF pair or a lone CR becomes one `\n`, like a LF.
+fn escape(v: &str, drop_controls: bool) -> String {
     let mut out = String::with_capacity(v.len());
     let mut chars = v.chars().peekable();
     while let Some(c) = chars.next() {
@@ -16,11 +33,41 @@ pub fn escape_text(v: &str) -> String {
             ',' => out.push_str("\\,"),
             '\r' if chars.peek() == Some(&'\n') => {}
             '\n' | '\r' => out.push_str("\\n"),
-            c if c.is_control() => {}
+            c if drop_controls && c.is_control() => {}
             c => out.push(c),
         }
     }
     out
+}
+
+/// Caret-escapes a parameter value (RFC 6868): `^` doubled, `"` as `^'`, a line break as `^n`, a
+/// CR dropped, so a value cannot end its parameter or its line. Quoting is left to the caller:
+/// iTIP always quotes, a vCard only where it must.
+pub(crate) fn caret_escape(v: &str) -> String {
+    let mut out = String::with_capacity(v.len());
+    for c in v.chars() {
+        match c {
+            '^' => out.push_str("^^"),
+            '"' => out.push_str("^'"),
+            '\n' => out.push_str("^n"),
+            '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Opens a calendar object: the BEGIN, VERSION, PRODID and CALSCALE lines every file Vernetzt
+/// writes starts with (follow-ups, invitations, CalDAV objects).
+pub(crate) fn begin_calendar(out: &mut String) {
+    for l in [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Vernetzt//Vernetzt//DE",
+        "CALSCALE:GREGORIAN",
+    ] {
+        push_line(out, l);
+    }
 }
 
 /// Appends one content line, folded at 75 octets (continuation lines start with a space and hold
@@ -45,14 +92,7 @@ pub fn push_line(out: &mut String, line: &str) {
 pub fn follow_ups_ics(items: &[FollowUp], now: DateTime<Utc>) -> String {
     let mut out = String::new();
     let stamp = now.format("%Y%m%dT%H%M%SZ").to_string();
-    for l in [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Vernetzt//Vernetzt//DE",
-        "CALSCALE:GREGORIAN",
-    ] {
-        push_line(&mut out, l);
-    }
+    begin_calendar(&mut out);
     for f in items {
         push_line(&mut out, "BEGIN:VTODO");
         push_line(&mut out, &format!("UID:{}", escape_text(&f.uid)));

@@ -7,12 +7,12 @@
 //! - A photo of up to 2 MiB is about 2.7 MiB of base64 on one logical line, over the 256 KiB line
 //!   cap of the calendar lexer; the cap here is [`MAX_LINE_BYTES`].
 //!
-//! Splitting into physical lines is the calendar lexer's; the rest follows its logic: folds
-//! (line break + space or tab) are joined as bytes and decoded afterwards, so a fold inside a
-//! multi-byte character survives; CRLF, LF and bare CR end lines; a BOM is dropped; a line that is
-//! not UTF-8 is read as Windows-1252 (a superset of ISO-8859-1).
+//! Splitting into physical lines and decoding the joined lines are the calendar lexer's; the rest
+//! follows its logic: folds (line break + space or tab) are joined as bytes and decoded
+//! afterwards, so a fold inside a multi-byte character survives; CRLF, LF and bare CR end lines; a
+//! BOM is dropped; a line that is not UTF-8 is read as Windows-1252 (a superset of ISO-8859-1).
 
-use crate::ical::lex::{Line, physical_lines};
+use crate::ical::lex::{Line, decode_lines, physical_lines};
 
 /// Longest logical line kept: a 2 MiB photo in base64 plus room for parameters.
 pub const MAX_LINE_BYTES: usize = 3 * 1024 * 1024;
@@ -128,27 +128,12 @@ pub fn unfold(bytes: &[u8]) -> (Vec<Line>, Vec<(usize, String)>) {
             }
         }
     }
-    let mut out = Vec::with_capacity(logical.len());
     let mut not_utf8: Vec<usize> = Vec::new();
-    for (number, raw) in logical {
-        if raw.is_empty() {
-            continue;
+    let out = decode_lines(logical, |number, raw| {
+        if !declares_latin1(raw) {
+            not_utf8.push(number);
         }
-        let text = match String::from_utf8(raw) {
-            Ok(t) => t,
-            Err(e) => {
-                let raw = e.into_bytes();
-                if !declares_latin1(&raw) {
-                    not_utf8.push(number);
-                }
-                encoding_rs::WINDOWS_1252
-                    .decode_without_bom_handling(&raw)
-                    .0
-                    .into_owned()
-            }
-        };
-        out.push(Line { number, text });
-    }
+    });
     if let Some(&first) = not_utf8.first() {
         let more = match not_utf8.len() - 1 {
             0 => String::new(),

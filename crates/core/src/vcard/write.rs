@@ -3,76 +3,31 @@
 
 use super::Version;
 use super::read::label_from_types;
+use crate::ical::write::{caret_escape, escape_text_keeping_controls};
 use crate::model::{Contact, Organization};
 
-/// Longest physical line in octets, without the CRLF (RFC 6350 §3.2, RFC 2426 §2.6).
-const FOLD_AT: usize = 75;
+/// Lines are folded as the calendar writer folds them (75 octets, never inside a character):
+/// RFC 6350 §3.2 and RFC 2426 §2.6 ask the same as RFC 5545.
+pub(super) use crate::ical::write::push_line;
 
 /// Labels written as TYPE values; anything else goes into an `itemN.X-ABLabel` group, which
 /// Apple, Android and this reader understand.
 const EMAIL_TYPES: &[&str] = &["work", "home"];
 const TEL_TYPES: &[&str] = &["work", "home", "cell", "voice", "fax"];
 
-/// TEXT escaping: backslash, line breaks, comma and semicolon.
+/// TEXT escaping: backslash, line breaks, comma and semicolon; the calendar writer's escaping,
+/// keeping other control characters as vCard exports always have.
 pub(super) fn escape(v: &str) -> String {
-    let mut out = String::with_capacity(v.len());
-    let mut chars = v.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\r' => {
-                if chars.peek() == Some(&'\n') {
-                    chars.next();
-                }
-                out.push_str("\\n");
-            }
-            '\n' => out.push_str("\\n"),
-            ',' => out.push_str("\\,"),
-            ';' => out.push_str("\\;"),
-            c => out.push(c),
-        }
-    }
-    out
+    escape_text_keeping_controls(v)
 }
 
 /// A parameter value: RFC 6868 caret escapes, quoted when it holds `:`, `;` or `,`.
 pub(super) fn param_value(v: &str) -> String {
-    let mut out = String::with_capacity(v.len());
-    for c in v.chars() {
-        match c {
-            '^' => out.push_str("^^"),
-            '"' => out.push_str("^'"),
-            '\n' => out.push_str("^n"),
-            '\r' => {}
-            c => out.push(c),
-        }
-    }
+    let out = caret_escape(v);
     if out.contains([':', ';', ',']) {
         format!("\"{out}\"")
     } else {
         out
-    }
-}
-
-/// Appends one content line, folded at 75 octets without splitting a UTF-8 character, with CRLF.
-pub(super) fn push_line(out: &mut String, line: &str) {
-    let mut rest = line;
-    let mut limit = FOLD_AT;
-    loop {
-        if rest.len() <= limit {
-            out.push_str(rest);
-            out.push_str("\r\n");
-            return;
-        }
-        let mut cut = limit;
-        while !rest.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        out.push_str(&rest[..cut]);
-        out.push_str("\r\n ");
-        rest = &rest[cut..];
-        // Continuation lines start with the space, which counts.
-        limit = FOLD_AT - 1;
     }
 }
 

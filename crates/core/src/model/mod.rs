@@ -1,8 +1,22 @@
-//! Domain types as the UI, the CLI (`--json`) and later the sync see them.
+//! Domain types as the store returns them and as the UI (through the Tauri shell), the CLI
+//! (`--json`), the imports and the syncs (feeds, CardDAV, CalDAV) exchange them.
 //!
-//! Output types (`Contact`, `Organization`) are flat and denormalised for display: a contact
-//! carries its organisation's name, an organisation its Land's name. Input types (`ContactInput`,
-//! `OrganizationInput`) carry only what a user can set; the store validates and normalises them.
+//! They are plain serde data with little behaviour of their own (stored forms, splitting a typed
+//! name), so every edge can share them and the JSON the UI and `--json` see is defined in one
+//! place. Output types (`Contact`, `Organization`, `Feed`) are flat and denormalised for display:
+//! a contact carries its organisation's name, an organisation its Land's name. Input types
+//! (`ContactInput`, `OrganizationInput`, `OwnEventInput`) carry only what a user can set; the
+//! store validates and normalises them.
+//!
+//! Here, in this order: the directory's organisations (levels, Länder, Themenfelder), contacts
+//! (notes, photos, splitting a typed name), what an import reads and reports, and feeds, event
+//! occurrences and the user's own events. The networking types (attendance, encounters,
+//! follow-ups, the timeline, event series) are in `networking.rs`, re-exported here, so every
+//! path is `vernetzt_core::model::X`.
+
+mod networking;
+
+pub use networking::*;
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -350,38 +364,63 @@ pub fn split_name(full: &str) -> (Option<String>, Option<String>, Option<String>
     (title, given, Some(rest[family_start..].join(" ")))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::split_name;
+/// An organisation as an import names it, before it is matched to the directory.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrgRef {
+    /// Name as written.
+    pub name: String,
+    /// Level, when the source says (`X-VERNETZT-LEVEL`, a CSV column "Ebene").
+    pub level: Option<Level>,
+    /// Land by name, key or ISO code, when the source says.
+    pub land: Option<String>,
+    /// Official key (AGS/ARS), when the source says.
+    pub key: Option<String>,
+}
 
-    #[test]
-    fn names_split_as_germans_write_them() {
-        let s = |t: Option<&str>, g: Option<&str>, f: Option<&str>| {
-            (
-                t.map(String::from),
-                g.map(String::from),
-                f.map(String::from),
-            )
-        };
-        assert_eq!(
-            split_name("Jördis Müller"),
-            s(None, Some("Jördis"), Some("Müller"))
-        );
-        assert_eq!(
-            split_name("Prof. Dr. Ariane Berger"),
-            s(Some("Prof. Dr."), Some("Ariane"), Some("Berger"))
-        );
-        assert_eq!(
-            split_name("Anne-Kathrin von der Heide"),
-            s(None, Some("Anne-Kathrin"), Some("von der Heide"))
-        );
-        assert_eq!(
-            split_name("Hans Peter Groß"),
-            s(None, Some("Hans Peter"), Some("Groß"))
-        );
-        assert_eq!(split_name("FITKO"), s(None, None, Some("FITKO")));
-        assert_eq!(split_name("<b>Eve</b>"), s(None, None, Some("<b>Eve</b>")));
-    }
+/// One contact read from a vCard or CSV file, before it is stored.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ImportedContact {
+    /// The contact's fields (`organization_id` stays `None`: the store matches `organization`).
+    pub contact: ContactInput,
+    /// The organisation as named in the source.
+    pub organization: Option<OrgRef>,
+    /// Notes (vCard NOTE, CSV "Notiz"), oldest first.
+    pub notes: Vec<String>,
+    /// The source's UID, kept so that importing the same file twice updates instead of
+    /// duplicating.
+    pub uid: Option<String>,
+    /// 1-based line of the source where the record starts.
+    pub line: usize,
+}
+
+/// A record an import skipped, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Skipped {
+    /// 1-based line where the record starts.
+    pub line: usize,
+    /// Plain-words reason.
+    pub reason: String,
+}
+
+/// What importing contacts did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportReport {
+    /// New contacts.
+    pub imported: u32,
+    /// Contacts already known by UID, updated.
+    pub updated: u32,
+    /// Records skipped, with line and reason.
+    pub skipped: Vec<Skipped>,
+    /// Warnings with line numbers.
+    pub warnings: Vec<String>,
+    /// New organisations created for names not in the directory.
+    pub organizations_created: u32,
+    /// Groups of contact ids that look like the same person after the import.
+    pub duplicates: Vec<Vec<i64>>,
+    /// Ids of the imported or updated contacts, in file order.
+    pub contact_ids: Vec<i64>,
+    /// Format detected: `vcard` or `csv`.
+    pub format: String,
 }
 
 /// How a feed authenticates. The secret itself is in the OS keyring, under the feed's uid.
@@ -485,248 +524,6 @@ pub struct Occurrence {
     pub event_id: i64,
 }
 
-/// An organisation as an import names it, before it is matched to the directory.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OrgRef {
-    /// Name as written.
-    pub name: String,
-    /// Level, when the source says (`X-VERNETZT-LEVEL`, a CSV column "Ebene").
-    pub level: Option<Level>,
-    /// Land by name, key or ISO code, when the source says.
-    pub land: Option<String>,
-    /// Official key (AGS/ARS), when the source says.
-    pub key: Option<String>,
-}
-
-/// One contact read from a vCard or CSV file, before it is stored.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct ImportedContact {
-    /// The contact's fields (`organization_id` stays `None`: the store matches `organization`).
-    pub contact: ContactInput,
-    /// The organisation as named in the source.
-    pub organization: Option<OrgRef>,
-    /// Notes (vCard NOTE, CSV "Notiz"), oldest first.
-    pub notes: Vec<String>,
-    /// The source's UID, kept so that importing the same file twice updates instead of
-    /// duplicating.
-    pub uid: Option<String>,
-    /// 1-based line of the source where the record starts.
-    pub line: usize,
-}
-
-/// A record an import skipped, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Skipped {
-    /// 1-based line where the record starts.
-    pub line: usize,
-    /// Plain-words reason.
-    pub reason: String,
-}
-
-/// How far someone got with an event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum AttendanceStatus {
-    /// Might go.
-    Interested,
-    /// Signed up.
-    Registered,
-    /// Was there.
-    Attended,
-}
-
-impl AttendanceStatus {
-    /// The stored form.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AttendanceStatus::Interested => "interested",
-            AttendanceStatus::Registered => "registered",
-            AttendanceStatus::Attended => "attended",
-        }
-    }
-
-    /// Parses the stored or typed form (German words accepted too).
-    pub fn parse(s: &str) -> Option<Self> {
-        match s.trim().to_lowercase().as_str() {
-            "interested" | "interessiert" => Some(Self::Interested),
-            "registered" | "angemeldet" => Some(Self::Registered),
-            "attended" | "teilgenommen" | "dabei" => Some(Self::Attended),
-            _ => None,
-        }
-    }
-}
-
-/// A contact's attendance at an event (what `vernetzt attendance list --json` prints).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AttendanceRow {
-    /// The contact.
-    pub contact_id: i64,
-    /// Display name.
-    pub name: String,
-    /// Preferred e-mail address.
-    pub email: Option<String>,
-    /// Organisation's name.
-    pub organization: Option<String>,
-    /// `interested`, `registered` or `attended`.
-    pub status: String,
-}
-
-/// An event as the networking features address it: UID plus, for one occurrence of a recurring
-/// event, that occurrence's start.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EventRef {
-    /// Row id.
-    pub event_id: i64,
-    /// UID.
-    pub uid: String,
-    /// Occurrence start (stored form) or `""` for a single event.
-    pub occurrence: String,
-    /// Title.
-    pub title: String,
-    /// Start of the (occurrence of the) event, stored form.
-    pub start: String,
-}
-
-/// "Met at": where the user met a contact.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Encounter {
-    /// Local id.
-    pub id: i64,
-    /// The contact.
-    pub contact_id: i64,
-    /// The event, if any.
-    pub event: Option<EventRef>,
-    /// Session or workshop, free text.
-    pub session: Option<String>,
-    /// Note.
-    pub note: Option<String>,
-    /// When (RFC 3339 UTC).
-    pub met_at: String,
-}
-
-/// A follow-up (Wiedervorlage) on a contact.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FollowUp {
-    /// Local id.
-    pub id: i64,
-    /// Stable id (VTODO UID).
-    pub uid: String,
-    /// The contact.
-    pub contact_id: i64,
-    /// The contact's name.
-    pub contact_name: String,
-    /// Due date `YYYY-MM-DD`.
-    pub due_date: String,
-    /// What to do.
-    pub text: String,
-    /// When it was done, if it was.
-    pub done_at: Option<String>,
-}
-
-/// One entry of a contact's timeline.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum TimelineItem {
-    /// An event both attended (or the contact attended).
-    Event {
-        /// When.
-        at: String,
-        /// The event.
-        event: EventRef,
-        /// The contact's status.
-        status: String,
-        /// The user's own status, if recorded.
-        my_status: Option<String>,
-    },
-    /// Met at.
-    Encounter {
-        /// When.
-        at: String,
-        /// The encounter.
-        encounter: Encounter,
-    },
-    /// A note.
-    Note {
-        /// When.
-        at: String,
-        /// The note.
-        note: Note,
-    },
-    /// A follow-up.
-    FollowUp {
-        /// Due date.
-        at: String,
-        /// The follow-up.
-        follow_up: FollowUp,
-    },
-}
-
-impl TimelineItem {
-    /// The time the entry is sorted by.
-    pub fn at(&self) -> &str {
-        match self {
-            TimelineItem::Event { at, .. }
-            | TimelineItem::Encounter { at, .. }
-            | TimelineItem::Note { at, .. }
-            | TimelineItem::FollowUp { at, .. } => at,
-        }
-    }
-}
-
-/// What importing contacts did.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ImportReport {
-    /// New contacts.
-    pub imported: u32,
-    /// Contacts already known by UID, updated.
-    pub updated: u32,
-    /// Records skipped, with line and reason.
-    pub skipped: Vec<Skipped>,
-    /// Warnings with line numbers.
-    pub warnings: Vec<String>,
-    /// New organisations created for names not in the directory.
-    pub organizations_created: u32,
-    /// Groups of contact ids that look like the same person after the import.
-    pub duplicates: Vec<Vec<i64>>,
-    /// Ids of the imported or updated contacts, in file order.
-    pub contact_ids: Vec<i64>,
-    /// Format detected: `vcard` or `csv`.
-    pub format: String,
-}
-
-/// A confirmed event series with its events in date order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Series {
-    /// Local id.
-    pub id: i64,
-    /// Name, e.g. `OZG-Erfahrungsaustausch`.
-    pub name: String,
-    /// Its events, oldest first.
-    pub events: Vec<EventRef>,
-}
-
-/// Who attended which event of a series: one row per contact, one column per event.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SeriesMatrix {
-    /// The series.
-    pub series: Series,
-    /// The user's own status per event (same order as `series.events`).
-    pub mine: Vec<Option<String>>,
-    /// Contacts with a status at any event of the series, by name.
-    pub rows: Vec<SeriesRow>,
-}
-
-/// One contact's row of a [`SeriesMatrix`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SeriesRow {
-    /// The contact.
-    pub contact_id: i64,
-    /// Display name.
-    pub name: String,
-    /// Status per event, `None` where not recorded.
-    pub statuses: Vec<Option<String>>,
-}
-
 /// An event the user organises (title, time in a zone or all-day, place), as the CLI and the UI
 /// create and change it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -746,4 +543,38 @@ pub struct OwnEventInput {
     pub description: Option<String>,
     /// Link (e.g. an online meeting).
     pub url: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_name;
+
+    #[test]
+    fn names_split_as_germans_write_them() {
+        let s = |t: Option<&str>, g: Option<&str>, f: Option<&str>| {
+            (
+                t.map(String::from),
+                g.map(String::from),
+                f.map(String::from),
+            )
+        };
+        assert_eq!(
+            split_name("Jördis Müller"),
+            s(None, Some("Jördis"), Some("Müller"))
+        );
+        assert_eq!(
+            split_name("Prof. Dr. Ariane Berger"),
+            s(Some("Prof. Dr."), Some("Ariane"), Some("Berger"))
+        );
+        assert_eq!(
+            split_name("Anne-Kathrin von der Heide"),
+            s(None, Some("Anne-Kathrin"), Some("von der Heide"))
+        );
+        assert_eq!(
+            split_name("Hans Peter Groß"),
+            s(None, Some("Hans Peter"), Some("Groß"))
+        );
+        assert_eq!(split_name("FITKO"), s(None, None, Some("FITKO")));
+        assert_eq!(split_name("<b>Eve</b>"), s(None, None, Some("<b>Eve</b>")));
+    }
 }
