@@ -41,3 +41,9 @@ export function fieldAria(
     'aria-describedby': describedBy(hint, ...(opts.extra ?? []), err),
   };
 }
+
+/**
+ * The attributes of an address (URL) input: the URL keyboard, no spell check and an `https://`
+ * placeholder. Spread before the caller's own attributes, which win (`placeholder="smtps://"`).
+ */
+export const URL_INPUT = { type: 'url', inputmode: 'url', spellcheck: 'false', placeholder: 'https://' } as const;
