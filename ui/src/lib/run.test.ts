@@ -2,8 +2,23 @@ import { describe, expect, it, vi } from 'vitest';
 
 vi.mock('./app.svelte', () => ({ announce: vi.fn(), checkFatal: vi.fn(() => false) }));
 
-import { announce } from './app.svelte';
-import { oneAtATime } from './run';
+import { announce, checkFatal } from './app.svelte';
+import { announceFailure, oneAtATime } from './run';
+
+describe('announceFailure', () => {
+  it('announces and returns the message of an ordinary failure', () => {
+    vi.mocked(announce).mockClear();
+    const msg = announceFailure({ kind: 'not_found', message: 'weg' });
+    expect(msg).toEqual(expect.any(String));
+    expect(announce).toHaveBeenCalledWith(msg);
+  });
+  it('says nothing about a fatal one: the fatal screen does', () => {
+    vi.mocked(announce).mockClear();
+    vi.mocked(checkFatal).mockReturnValueOnce(true);
+    expect(announceFailure({ kind: 'database', message: 'kaputt' })).toBeNull();
+    expect(announce).not.toHaveBeenCalled();
+  });
+});
 
 describe('oneAtATime', () => {
   it('ignores a second action while the first one runs', async () => {

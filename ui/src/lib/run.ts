@@ -7,6 +7,17 @@ import { locale } from './locale.svelte';
 export type Runner = (action: () => Promise<void>, onError: (msg: string) => void) => Promise<void>;
 
 /**
+ * A failure as the user learns of it: `null` when it was fatal (the app then shows its fatal
+ * screen and nothing else is said), else its message, already announced in the live region.
+ */
+export function announceFailure(e: unknown): string | null {
+  if (checkFatal(e)) return null;
+  const msg = errorMessage(e, locale.lang);
+  announce(msg);
+  return msg;
+}
+
+/**
  * A runner that ignores a call while its previous action still runs (a double click saves
  * once). Views whose parts share one runner (a contact's notes and follow-ups) never run two
  * writes at once.
@@ -19,11 +30,8 @@ export function oneAtATime(): Runner {
     try {
       await action();
     } catch (e) {
-      if (!checkFatal(e)) {
-        const msg = errorMessage(e, locale.lang);
-        onError(msg);
-        announce(msg);
-      }
+      const msg = announceFailure(e);
+      if (msg !== null) onError(msg);
     } finally {
       busy = false;
     }
