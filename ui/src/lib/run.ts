@@ -1,0 +1,39 @@
+// Running a user's action from a view: one at a time, with failures reported the same way.
+import { announce, checkFatal } from './app.svelte';
+import { errorMessage } from './errors';
+import { locale } from './locale.svelte';
+
+/** Runs `action`; a failure that is not fatal goes to `onError` and the live region as a message. */
+export type Runner = (action: () => Promise<void>, onError: (msg: string) => void) => Promise<void>;
+
+/**
+ * A failure as the user learns of it: `null` when it was fatal (the app then shows its fatal
+ * screen and nothing else is said), else its message, already announced in the live region.
+ */
+export function announceFailure(e: unknown): string | null {
+  if (checkFatal(e)) return null;
+  const msg = errorMessage(e, locale.lang);
+  announce(msg);
+  return msg;
+}
+
+/**
+ * A runner that ignores a call while its previous action still runs (a double click saves
+ * once). Views whose parts share one runner (a contact's notes and follow-ups) never run two
+ * writes at once.
+ */
+export function oneAtATime(): Runner {
+  let busy = false;
+  return async (action, onError) => {
+    if (busy) return;
+    busy = true;
+    try {
+      await action();
+    } catch (e) {
+      const msg = announceFailure(e);
+      if (msg !== null) onError(msg);
+    } finally {
+      busy = false;
+    }
+  };
+}
