@@ -1,0 +1,89 @@
+//! What the CLI's integration tests share: running the `vernetzt` binary on a database file
+//! (one helper for every test file, so they all run it the same way), the tests' Python
+//! virtualenv ([`venv`]) and a small HTTP server for the feed tests ([`http`]).
+//!
+//! Each test file is its own crate and uses only part of this module, hence the `allow`.
+#![allow(dead_code)]
+
+pub mod http;
+pub mod venv;
+
+use serde_json::Value;
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+/// `vernetzt --db DB`, to add arguments, environment or pipes to.
+pub fn command(db: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_vernetzt"));
+    cmd.arg("--db").arg(db);
+    cmd
+}
+
+/// Runs `vernetzt --db DB ARGS` (text output unless ARGS ask for JSON).
+pub fn output(db: &Path, args: &[&str]) -> Output {
+    command(db).args(args).output().expect("run vernetzt")
+}
+
+/// Runs `vernetzt --db DB --json ARGS`.
+pub fn json_output(db: &Path, args: &[&str]) -> Output {
+    command(db)
+        .arg("--json")
+        .args(args)
+        .output()
+        .expect("run vernetzt")
+}
+
+/// Whether a run succeeded, its stdout as JSON (`Null` when it is none) and its stderr.
+pub fn parsed(out: Output) -> (bool, Value, String) {
+    (
+        out.status.success(),
+        serde_json::from_slice(&out.stdout).unwrap_or(Value::Null),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Runs `vernetzt --db DB --json ARGS`: success, JSON (or `Null`), stderr.
+pub fn run(db: &Path, args: &[&str]) -> (bool, Value, String) {
+    parsed(json_output(db, args))
+}
+
+/// Runs `vernetzt --db DB --json ARGS`, which must succeed; its JSON, or `Null` for a command
+/// that prints none (one that writes a file).
+pub fn ok(db: &Path, args: &[&str]) -> Value {
+    let (ok, v, err) = run(db, args);
+    assert!(ok, "{args:?}: {err}");
+    v
+}
+
+/// Like [`ok`], and the output must be valid JSON.
+pub fn ok_json(db: &Path, args: &[&str]) -> Value {
+    let out = json_output(db, args);
+    assert!(
+        out.status.success(),
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("valid JSON")
+}
+
+/// Runs `vernetzt --db DB ARGS`, which must fail with a message on stderr and nothing on
+/// stdout; the message.
+pub fn fails(db: &Path, args: &[&str]) -> String {
+    let out = output(db, args);
+    assert!(!out.status.success(), "{args:?} should fail");
+    assert!(out.stdout.is_empty(), "errors go to stderr only");
+    String::from_utf8(out.stderr).unwrap()
+}
+
+/// Runs `cmd` with `input` on its stdin (a password, a token) and waits for it.
+pub fn with_stdin(cmd: &mut Command, input: &[u8]) -> Output {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run vernetzt");
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
+}
