@@ -86,16 +86,20 @@ impl Output {
         self
     }
 
+    /// What goes to stdout and to stderr in the form asked for.
+    fn render(&self, json: bool) -> (&str, &str) {
+        if json {
+            (self.json.as_deref().unwrap_or(""), "")
+        } else {
+            (&self.text, &self.notes)
+        }
+    }
+
     /// Prints the output in the form asked for and hands back a failure it carries.
     pub fn print(self, json: bool) -> Result<(), Failure> {
-        if json {
-            if let Some(j) = &self.json {
-                print!("{j}");
-            }
-        } else {
-            print!("{}", self.text);
-            eprint!("{}", self.notes);
-        }
+        let (stdout, stderr) = self.render(json);
+        print!("{stdout}");
+        eprint!("{stderr}");
         self.failure.map_or(Ok(()), Err)
     }
 }
@@ -108,4 +112,48 @@ pub fn lines(items: impl IntoIterator<Item = String>) -> String {
 /// `data` as `--json` prints it: pretty, with a final newline.
 fn json_text(data: &impl Serialize) -> String {
     serde_json::to_string_pretty(data).expect("serialisable") + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_is_pretty_with_a_final_newline_and_text_is_as_given() {
+        let out = Output::line(&serde_json::json!({ "deleted": 7 }), "deleted #7");
+        assert_eq!(out.render(true), ("{\n  \"deleted\": 7\n}\n", ""));
+        assert_eq!(out.render(false), ("deleted #7\n", ""));
+    }
+
+    #[test]
+    fn a_list_is_a_json_array_and_one_line_an_item() {
+        let out = Output::list(&[1, 2], |n| format!("#{n}"));
+        assert_eq!(out.render(true).0, "[\n  1,\n  2\n]\n");
+        assert_eq!(out.render(false).0, "#1\n#2\n");
+        let empty = Output::list(&[] as &[i32], |n| format!("#{n}"));
+        assert_eq!(empty.render(false).0, "", "an empty list prints nothing");
+    }
+
+    #[test]
+    fn notes_go_to_stderr_only_beside_the_text() {
+        let out = Output::line(&1, "done").note("  line 3: skipped");
+        assert_eq!(out.render(false), ("done\n", "  line 3: skipped\n"));
+        assert_eq!(out.render(true), ("1\n", ""));
+    }
+
+    #[test]
+    fn raw_content_is_the_same_in_both_forms_and_nothing_is_nothing() {
+        let out = Output::raw("BEGIN:VCARD\r\n".into());
+        assert_eq!(out.render(true), out.render(false));
+        assert_eq!(Output::nothing().render(true), ("", ""));
+        assert_eq!(Output::json_only(&true).render(false), ("", ""));
+        assert_eq!(Output::text_only("x\n").render(true), ("", ""));
+    }
+
+    #[test]
+    fn a_failure_is_returned_after_printing() {
+        let out = Output::line(&0, "sent 0").then_fail(Failure::Other("not delivered".into()));
+        assert!(matches!(out.print(true), Err(Failure::Other(m)) if m == "not delivered"));
+        assert!(Output::nothing().print(false).is_ok());
+    }
 }
