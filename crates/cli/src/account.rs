@@ -1,11 +1,10 @@
-//! `vernetzt account …`, `vernetzt sync …`, `vernetzt conflicts …`: the CardDAV sync from the
-//! command line. Parsing and printing only; the work is in `vernetzt_net::dav` and the store.
+//! `vernetzt account …`: the CardDAV/CalDAV sync account. Parsing and printing only; discovery
+//! and the keyring are in `vernetzt_net::dav`.
 
-use super::{Failure, Out, print_json};
+use crate::output::{Outcome, Output};
+use crate::{Failure, shared};
 use clap::Subcommand;
-use std::io::Read;
 use vernetzt_core::Store;
-use vernetzt_net::Secrets;
 use vernetzt_net::dav;
 
 /// `vernetzt account …`.
@@ -29,45 +28,11 @@ pub enum AccountCmd {
     Show,
 }
 
-/// `vernetzt sync [status]`.
-#[derive(clap::Args)]
-pub struct SyncArgs {
-    #[command(subcommand)]
-    cmd: Option<SyncCmd>,
-}
-
-#[derive(Subcommand)]
-enum SyncCmd {
-    /// Pending changes, last sync, last error, open conflicts.
-    Status,
-}
-
-/// `vernetzt conflicts …`.
-#[derive(Subcommand)]
-pub enum ConflictsCmd {
-    /// Fields changed differently here and on the server.
-    List,
-    /// Keep this device's value, the server's, or both (the other as a note).
-    Resolve {
-        id: i64,
-        #[arg(long, value_parser = ["local", "remote", "both"])]
-        keep: String,
-    },
-}
-
-fn secrets() -> Secrets {
-    Secrets::new(vernetzt_net::feed_sync::SECRETS_SERVICE)
-}
-
-fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Failure::Other(format!("cannot start the runtime: {e}")))
-}
+/// What `account show` and a sync without an account tell the user to do.
+pub const NO_ACCOUNT: &str = "no sync account; set one up with `vernetzt account add URL --user U`";
 
 /// Runs `vernetzt account …`.
-pub fn account(store: Store, cmd: AccountCmd, json: bool) -> Out {
+pub fn run(store: Store, cmd: AccountCmd) -> Outcome {
     match cmd {
         AccountCmd::Add {
             url,
@@ -75,21 +40,17 @@ pub fn account(store: Store, cmd: AccountCmd, json: bool) -> Out {
             addressbook,
             no_calendar,
         } => {
-            let mut pw = String::new();
-            std::io::stdin()
-                .read_to_string(&mut pw)
-                .map_err(|e| Failure::Other(format!("cannot read the password: {e}")))?;
-            let pw = pw.trim_end_matches(['\r', '\n']).to_string();
+            let pw = shared::stdin_secret("the password")?;
             if pw.is_empty() {
                 return Err(Failure::Usage(
                     "give the password or app token on stdin".into(),
                 ));
             }
             let cell = std::sync::Mutex::new(store);
-            let acc = runtime()?
+            let acc = shared::runtime()?
                 .block_on(dav::add_account(
                     &cell,
-                    &secrets(),
+                    &shared::secrets(),
                     &url,
                     &user,
                     &pw,
@@ -97,119 +58,24 @@ pub fn account(store: Store, cmd: AccountCmd, json: bool) -> Out {
                     !no_calendar,
                 ))
                 .map_err(|e| Failure::Other(e.message))?;
-            if json {
-                print_json(&acc);
-            } else {
-                println!(
+            Ok(Output::line(
+                &acc,
+                format_args!(
                     "account {} at {}: address book {}, calendar {}",
                     acc.user,
                     acc.url,
                     acc.addressbook,
                     acc.calendar.as_deref().unwrap_or("none")
-                );
-            }
-            Ok(())
+                ),
+            ))
         }
         AccountCmd::Show => {
             let acc = store.dav_account()?;
-            if json {
-                print_json(&acc);
-            } else {
-                match acc {
-                    Some(a) => println!("{} at {}: address book {}", a.user, a.url, a.addressbook),
-                    None => println!(
-                        "no sync account; set one up with `vernetzt account add URL --user U`"
-                    ),
-                }
-            }
-            Ok(())
-        }
-    }
-}
-
-/// Runs `vernetzt sync [status]`.
-pub fn sync(store: Store, a: SyncArgs, json: bool) -> Out {
-    if let Some(SyncCmd::Status) = a.cmd {
-        let st = store.sync_status()?;
-        if json {
-            print_json(&st);
-        } else {
-            println!(
-                "{} pending, {} conflicts, last sync {}, last error {}",
-                st.pending,
-                st.conflicts,
-                st.last_sync.as_deref().unwrap_or("never"),
-                st.last_error.as_deref().unwrap_or("none")
-            );
-        }
-        return Ok(());
-    }
-    let store = std::sync::Mutex::new(store);
-    let result = runtime()?.block_on(dav::sync_account(
-        &store,
-        &secrets(),
-        chrono::Utc::now(),
-        true,
-        chrono::Duration::minutes(5),
-        &mut |step, done, total| {
-            if !json && total > 0 {
-                eprint!("\r{step} {done}/{total}   ");
-            }
-        },
-    ));
-    match result {
-        Ok(Some(r)) => {
-            if json {
-                print_json(&r);
-            } else {
-                eprintln!();
-                println!(
-                    "pushed {}, deleted {}, pulled {}, deleted here {}, conflicts {} ({} requests, {})",
-                    r.pushed,
-                    r.deleted,
-                    r.pulled,
-                    r.removed_here,
-                    r.conflicts,
-                    r.requests,
-                    r.pull_method
-                );
-            }
-            Ok(())
-        }
-        Ok(None) => Err(Failure::Usage(
-            "no sync account; set one up with `vernetzt account add URL --user U`".into(),
-        )),
-        Err(e) => Err(Failure::Other(e.message)),
-    }
-}
-
-/// Runs `vernetzt conflicts …`.
-pub fn conflicts(store: &mut Store, cmd: ConflictsCmd, json: bool) -> Out {
-    match cmd {
-        ConflictsCmd::List => {
-            let list = store.conflicts()?;
-            if json {
-                print_json(&list);
-            } else {
-                for c in &list {
-                    println!(
-                        "#{} {} — {}: here '{}', server '{}'",
-                        c.id,
-                        c.name.as_deref().unwrap_or("?"),
-                        c.field,
-                        c.local.as_deref().unwrap_or(""),
-                        c.remote.as_deref().unwrap_or("")
-                    );
-                }
-            }
-            Ok(())
-        }
-        ConflictsCmd::Resolve { id, keep } => {
-            store.resolve_conflict(id, &keep)?;
-            if json {
-                print_json(&serde_json::json!({ "resolved": id, "keep": keep }));
-            }
-            Ok(())
+            let text = match &acc {
+                Some(a) => format!("{} at {}: address book {}", a.user, a.url, a.addressbook),
+                None => NO_ACCOUNT.to_string(),
+            };
+            Ok(Output::line(&acc, text))
         }
     }
 }

@@ -1,9 +1,9 @@
 //! `vernetzt invite …`: invitations to an own event, from the command line. Parsing and printing
 //! only; the rules live in `vernetzt_core::invite` and the store, sending in `vernetzt_net::mail`.
 
-use super::{Failure, Out, print_json};
+use crate::output::{Outcome, Output, lines};
+use crate::{Failure, shared};
 use clap::{Args, Subcommand};
-use std::io::Read;
 use std::path::PathBuf;
 use vernetzt_core::Store;
 use vernetzt_core::invite::{self, InviteeFilter};
@@ -124,61 +124,13 @@ fn write(
         .collect())
 }
 
-/// Runs `vernetzt invite …`.
-pub fn run(store: Store, a: InviteArgs, json: bool) -> Out {
-    let mut store = store;
+/// Runs `vernetzt invite …`; with `progress`, sending counts its messages on stderr.
+pub fn run(mut store: Store, a: InviteArgs, progress: bool) -> Outcome {
     let Some(cmd) = a.cmd else {
         let uid = a
             .uid
             .ok_or_else(|| Failure::Usage("give the event's UID, or a subcommand".into()))?;
-        let mut filter = InviteeFilter::default();
-        for f in &a.pick.filters {
-            filter.add(f)?;
-        }
-        let preview = if a.dry_run {
-            store.invite_preview(&uid, &a.pick.contacts, &filter)?
-        } else {
-            store.add_invitees(&uid, &a.pick.contacts, &filter)?
-        };
-        let files = match &a.out {
-            Some(dir) if !a.dry_run => {
-                write(dir, &store.export_invitations(&uid, chrono::Utc::now())?)?
-            }
-            _ => Vec::new(),
-        };
-        let total = store.invitees(&uid)?.iter().filter(|i| !i.removed).count();
-        if json {
-            print_json(&serde_json::json!({
-                "uid": uid,
-                "added": preview.ready,
-                "without_email": preview.without_email,
-                "already_invited": preview.already_invited.len(),
-                "invited": total,
-                "files": files,
-            }));
-        } else {
-            let verb = if a.dry_run { "would invite" } else { "invited" };
-            println!(
-                "{verb} {} ({} already on the list, {} in all)",
-                preview.ready.len(),
-                preview.already_invited.len(),
-                total
-            );
-            for c in &preview.without_email {
-                println!(
-                    "  no e-mail address, not invited: {} (#{})",
-                    c.name, c.contact_id
-                );
-            }
-            if !files.is_empty() {
-                println!(
-                    "wrote {} files to {}",
-                    files.len(),
-                    a.out.unwrap().display()
-                );
-            }
-        }
-        return Ok(());
+        return invite(&mut store, uid, &a.pick, a.out, a.dry_run);
     };
     match cmd {
         InviteCmd::Send {
@@ -189,73 +141,20 @@ pub fn run(store: Store, a: InviteArgs, json: bool) -> Out {
             per_minute,
             resend_uncertain,
         } => {
-            let secrets = vernetzt_net::Secrets::new(vernetzt_net::feed_sync::SECRETS_SERVICE);
-            if password_stdin {
-                let mut pw = String::new();
-                std::io::stdin()
-                    .read_to_string(&mut pw)
-                    .map_err(|e| Failure::Other(format!("cannot read the password: {e}")))?;
-                let pw = pw.trim_end_matches(['\r', '\n']);
-                mail::store_password(&smtp, user.as_deref().unwrap_or_default(), pw, &secrets)
-                    .map_err(|e| Failure::Other(e.to_string()))?;
-            }
-            let mut mailer = mail::mailer(&smtp, user.as_deref(), &secrets)
-                .map_err(|e| Failure::Other(e.to_string()))?;
             let opts = SendOptions {
                 per_minute,
                 resend_uncertain,
                 ..Default::default()
             };
-            let store = std::sync::Mutex::new(store);
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .map_err(|e| Failure::Other(format!("cannot start the runtime: {e}")))?;
-            let report = rt.block_on(mail::send_invitations(
-                &store,
+            send(
+                store,
                 &uid,
-                &mut mailer,
+                &smtp,
+                user.as_deref(),
+                password_stdin,
                 &opts,
-                &chrono::Utc::now,
-                &mut |done, total| {
-                    if !json {
-                        eprint!("\r{done}/{total}");
-                    }
-                },
-            ))?;
-            if json {
-                print_json(&report);
-            } else {
-                eprintln!();
-                println!(
-                    "sent {} ({} invitations, {} cancellations), {} failed, {} uncertain",
-                    report.sent,
-                    report.requests,
-                    report.cancels,
-                    report.failed.len(),
-                    report.uncertain.len()
-                );
-                for f in &report.failed {
-                    println!("  failed: {}: {}", f.email, f.error);
-                }
-                for u in &report.uncertain {
-                    println!(
-                        "  uncertain (a run was interrupted while sending; check, then \
-                         --resend-uncertain): {u}"
-                    );
-                }
-                if let Some(s) = &report.stopped {
-                    println!("  {s}; {} messages still queued", report.remaining);
-                }
-            }
-            if report.failed.is_empty() && report.stopped.is_none() {
-                Ok(())
-            } else {
-                Err(Failure::Other(format!(
-                    "{} messages were not delivered; run the command again to retry them",
-                    report.failed.len() + report.remaining
-                )))
-            }
+                progress,
+            )
         }
         InviteCmd::Cancel { uid, out } => {
             let sequence = store.cancel_own_event(&uid)?;
@@ -263,14 +162,10 @@ pub fn run(store: Store, a: InviteArgs, json: bool) -> Out {
                 Some(dir) => write(dir, &store.export_invitations(&uid, chrono::Utc::now())?)?,
                 None => Vec::new(),
             };
-            if json {
-                print_json(
-                    &serde_json::json!({ "uid": uid, "sequence": sequence, "files": files }),
-                );
-            } else {
-                println!("cancelled {uid} (sequence {sequence}); `invite send` tells everyone");
-            }
-            Ok(())
+            Ok(Output::line(
+                &serde_json::json!({ "uid": uid, "sequence": sequence, "files": files }),
+                format_args!("cancelled {uid} (sequence {sequence}); `invite send` tells everyone"),
+            ))
         }
         InviteCmd::Remove {
             uid,
@@ -287,84 +182,42 @@ pub fn run(store: Store, a: InviteArgs, json: bool) -> Out {
                 None => Vec::new(),
             };
             let emails: Vec<&str> = removed.iter().map(|p| p.email.as_str()).collect();
-            if json {
-                print_json(&serde_json::json!({ "removed": emails, "files": files }));
-            } else {
-                println!("removed {}", emails.join(", "));
-            }
-            Ok(())
+            Ok(Output::line(
+                &serde_json::json!({ "removed": emails, "files": files }),
+                format_args!("removed {}", emails.join(", ")),
+            ))
         }
-        InviteCmd::Reply { files } => {
-            let mut all = Vec::new();
-            let mut failed = false;
-            for f in &files {
-                let bytes = std::fs::read(f)
-                    .map_err(|e| Failure::Other(format!("cannot read {}: {e}", f.display())))?;
-                let r = store.import_reply(&bytes)?;
-                failed |= r.found == 0;
-                if !json {
-                    println!(
-                        "{}: {} answers stored, {} older ignored, {} for unknown events{}",
-                        f.display(),
-                        r.report.applied,
-                        r.report.stale,
-                        r.report.unknown_event,
-                        if r.report.unknown_attendee.is_empty() {
-                            String::new()
-                        } else {
-                            format!(", not invited: {}", r.report.unknown_attendee.join(", "))
-                        }
-                    );
-                    for w in &r.warnings {
-                        println!("  {w}");
-                    }
-                }
-                all.push(serde_json::json!({ "file": f.display().to_string(), "import": r }));
-            }
-            if json {
-                print_json(&all);
-            }
-            if failed {
-                Err(Failure::Other("a file held no answer".into()))
-            } else {
-                Ok(())
-            }
-        }
+        InviteCmd::Reply { files } => Ok(replies(&mut store, &files)),
         InviteCmd::Status { uid, csv } => {
             let rsvp = store.rsvp(&uid)?;
             if let Some(path) = &csv {
-                std::fs::write(path, invite::rsvp_csv(&rsvp.invitees))
-                    .map_err(|e| Failure::Other(format!("cannot write {}: {e}", path.display())))?;
+                shared::write_file(path, invite::rsvp_csv(&rsvp.invitees))?;
             }
-            if json {
-                print_json(&rsvp.invitees);
-            } else {
-                let c = &rsvp.counts;
-                println!(
-                    "{}: {} invited, {} accepted, {} declined, {} tentative, {} delegated, {} no answer",
-                    rsvp.title,
-                    c.invited,
-                    c.accepted,
-                    c.declined,
-                    c.tentative,
-                    c.delegated,
-                    c.needs_action
-                );
-                for i in &rsvp.invitees {
-                    println!(
-                        "  {:<12} {:<10} {} <{}>{}",
-                        i.partstat,
-                        serde_json::to_value(i.delivery)
-                            .ok()
-                            .and_then(|v| v.as_str().map(String::from))
-                            .unwrap_or_default(),
-                        i.name,
-                        i.email,
-                        if i.removed { " (removed)" } else { "" }
-                    );
-                }
-            }
-            Ok(())
+            let c = &rsvp.counts;
+            let head = format!(
+                "{}: {} invited, {} accepted, {} declined, {} tentative, {} delegated, {} no answer",
+                rsvp.title,
+                c.invited,
+                c.accepted,
+                c.declined,
+                c.tentative,
+                c.delegated,
+                c.needs_action
+            );
+            let text = std::iter::once(head).chain(rsvp.invitees.iter().map(|i| {
+                format!(
+                    "  {:<12} {:<10} {} <{}>{}",
+                    i.partstat,
+                    serde_json::to_value(i.delivery)
+                        .ok()
+                        .and_then(|v| v.as_str().map(String::from))
+                        .unwrap_or_default(),
+                    i.name,
+                    i.email,
+                    if i.removed { " (removed)" } else { "" }
+                )
+            }));
+            Ok(Output::new(&rsvp.invitees, lines(text)))
         }
         InviteCmd::Organizer { name, email } => {
             if let Some(n) = &name {
@@ -374,44 +227,206 @@ pub fn run(store: Store, a: InviteArgs, json: bool) -> Out {
                 store.set_setting(ORGANIZER_EMAIL, e.trim())?;
             }
             let p = store.organizer()?;
-            if json {
-                print_json(&serde_json::json!({ "name": p.name, "email": p.email }));
-            } else {
-                println!("{} <{}>", p.name, p.email);
-            }
-            Ok(())
+            Ok(Output::line(
+                &serde_json::json!({ "name": p.name, "email": p.email }),
+                format_args!("{} <{}>", p.name, p.email),
+            ))
         }
         InviteCmd::Template {
             subject,
             file,
             reset,
-        } => {
-            if reset {
-                store.set_setting(INVITE_SUBJECT, "")?;
-                store.set_setting(INVITE_TEMPLATE, "")?;
-            }
-            if let Some(s) = &subject {
-                store.set_setting(INVITE_SUBJECT, s)?;
-            }
-            if let Some(f) = &file {
-                let text = std::fs::read_to_string(f)
-                    .map_err(|e| Failure::Other(format!("cannot read {}: {e}", f.display())))?;
-                store.set_setting(INVITE_TEMPLATE, &text)?;
-            }
-            let subject = store
-                .setting(INVITE_SUBJECT)?
-                .filter(|s| !s.is_empty())
-                .unwrap_or_else(|| invite::DEFAULT_SUBJECT.into());
-            let body = store
-                .setting(INVITE_TEMPLATE)?
-                .filter(|s| !s.is_empty())
-                .unwrap_or_else(|| invite::DEFAULT_TEMPLATE.into());
-            if json {
-                print_json(&serde_json::json!({ "subject": subject, "body": body }));
-            } else {
-                println!("Betreff: {subject}\n\n{body}");
-            }
-            Ok(())
-        }
+        } => template(&mut store, subject, file, reset),
     }
+}
+
+/// `vernetzt invite UID …`: puts the picked contacts on the list (or, dry, says who it would),
+/// and writes the invitation files when asked.
+fn invite(
+    store: &mut Store,
+    uid: String,
+    pick: &Pick,
+    out: Option<PathBuf>,
+    dry_run: bool,
+) -> Outcome {
+    let mut filter = InviteeFilter::default();
+    for f in &pick.filters {
+        filter.add(f)?;
+    }
+    let preview = if dry_run {
+        store.invite_preview(&uid, &pick.contacts, &filter)?
+    } else {
+        store.add_invitees(&uid, &pick.contacts, &filter)?
+    };
+    let files = match &out {
+        Some(dir) if !dry_run => write(dir, &store.export_invitations(&uid, chrono::Utc::now())?)?,
+        _ => Vec::new(),
+    };
+    let total = store.invitees(&uid)?.iter().filter(|i| !i.removed).count();
+    let verb = if dry_run { "would invite" } else { "invited" };
+    let mut text = vec![format!(
+        "{verb} {} ({} already on the list, {} in all)",
+        preview.ready.len(),
+        preview.already_invited.len(),
+        total
+    )];
+    text.extend(preview.without_email.iter().map(|c| {
+        format!(
+            "  no e-mail address, not invited: {} (#{})",
+            c.name, c.contact_id
+        )
+    }));
+    if let (false, Some(dir)) = (files.is_empty(), &out) {
+        text.push(format!("wrote {} files to {}", files.len(), dir.display()));
+    }
+    Ok(Output::new(
+        &serde_json::json!({
+            "uid": uid,
+            "added": preview.ready,
+            "without_email": preview.without_email,
+            "already_invited": preview.already_invited.len(),
+            "invited": total,
+            "files": files,
+        }),
+        lines(text),
+    ))
+}
+
+/// `vernetzt invite send`: the queued messages by SMTP; fails after its report when some were
+/// not delivered, so that a script runs it again.
+fn send(
+    store: Store,
+    uid: &str,
+    smtp: &str,
+    user: Option<&str>,
+    password_stdin: bool,
+    opts: &SendOptions,
+    progress: bool,
+) -> Outcome {
+    let secrets = shared::secrets();
+    if password_stdin {
+        let pw = shared::stdin_secret("the password")?;
+        mail::store_password(smtp, user.unwrap_or_default(), &pw, &secrets)
+            .map_err(|e| Failure::Other(e.to_string()))?;
+    }
+    let mut mailer =
+        mail::mailer(smtp, user, &secrets).map_err(|e| Failure::Other(e.to_string()))?;
+    let store = std::sync::Mutex::new(store);
+    let report = shared::runtime()?.block_on(mail::send_invitations(
+        &store,
+        uid,
+        &mut mailer,
+        opts,
+        &chrono::Utc::now,
+        &mut |done, total| {
+            if progress {
+                eprint!("\r{done}/{total}");
+            }
+        },
+    ))?;
+    if progress {
+        eprintln!();
+    }
+    let mut text = vec![format!(
+        "sent {} ({} invitations, {} cancellations), {} failed, {} uncertain",
+        report.sent,
+        report.requests,
+        report.cancels,
+        report.failed.len(),
+        report.uncertain.len()
+    )];
+    text.extend(
+        report
+            .failed
+            .iter()
+            .map(|f| format!("  failed: {}: {}", f.email, f.error)),
+    );
+    text.extend(report.uncertain.iter().map(|u| {
+        format!(
+            "  uncertain (a run was interrupted while sending; check, then \
+             --resend-uncertain): {u}"
+        )
+    }));
+    if let Some(s) = &report.stopped {
+        text.push(format!("  {s}; {} messages still queued", report.remaining));
+    }
+    let out = Output::new(&report, lines(text));
+    Ok(if report.failed.is_empty() && report.stopped.is_none() {
+        out
+    } else {
+        out.then_fail(Failure::Other(format!(
+            "{} messages were not delivered; run the command again to retry them",
+            report.failed.len() + report.remaining
+        )))
+    })
+}
+
+/// `vernetzt invite reply FILE…`: stores each file's answers; a file that cannot be read or
+/// stored stops the run after the lines of the files before it.
+fn replies(store: &mut Store, files: &[PathBuf]) -> Output {
+    let mut all = Vec::new();
+    let mut text = String::new();
+    let mut failed = false;
+    for f in files {
+        let read = shared::read_file(f).map_err(Failure::Other);
+        let r = match read.and_then(|bytes| Ok(store.import_reply(&bytes)?)) {
+            Ok(r) => r,
+            Err(e) => return Output::text_only(text).then_fail(e),
+        };
+        failed |= r.found == 0;
+        text.push_str(&format!(
+            "{}: {} answers stored, {} older ignored, {} for unknown events{}\n",
+            f.display(),
+            r.report.applied,
+            r.report.stale,
+            r.report.unknown_event,
+            if r.report.unknown_attendee.is_empty() {
+                String::new()
+            } else {
+                format!(", not invited: {}", r.report.unknown_attendee.join(", "))
+            }
+        ));
+        text.push_str(&lines(r.warnings.iter().map(|w| format!("  {w}"))));
+        all.push(serde_json::json!({ "file": f.display().to_string(), "import": r }));
+    }
+    let out = Output::new(&all, text);
+    if failed {
+        out.then_fail(Failure::Other("a file held no answer".into()))
+    } else {
+        out
+    }
+}
+
+/// `vernetzt invite template`: sets the subject and body (or back to the built-in text) and
+/// shows what invitations will say.
+fn template(
+    store: &mut Store,
+    subject: Option<String>,
+    file: Option<PathBuf>,
+    reset: bool,
+) -> Outcome {
+    if reset {
+        store.set_setting(INVITE_SUBJECT, "")?;
+        store.set_setting(INVITE_TEMPLATE, "")?;
+    }
+    if let Some(s) = &subject {
+        store.set_setting(INVITE_SUBJECT, s)?;
+    }
+    if let Some(f) = &file {
+        let text = std::fs::read_to_string(f)
+            .map_err(|e| Failure::Other(format!("cannot read {}: {e}", f.display())))?;
+        store.set_setting(INVITE_TEMPLATE, &text)?;
+    }
+    let subject = store
+        .setting(INVITE_SUBJECT)?
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| invite::DEFAULT_SUBJECT.into());
+    let body = store
+        .setting(INVITE_TEMPLATE)?
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| invite::DEFAULT_TEMPLATE.into());
+    Ok(Output::line(
+        &serde_json::json!({ "subject": subject, "body": body }),
+        format_args!("Betreff: {subject}\n\n{body}"),
+    ))
 }

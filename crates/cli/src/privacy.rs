@@ -1,7 +1,8 @@
 //! `vernetzt privacy …`: the GDPR tools from the command line (Art. 15 export, Art. 17 erase,
 //! contacts not met for a long time).
 
-use super::{Failure, Out, print_json};
+use crate::output::{Outcome, Output};
+use crate::shared;
 use clap::Subcommand;
 use std::path::PathBuf;
 use vernetzt_core::Store;
@@ -29,54 +30,40 @@ pub enum PrivacyCmd {
 }
 
 /// Runs `vernetzt privacy …`.
-pub fn run(store: &mut Store, cmd: PrivacyCmd, json: bool) -> Out {
-    match cmd {
+pub fn run(store: &mut Store, cmd: PrivacyCmd) -> Outcome {
+    Ok(match cmd {
         PrivacyCmd::Export { id, out } => {
             let export = store.export_person(id)?;
             let text = serde_json::to_string_pretty(&export).expect("serialisable");
-            let write = |p: &std::path::Path, bytes: &[u8]| {
-                std::fs::write(p, bytes)
-                    .map_err(|e| Failure::Other(format!("cannot write {}: {e}", p.display())))
-            };
-            write(&out, text.as_bytes())?;
+            shared::write_file(&out, text)?;
             let vcf = out.with_extension("vcf");
-            write(&vcf, export.vcard.as_bytes())?;
-            if json {
-                print_json(&serde_json::json!({ "json": out, "vcard": vcf }));
-            } else {
-                println!("wrote {} and {}", out.display(), vcf.display());
-            }
-            Ok(())
+            shared::write_file(&vcf, &export.vcard)?;
+            Output::line(
+                &serde_json::json!({ "json": out, "vcard": vcf }),
+                format_args!("wrote {} and {}", out.display(), vcf.display()),
+            )
         }
         PrivacyCmd::Erase { ids } => {
             for id in &ids {
                 store.erase_person(*id)?;
             }
-            if json {
-                print_json(&serde_json::json!({ "erased": ids }));
-            } else {
-                println!(
+            Output::line(
+                &serde_json::json!({ "erased": ids }),
+                format_args!(
                     "erased {} (the sync removes them from the server too)",
                     ids.len()
-                );
-            }
-            Ok(())
+                ),
+            )
         }
         PrivacyCmd::Stale { months } => {
-            let list = store.stale_contacts(months, chrono::Utc::now())?;
-            if json {
-                print_json(&list);
-            } else {
-                for c in &list {
-                    println!(
-                        "#{} {} — last met {}",
-                        c.id,
-                        c.name,
-                        c.last_met.as_deref().unwrap_or("never")
-                    );
-                }
-            }
-            Ok(())
+            Output::list(&store.stale_contacts(months, chrono::Utc::now())?, |c| {
+                format!(
+                    "#{} {} — last met {}",
+                    c.id,
+                    c.name,
+                    c.last_met.as_deref().unwrap_or("never")
+                )
+            })
         }
-    }
+    })
 }

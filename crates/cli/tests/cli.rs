@@ -1,36 +1,9 @@
 //! The `vernetzt` binary as a script would use it: real processes, a real database file.
 
-use serde_json::Value;
-use std::path::Path;
-use std::process::{Command, Output};
+mod support;
 
-fn vz(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vernetzt"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .expect("run vernetzt")
-}
-
-fn ok_json(db: &Path, args: &[&str]) -> Value {
-    let mut all = vec!["--json"];
-    all.extend_from_slice(args);
-    let out = vz(db, &all);
-    assert!(
-        out.status.success(),
-        "{args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("valid JSON")
-}
-
-fn fails(db: &Path, args: &[&str]) -> String {
-    let out = vz(db, args);
-    assert!(!out.status.success(), "{args:?} should fail");
-    assert!(out.stdout.is_empty(), "errors go to stderr only");
-    String::from_utf8(out.stderr).unwrap()
-}
+use std::process::Command;
+use support::{fails, ok_json};
 
 #[test]
 fn contact_lifecycle_as_json() {
@@ -300,9 +273,7 @@ fn the_database_is_encrypted_and_a_plain_one_is_migrated() {
 
     // Where there is no keyring: a passphrase from the environment; a wrong one is refused.
     let with_pass = |pass: &str, args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_vernetzt"))
-            .arg("--db")
-            .arg(dir.path().join("p.db"))
+        support::command(&dir.path().join("p.db"))
             .arg("--json")
             .args(args)
             .env("VERNETZT_DB_PASSPHRASE", pass)
@@ -360,9 +331,7 @@ fn many_processes_write_one_database_at_once() {
     ok_json(&db, &["contacts", "list"]);
     let children: Vec<_> = (0..8)
         .map(|i| {
-            Command::new(env!("CARGO_BIN_EXE_vernetzt"))
-                .arg("--db")
-                .arg(&db)
+            support::command(&db)
                 .args(["contacts", "add", "--name", &format!("Parallel Person{i}")])
                 .output()
         })

@@ -9,8 +9,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-mod venv;
-use venv::{python, repo};
+mod support;
+
+use support::venv::{python, repo};
+use support::{json_output, ok};
 
 struct Radicale {
     child: Child,
@@ -84,26 +86,6 @@ impl Drop for Radicale {
     }
 }
 
-fn vernetzt(db: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_vernetzt"))
-        .arg("--db")
-        .arg(db)
-        .arg("--json")
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn ok(db: &Path, args: &[&str]) -> Value {
-    let out = vernetzt(db, args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap_or(Value::Null)
-}
-
 /// Sets up the account on a device; `None` when there is no keyring and skipping is allowed.
 fn device(dir: &Path, name: &str, url: &str) -> Option<PathBuf> {
     device_with(dir, name, url, &[])
@@ -112,23 +94,12 @@ fn device(dir: &Path, name: &str, url: &str) -> Option<PathBuf> {
 /// [`device`] with more `account add` options.
 fn device_with(dir: &Path, name: &str, url: &str, extra: &[&str]) -> Option<PathBuf> {
     let db = dir.join(format!("{name}.db"));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_vernetzt"))
-        .arg("--db")
-        .arg(&db)
-        .args(["--json", "account", "add", url, "--user", "anna"])
-        .args(extra)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"Geheim-42\n")
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = support::with_stdin(
+        support::command(&db)
+            .args(["--json", "account", "add", url, "--user", "anna"])
+            .args(extra),
+        b"Geheim-42\n",
+    );
     let err = String::from_utf8_lossy(&out.stderr);
     if !out.status.success()
         && err.contains("No keyring")
@@ -434,9 +405,7 @@ fn a_killed_sync_finishes_without_loss_or_duplicates() {
     }
     std::fs::write(&csv, text).unwrap();
     ok(&a, &["contacts", "import", csv.to_str().unwrap()]);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_vernetzt"))
-        .arg("--db")
-        .arg(&a)
+    let mut child = support::command(&a)
         .arg("sync")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -521,7 +490,7 @@ impl Drop for Proxy {
 }
 
 fn failing_sync(db: &Path) -> String {
-    let out = vernetzt(db, &["sync"]);
+    let out = json_output(db, &["sync"]);
     assert!(
         !out.status.success(),
         "the sync should fail: {}",
@@ -593,9 +562,7 @@ fn faults_keep_every_change_queued_and_nothing_duplicates() {
     proxy.set(r#"{"mode": "status", "status": 403, "method": "PUT"}"#);
     assert!(failing_sync(&a).contains("does not allow"));
     proxy.set(r#"{"mode": "hang", "seconds": 20}"#);
-    let out = Command::new(env!("CARGO_BIN_EXE_vernetzt"))
-        .arg("--db")
-        .arg(&a)
+    let out = support::command(&a)
         .arg("sync")
         .env("VERNETZT_DAV_TIMEOUT_SECS", "2")
         .output()

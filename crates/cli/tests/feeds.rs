@@ -5,29 +5,20 @@ mod support;
 
 use serde_json::Value;
 use std::path::Path;
-use std::process::{Command, Output};
-use support::{Reply, Server};
+use std::process::Command;
+use support::http::{Reply, Server};
 
-fn vz(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_vernetzt"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env("VERNETZT_NO_KEYRING", "1")
-        .output()
-        .unwrap()
+/// `vernetzt --db DB` without the keyring: feed secrets stay out of it here (the one keyring
+/// test starts its own command).
+fn vz(db: &Path) -> Command {
+    let mut cmd = support::command(db);
+    cmd.env("VERNETZT_NO_KEYRING", "1");
+    cmd
 }
 
+/// `vernetzt --db DB --json ARGS` without the keyring: success, JSON (or `Null`), stderr.
 fn json(db: &Path, args: &[&str]) -> (bool, Value, String) {
-    let mut all = vec!["--json"];
-    all.extend_from_slice(args);
-    let out = vz(db, &all);
-    let v = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
-    (
-        out.status.success(),
-        v,
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    support::parsed(vz(db).arg("--json").args(args).output().unwrap())
 }
 
 fn feed(events: &[(&str, &str, &str)], complete: bool) -> Vec<u8> {
@@ -350,15 +341,11 @@ fn corpus_files_import_without_panic() {
         "icalendar-py__big_bad_calendar.ics",
         "biweekly__outlook-2010.ics",
     ] {
-        let out = vz(
-            &db,
-            &[
-                "--json",
-                "feed",
-                "import",
-                corpus.join(name).to_str().unwrap(),
-            ],
-        );
+        let out = vz(&db)
+            .args(["--json", "feed", "import"])
+            .arg(corpus.join(name))
+            .output()
+            .unwrap();
         assert!(out.status.code().is_some(), "{name} crashed");
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(!err.contains("panicked"), "{name}: {err}");
@@ -377,7 +364,6 @@ fn feed_password_lives_in_the_keyring_only() {
         eprintln!("skipped: no D-Bus session (VERNETZT_NO_KEYRING set)");
         return;
     }
-    use std::io::Write;
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("v.db");
     let server = Server::start(Reply {
@@ -386,22 +372,10 @@ fn feed_password_lives_in_the_keyring_only() {
         body: feed(&[("a", "A", "")], true),
         etag: "\"1\"".into(),
     });
-    let mut child = Command::new(env!("CARGO_BIN_EXE_vernetzt"))
-        .arg("--db")
-        .arg(&db)
-        .args(["--json", "feed", "add", &server.url, "--user", "ozg"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"Geheim-Passwort-4711\n")
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = support::with_stdin(
+        support::command(&db).args(["--json", "feed", "add", &server.url, "--user", "ozg"]),
+        b"Geheim-Passwort-4711\n",
+    );
     assert!(
         out.status.success(),
         "{}",

@@ -9,33 +9,15 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-mod venv;
-use venv::{python, repo};
+mod support;
+
+use support::venv::{python, repo};
+use support::{json_output, ok};
 
 fn corpus() -> PathBuf {
     std::env::var_os("VERNETZT_CORPUS")
         .map(PathBuf::from)
         .unwrap_or_else(|| repo().join("../shared/corpus"))
-}
-
-fn vernetzt(db: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_vernetzt"))
-        .arg("--db")
-        .arg(db)
-        .arg("--json")
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn ok(db: &Path, args: &[&str]) -> Value {
-    let out = vernetzt(db, args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap_or(Value::Null)
 }
 
 /// The real SMTP server, killed when dropped.
@@ -291,20 +273,7 @@ fn export_by_filter_then_send_update_remove_and_cancel() {
     // Sent through a real SMTP server.
     let inbox = tmp.path().join("inbox");
     let sink = Sink::start(&inbox, &[]);
-    let send = |db: &Path| {
-        ok(
-            db,
-            &[
-                "invite",
-                "send",
-                &uid,
-                "--smtp",
-                &sink.url(),
-                "--per-minute",
-                "0",
-            ],
-        )
-    };
+    let send = |db: &Path| ok(db, &send_args(&uid, &sink.url()));
     let r = send(&db);
     assert_eq!(
         (r["sent"].as_u64(), r["requests"].as_u64()),
@@ -425,18 +394,8 @@ fn a_killed_run_resumes_without_a_second_copy() {
     // The server answers each message 0.2 s after storing it: a kill then lands between the
     // delivery and its confirmation, the case where a naive resume sends a second copy.
     let sink = Sink::start(&inbox, &["--delay", "0.2"]);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_vernetzt"))
-        .arg("--db")
-        .arg(&db)
-        .args([
-            "invite",
-            "send",
-            &uid,
-            "--smtp",
-            &sink.url(),
-            "--per-minute",
-            "0",
-        ])
+    let mut child = support::command(&db)
+        .args(send_args(&uid, &sink.url()))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -451,18 +410,7 @@ fn a_killed_run_resumes_without_a_second_copy() {
     let before = sink.count();
     assert!(before < n, "killed half way");
 
-    let r = ok(
-        &db,
-        &[
-            "invite",
-            "send",
-            &uid,
-            "--smtp",
-            &sink.url(),
-            "--per-minute",
-            "0",
-        ],
-    );
+    let r = ok(&db, &send_args(&uid, &sink.url()));
     let uncertain: Vec<String> = r["uncertain"]
         .as_array()
         .unwrap()
@@ -516,18 +464,7 @@ fn a_refused_recipient_is_listed_and_tried_again() {
     ok(&db, &["invite", &uid, "--filter", "tag=taskforce"]);
     let inbox = tmp.path().join("inbox");
     let sink = Sink::start(&inbox, &["--refuse", "eve@land.example"]);
-    let out = vernetzt(
-        &db,
-        &[
-            "invite",
-            "send",
-            &uid,
-            "--smtp",
-            &sink.url(),
-            "--per-minute",
-            "0",
-        ],
-    );
+    let out = json_output(&db, &send_args(&uid, &sink.url()));
     assert!(
         !out.status.success(),
         "a failure is reported by the exit code"
@@ -550,22 +487,11 @@ fn a_refused_recipient_is_listed_and_tried_again() {
     // Next run: only the failed one is tried again.
     drop(sink);
     let sink = Sink::start(&tmp.path().join("inbox2"), &[]);
-    let r = ok(
-        &db,
-        &[
-            "invite",
-            "send",
-            &uid,
-            "--smtp",
-            &sink.url(),
-            "--per-minute",
-            "0",
-        ],
-    );
+    let r = ok(&db, &send_args(&uid, &sink.url()));
     assert_eq!(r["sent"], 1);
     assert_eq!(received_all(&sink), vec!["eve@land.example".to_string()]);
     // Plain text to a remote host is refused before any connection.
-    let out = vernetzt(
+    let out = json_output(
         &db,
         &["invite", "send", &uid, "--smtp", "http://mail.example.org"],
     );
@@ -630,7 +556,7 @@ fn replies_from_real_clients_set_the_answers() {
     assert_eq!(r[0]["import"]["report"]["applied"], 1, "{r}");
     assert_eq!(r[1]["import"]["report"]["applied"], 1, "{r}");
     // The Exchange multi-attendee reply: two answers, neither invited here.
-    let multi = vernetzt(
+    let multi = json_output(
         &db,
         &[
             "invite",
@@ -678,7 +604,7 @@ fn replies_from_real_clients_set_the_answers() {
     ] {
         let f = tmp.path().join(name);
         std::fs::write(&f, bytes).unwrap();
-        let out = vernetzt(&db, &["invite", "reply", f.to_str().unwrap()]);
+        let out = json_output(&db, &["invite", "reply", f.to_str().unwrap()]);
         assert!(!out.status.success(), "{name}");
     }
     assert_eq!(ok(&db, &["invite", "status", &uid]), status);
@@ -690,19 +616,10 @@ fn the_smtp_password_lives_in_the_keyring() {
     let (db, uid, _) = setup(tmp.path());
     ok(&db, &["invite", &uid, "--filter", "tag=labor"]);
     let sink = Sink::start(&tmp.path().join("inbox"), &["--auth", "orga:Geheim-42 ü"]);
+    let url = sink.url();
+    let as_orga = ["invite", "send", &uid, "--smtp", &url, "--user", "orga"];
     // Without a stored password: a clear message, nothing sent.
-    let out = vernetzt(
-        &db,
-        &[
-            "invite",
-            "send",
-            &uid,
-            "--smtp",
-            &sink.url(),
-            "--user",
-            "orga",
-        ],
-    );
+    let out = json_output(&db, &as_orga);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     if err.contains("No keyring") && std::env::var("VERNETZT_NO_KEYRING").as_deref() == Ok("1") {
@@ -723,18 +640,7 @@ fn the_smtp_password_lives_in_the_keyring() {
         &db,
         &["events", "update", &uid, "--start", "2027-03-27T10:00"],
     );
-    let r = ok(
-        &db,
-        &[
-            "invite",
-            "send",
-            &uid,
-            "--smtp",
-            &sink.url(),
-            "--user",
-            "orga",
-        ],
-    );
+    let r = ok(&db, &as_orga);
     assert_eq!(r["sent"], 1, "{r}");
     let raw = std::fs::read(&db).unwrap();
     let wal = std::fs::read(db.with_extension("db-wal")).unwrap_or_default();
@@ -760,12 +666,14 @@ fn the_smtp_password_lives_in_the_keyring() {
     );
 }
 
+/// `invite send UID --smtp URL` without the rate limit (the tests' servers take any pace).
+fn send_args<'a>(uid: &'a str, url: &'a str) -> [&'a str; 7] {
+    ["invite", "send", uid, "--smtp", url, "--per-minute", "0"]
+}
+
 fn send_with_password(db: &Path, uid: &str, url: &str, password: &str) -> std::process::Output {
-    use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_vernetzt"))
-        .arg("--db")
-        .arg(db)
-        .args([
+    support::with_stdin(
+        support::command(db).args([
             "--json",
             "invite",
             "send",
@@ -775,17 +683,7 @@ fn send_with_password(db: &Path, uid: &str, url: &str, password: &str) -> std::p
             "--user",
             "orga",
             "--password-stdin",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(format!("{password}\n").as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+        ]),
+        format!("{password}\n").as_bytes(),
+    )
 }

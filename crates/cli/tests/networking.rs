@@ -1,30 +1,11 @@
 //! Networking at events through the `vernetzt` binary: CSV attendee lists with attendance, vCard
 //! round trips, duplicates and merges, follow-ups and timelines.
 
+mod support;
+
 use serde_json::Value;
 use std::path::Path;
-use std::process::Command;
-
-fn run(db: &Path, args: &[&str]) -> (bool, Value, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_vernetzt"))
-        .arg("--db")
-        .arg(db)
-        .arg("--json")
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.success(),
-        serde_json::from_slice(&out.stdout).unwrap_or(Value::Null),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn ok(db: &Path, args: &[&str]) -> Value {
-    let (ok, v, err) = run(db, args);
-    assert!(ok, "{args:?}: {err}");
-    v
-}
+use support::{ok, run};
 
 fn with_event(dir: &Path) -> std::path::PathBuf {
     let db = dir.join("v.db");
@@ -314,9 +295,7 @@ fn duplicates_merge_undo_follow_ups_and_timeline() {
             .len(),
         1
     );
-    let ics = Command::new(env!("CARGO_BIN_EXE_vernetzt"))
-        .arg("--db")
-        .arg(&db)
+    let ics = support::command(&db)
         .args(["followup", "export"])
         .output()
         .unwrap();

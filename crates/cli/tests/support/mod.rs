@@ -1,110 +1,89 @@
-//! A small HTTP/1.1 server for the CLI's feed tests: serves one body with an ETag and a
-//! Last-Modified, answers conditional requests with 304, and counts what it was asked.
+//! What the CLI's integration tests share: running the `vernetzt` binary on a database file
+//! (one helper for every test file, so they all run it the same way), the tests' Python
+//! virtualenv ([`venv`]) and a small HTTP server for the feed tests ([`http`]).
+//!
+//! Each test file is its own crate and uses only part of this module, hence the `allow`.
+#![allow(dead_code)]
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
-use std::sync::{Arc, Mutex};
+pub mod http;
+pub mod venv;
 
-/// What the server answers with.
-#[derive(Clone)]
-pub struct Reply {
-    pub status: u16,
-    pub content_type: &'static str,
-    pub body: Vec<u8>,
-    pub etag: String,
+use serde_json::Value;
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+/// `vernetzt --db DB`, to add arguments, environment or pipes to.
+pub fn command(db: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_vernetzt"));
+    cmd.arg("--db").arg(db);
+    cmd
 }
 
-#[derive(Default)]
-pub struct Seen {
-    pub requests: usize,
-    pub not_modified: usize,
-    pub authorization: Option<String>,
+/// Runs `vernetzt --db DB ARGS` (text output unless ARGS ask for JSON).
+pub fn output(db: &Path, args: &[&str]) -> Output {
+    command(db).args(args).output().expect("run vernetzt")
 }
 
-pub struct Server {
-    pub url: String,
-    pub reply: Arc<Mutex<Reply>>,
-    pub seen: Arc<Mutex<Seen>>,
-    /// Send the body as given with `Content-Encoding: gzip` (the test compresses it).
-    pub gzip: Arc<Mutex<bool>>,
+/// Runs `vernetzt --db DB --json ARGS`.
+pub fn json_output(db: &Path, args: &[&str]) -> Output {
+    command(db)
+        .arg("--json")
+        .args(args)
+        .output()
+        .expect("run vernetzt")
 }
 
-const LAST_MODIFIED: &str = "Sun, 22 Nov 2026 08:00:00 GMT";
+/// Whether a run succeeded, its stdout as JSON (`Null` when it is none) and its stderr.
+pub fn parsed(out: Output) -> (bool, Value, String) {
+    (
+        out.status.success(),
+        serde_json::from_slice(&out.stdout).unwrap_or(Value::Null),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
 
-impl Server {
-    pub fn start(reply: Reply) -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let url = format!(
-            "http://127.0.0.1:{}/ozg.ics",
-            listener.local_addr().unwrap().port()
-        );
-        let reply = Arc::new(Mutex::new(reply));
-        let seen = Arc::new(Mutex::new(Seen::default()));
-        let gzip = Arc::new(Mutex::new(false));
-        let (r, s, g) = (reply.clone(), seen.clone(), gzip.clone());
-        std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                let Ok(mut stream) = stream else { continue };
-                let mut reader = BufReader::new(stream.try_clone().unwrap());
-                let mut headers = Vec::new();
-                loop {
-                    let mut line = String::new();
-                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                        break;
-                    }
-                    headers.push(line.trim_end().to_string());
-                }
-                let header = |name: &str| {
-                    headers.iter().find_map(|h| {
-                        let (k, v) = h.split_once(':')?;
-                        k.eq_ignore_ascii_case(name).then(|| v.trim().to_string())
-                    })
-                };
-                let reply = r.lock().unwrap().clone();
-                let mut seen = s.lock().unwrap();
-                seen.requests += 1;
-                seen.authorization = header("authorization");
-                let fresh = header("if-none-match").as_deref() == Some(reply.etag.as_str())
-                    || (header("if-none-match").is_none()
-                        && header("if-modified-since").as_deref() == Some(LAST_MODIFIED));
-                if reply.status == 200 && fresh {
-                    seen.not_modified += 1;
-                    let _ = write!(
-                        stream,
-                        "HTTP/1.1 304 Not Modified\r\nETag: {}\r\nConnection: close\r\n\r\n",
-                        reply.etag
-                    );
-                    continue;
-                }
-                let encoding = if *g.lock().unwrap() {
-                    "Content-Encoding: gzip\r\n"
-                } else {
-                    ""
-                };
-                let _ = write!(
-                    stream,
-                    "HTTP/1.1 {} X\r\nContent-Type: {}\r\n{encoding}Content-Length: {}\r\nETag: {}\r\nLast-Modified: {LAST_MODIFIED}\r\nConnection: close\r\n\r\n",
-                    reply.status,
-                    reply.content_type,
-                    reply.body.len(),
-                    reply.etag
-                );
-                let _ = stream.write_all(&reply.body);
-            }
-        });
-        Server {
-            url,
-            reply,
-            seen,
-            gzip,
-        }
-    }
+/// Runs `vernetzt --db DB --json ARGS`: success, JSON (or `Null`), stderr.
+pub fn run(db: &Path, args: &[&str]) -> (bool, Value, String) {
+    parsed(json_output(db, args))
+}
 
-    pub fn set(&self, body: &[u8], etag: &str) {
-        let mut r = self.reply.lock().unwrap();
-        r.body = body.to_vec();
-        r.etag = etag.to_string();
-        r.status = 200;
-        r.content_type = "text/calendar";
-    }
+/// Runs `vernetzt --db DB --json ARGS`, which must succeed; its JSON, or `Null` for a command
+/// that prints none (one that writes a file).
+pub fn ok(db: &Path, args: &[&str]) -> Value {
+    let (ok, v, err) = run(db, args);
+    assert!(ok, "{args:?}: {err}");
+    v
+}
+
+/// Like [`ok`], and the output must be valid JSON.
+pub fn ok_json(db: &Path, args: &[&str]) -> Value {
+    let out = json_output(db, args);
+    assert!(
+        out.status.success(),
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("valid JSON")
+}
+
+/// Runs `vernetzt --db DB ARGS`, which must fail with a message on stderr and nothing on
+/// stdout; the message.
+pub fn fails(db: &Path, args: &[&str]) -> String {
+    let out = output(db, args);
+    assert!(!out.status.success(), "{args:?} should fail");
+    assert!(out.stdout.is_empty(), "errors go to stderr only");
+    String::from_utf8(out.stderr).unwrap()
+}
+
+/// Runs `cmd` with `input` on its stdin (a password, a token) and waits for it.
+pub fn with_stdin(cmd: &mut Command, input: &[u8]) -> Output {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run vernetzt");
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().unwrap()
 }
