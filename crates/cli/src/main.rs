@@ -89,7 +89,7 @@ enum Command {
     /// The database file: encryption and integrity.
     #[command(subcommand)]
     Db(db::DbCmd),
-    /// Fill the database with generated demo contacts.
+    /// Fill the database with demo data (the showcase, or `--count N` contacts only).
     Demo(demo::DemoArgs),
 }
 
