@@ -9,9 +9,14 @@ trees, groups included, and in code), resolved to the deepest module the tree ho
 siblings are compared: a parent and its child contain each other, so a reference between them is
 no edge; a reference to a sibling's descendant (`super::contacts::insert_note`) is an edge to
 that sibling (`contacts`). Comments and string literals are ignored; inline `mod x { ... }` blocks
-(tests included) are modules of their own.
+are modules of their own.
 
-Usage: check-cycles.py [SRC_DIR]   exit 0: no circle; 1: circle(s) printed; 2: bad arguments.
+Test modules (`#[cfg(test)] mod x`) are left out unless `--with-tests` is given: a test may build
+on a higher layer (the store's search tests fill the store with `demo` data) without that layer
+becoming part of the store's design.
+
+Usage: check-cycles.py [--with-tests] [SRC_DIR]
+Exit 0: no circle; 1: circle(s) printed; 2: bad arguments.
 Python 3 standard library only.
 """
 
@@ -25,6 +30,7 @@ from collections import defaultdict
 IDENT = r"[A-Za-z_][A-Za-z0-9_]*"
 PATH_RE = re.compile(rf"\b(?:crate|super|self)(?:\s*::\s*{IDENT})+")
 MOD_OPEN_RE = re.compile(rf"\bmod\s+({IDENT})\s*\{{")
+TEST_MOD_RE = re.compile(rf"#\[cfg\(test\)\]\s*(?:pub(?:\s*\([^)]*\))?\s+)?mod\s+({IDENT})\s*([;{{])")
 USE_RE = re.compile(r"\buse\s+([^;]*);", re.S)
 
 
@@ -156,9 +162,11 @@ def absolute(module: tuple[str, ...], segs: list[str]) -> tuple[str, ...] | None
 
 
 class Crate:
-    def __init__(self, src: str) -> None:
+    def __init__(self, src: str, with_tests: bool = False) -> None:
         self.src = src
+        self.with_tests = with_tests
         self.modules: set[tuple[str, ...]] = {()}
+        self.test_modules: set[tuple[str, ...]] = set()
         # (module, file, line number, line text, path segments)
         self.refs: list[tuple[tuple[str, ...], str, int, str, list[str]]] = []
         for root, _dirs, files in os.walk(src):
@@ -201,6 +209,9 @@ class Crate:
                     best, best_len = mod, len(mod)
             return best
 
+        for m in TEST_MOD_RE.finditer(code):
+            self.test_modules.add(module_at(m.start()) + (m.group(1),))
+
         def line_of(offset: int) -> int:
             return code.count("\n", 0, offset) + 1
 
@@ -237,6 +248,8 @@ class Crate:
     def edges(self) -> dict[tuple, dict[tuple, list[str]]]:
         graph: dict[tuple, dict[tuple, list[str]]] = defaultdict(lambda: defaultdict(list))
         for module, path, ln, text, segs in self.refs:
+            if not self.with_tests and any(module[: len(t)] == t for t in self.test_modules):
+                continue
             resolved = absolute(module, segs)
             if resolved is None:
                 continue
@@ -254,7 +267,7 @@ class Crate:
 
 
 def cycles(graph: dict[tuple, dict[tuple, list[str]]]) -> list[list[tuple]]:
-    """One simple cycle per strongly connected component with more than one module."""
+    """Circles: within each strongly connected component, the shortest one through each module."""
     index: dict[tuple, int] = {}
     low: dict[tuple, int] = {}
     on: set[tuple] = set()
@@ -304,34 +317,45 @@ def cycles(graph: dict[tuple, dict[tuple, list[str]]]) -> list[list[tuple]]:
         if v not in index:
             strong(v)
     found = []
+    seen: set[frozenset] = set()
     for comp in comps:
         members = set(comp)
-        start = comp[0]
-        # Shortest way back to `start` inside the component.
-        prev = {start: None}
-        queue = [start]
-        back = None
-        while queue and back is None:
-            nxt = []
-            for u in queue:
-                for w in sorted(graph.get(u, {})):
-                    if w not in members:
-                        continue
-                    if w == start:
-                        back = u
-                        break
-                    if w not in prev:
-                        prev[w] = u
-                        nxt.append(w)
-                if back is not None:
-                    break
-            queue = nxt
-        path = [back]
-        while path[-1] != start:
-            path.append(prev[path[-1]])
-        path.reverse()
-        found.append(path)
+        # The shortest circle through each member: fixing one circle then shows the next one
+        # only if it is really a different circle.
+        for start in comp:
+            path = shortest_back(graph, members, start)
+            key = frozenset(zip(path, path[1:] + path[:1]))
+            if key not in seen:
+                seen.add(key)
+                found.append(path)
     return found
+
+
+def shortest_back(graph, members: set, start: tuple) -> list[tuple]:
+    """The shortest path start -> ... -> start inside `members` (breadth first)."""
+    prev: dict[tuple, tuple | None] = {start: None}
+    queue = [start]
+    back = None
+    while queue and back is None:
+        nxt = []
+        for u in queue:
+            for w in sorted(graph.get(u, {})):
+                if w not in members:
+                    continue
+                if w == start:
+                    back = u
+                    break
+                if w not in prev:
+                    prev[w] = u
+                    nxt.append(w)
+            if back is not None:
+                break
+        queue = nxt
+    path = [back]
+    while path[-1] != start:
+        path.append(prev[path[-1]])
+    path.reverse()
+    return path
 
 
 def name(mod: tuple[str, ...]) -> str:
@@ -339,15 +363,18 @@ def name(mod: tuple[str, ...]) -> str:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) > 2 or (len(argv) == 2 and argv[1] in ("-h", "--help")):
+    args = argv[1:]
+    with_tests = "--with-tests" in args
+    args = [a for a in args if a != "--with-tests"]
+    if len(args) > 1 or any(a.startswith("-") for a in args):
         print(__doc__)
         return 2
     here = os.path.dirname(os.path.abspath(__file__))
-    src = argv[1] if len(argv) == 2 else os.path.join(here, "..", "crates", "core", "src")
+    src = args[0] if args else os.path.join(here, "..", "crates", "core", "src")
     if not os.path.isdir(src):
         print(f"check-cycles: {src} is not a folder", file=sys.stderr)
         return 2
-    crate = Crate(src)
+    crate = Crate(src, with_tests)
     graph = crate.edges()
     found = cycles(graph)
     for cycle in found:

@@ -31,10 +31,10 @@ def crate(files: dict) -> str:
     return root
 
 
-def run(root: str):
+def run(root: str, *flags: str):
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        code = check_cycles.main(["check-cycles.py", root])
+        code = check_cycles.main(["check-cycles.py", *flags, root])
     return code, out.getvalue()
 
 
@@ -111,6 +111,21 @@ class CheckCycles(unittest.TestCase):
         )
         code, out = run(root)
         self.assertEqual(code, 0, out)
+
+    def test_test_modules_count_only_with_the_flag(self):
+        # store's tests fill it with demo data; demo builds on store. Not a design circle.
+        root = crate(
+            {
+                "lib.rs": "pub mod demo;\npub mod store;\n",
+                "demo.rs": "use crate::store::Store;\n",
+                "store/mod.rs": "pub struct Store;\n#[cfg(test)]\nmod tests;\n",
+                "store/tests.rs": "fn t() { crate::demo::populate(); }\n",
+            }
+        )
+        self.assertEqual(run(root)[0], 0)
+        code, out = run(root, "--with-tests")
+        self.assertEqual(code, 1, out)
+        self.assertIn("store/tests.rs:1:", out)
 
     def test_use_tree_expansion(self):
         self.assertEqual(
