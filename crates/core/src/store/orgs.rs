@@ -1,10 +1,11 @@
 //! The organisation directory: the shipped entries and the user's own.
 
-use super::{Entity, Store, journal, new_uid, now};
+use super::{Entity, Store, journal, new_uid};
 use crate::directory::BuiltinOrg;
 use crate::error::{Error, Result};
 use crate::fold::fold;
 use crate::model::{Land, Level, Organization, OrganizationInput, Themenfeld};
+use crate::rules::MAX_ORG_NAME_CHARS;
 use rusqlite::{OptionalExtension, Transaction, params};
 
 const ORG_SELECT: &str = "SELECT o.id, o.uid, o.name, o.short_name, o.level, o.kind, l.name,
@@ -126,7 +127,7 @@ impl Store {
 
     /// Creates a user organisation.
     pub fn create_org(&mut self, input: &OrganizationInput) -> Result<Organization> {
-        let now = now();
+        let now = self.now_text();
         let tx = self.write()?;
         let id = create_org_in(&tx, input, &now)?;
         tx.commit()?;
@@ -176,11 +177,11 @@ pub(super) fn create_org_in(
 ) -> Result<i64> {
     let name = opt_trim(&Some(input.name.clone()))
         .ok_or_else(|| Error::invalid("name_required", "name", "an organisation needs a name"))?;
-    if name.chars().count() > 500 {
+    if name.chars().count() > MAX_ORG_NAME_CHARS {
         return Err(Error::invalid(
             "too_long",
             "name",
-            "the name is too long (at most 500 characters)",
+            format!("the name is too long (at most {MAX_ORG_NAME_CHARS} characters)"),
         ));
     }
     let level = input.level.unwrap_or(Level::Other);

@@ -1,6 +1,6 @@
 //! Event series: suggestions from titles, confirmation, and the attendance matrix.
 
-use super::{Store, new_uid, now};
+use super::{Store, new_uid};
 use crate::error::{Error, Result};
 use crate::model::{EventRef, Series, SeriesMatrix, SeriesRow};
 use crate::series::{SeriesSuggestion, suggest};
@@ -28,11 +28,12 @@ impl Store {
                 "a series needs a name and at least one event",
             ));
         }
+        let t = self.now_text();
         let tx = self.write()?;
         super::exec(
             &tx,
             "INSERT INTO event_series(uid, name, created_at) VALUES (?1, ?2, ?3)",
-            params![new_uid(), name, now()],
+            params![new_uid(), name, t],
         )?;
         let id = tx.last_insert_rowid();
         for e in event_ids {
