@@ -5,7 +5,7 @@
 //! Why together: quick capture writes a contact, their attendance and the encounter in one go,
 //! and the timeline reads the same rows; apart, each would need the other's SQL.
 
-use super::{Entity, Store, exec, journal, live_contact_uid, new_uid};
+use super::{Entity, Store, event_ref_row, exec, journal, live_contact_uid, new_uid};
 use crate::error::{Error, Result};
 use crate::model::{
     AttendanceRow, AttendanceStatus, Contact, ContactInput, Encounter, EventRef, Labeled,
@@ -15,15 +15,6 @@ use crate::rules::note_body;
 use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
-fn event_ref_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<EventRef> {
-    Ok(EventRef {
-        event_id: r.get(0)?,
-        uid: r.get(1)?,
-        occurrence: r.get(2)?,
-        title: r.get(3)?,
-        start: r.get(4)?,
-    })
-}
 impl Store {
     /// Finds an event by UID, and for a recurring event the occurrence by its start (RFC 3339 or
     /// `YYYY-MM-DD`, as `events list` prints it).

@@ -17,7 +17,7 @@ use crate::rules::{
     decode_photo, labeled, note_body, single_line, valid_email, valid_phone,
 };
 use base64::Engine;
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{OptionalExtension, ToSql, Transaction, params};
 use std::collections::BTreeMap;
 
 /// A contact input after validation: every field trimmed, checked and normalised.
@@ -39,6 +39,31 @@ struct Valid {
     tags: Vec<String>,
     photo: PhotoChange,
     sort_key: String,
+}
+
+impl Valid {
+    /// `?1` (the row's id or uid), the contact's own columns as `?2` … `?13` in the order
+    /// `display_name, given_name, family_name, title, role, organization_id, street, postal_code,
+    /// locality, country, website, sort_key`, and `?14` the time: the INSERT and the UPDATE name
+    /// them alike, so one list serves both.
+    fn row_params<'a>(&'a self, key: &'a dyn ToSql, now: &'a dyn ToSql) -> [&'a dyn ToSql; 14] {
+        [
+            key,
+            &self.display_name,
+            &self.given_name,
+            &self.family_name,
+            &self.title,
+            &self.role,
+            &self.organization_id,
+            &self.street,
+            &self.postal_code,
+            &self.locality,
+            &self.country,
+            &self.website,
+            &self.sort_key,
+            now,
+        ]
+    }
 }
 
 /// Checks and normalises a contact input; the organisation and Themenfelder must exist.
@@ -487,22 +512,7 @@ pub(super) fn rewrite_contact(
              role = ?6, organization_id = ?7, street = ?8, postal_code = ?9, locality = ?10,
              country = ?11, website = ?12, sort_key = ?13, updated_at = ?14
          WHERE id = ?1",
-        params![
-            id,
-            v.display_name,
-            v.given_name,
-            v.family_name,
-            v.title,
-            v.role,
-            v.organization_id,
-            v.street,
-            v.postal_code,
-            v.locality,
-            v.country,
-            v.website,
-            v.sort_key,
-            now
-        ],
+        v.row_params(&id, &now),
     )?;
     write_children(tx, id, &v, false)?;
     journal(tx, Entity::Contact, &uid, "upsert", now)?;
@@ -537,22 +547,7 @@ pub(super) fn insert_contact_with_uid(
              organization_id, street, postal_code, locality, country, website, sort_key,
              created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)",
-        params![
-            uid,
-            v.display_name,
-            v.given_name,
-            v.family_name,
-            v.title,
-            v.role,
-            v.organization_id,
-            v.street,
-            v.postal_code,
-            v.locality,
-            v.country,
-            v.website,
-            v.sort_key,
-            now
-        ],
+        v.row_params(&uid, &now),
     )?;
     let id = tx.last_insert_rowid();
     write_children(tx, id, &v, true)?;

@@ -289,23 +289,7 @@ impl Store {
         }
         let now = self.now_text();
         let tx = self.write()?;
-        for l in directory::lands() {
-            exec(&tx,
-                "INSERT INTO lands(key, name, short_code) VALUES (?1, ?2, ?3)
-                 ON CONFLICT(key) DO UPDATE SET name = excluded.name, short_code = excluded.short_code",
-                (&l.key, &l.name, &l.short_code),
-            )?;
-        }
-        for (i, t) in directory::themenfelder().iter().enumerate() {
-            exec(
-                &tx,
-                "INSERT INTO themenfelder(key, name_de, name_en, position) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT(key) DO UPDATE SET name_de = excluded.name_de,
-                     name_en = excluded.name_en, position = excluded.position",
-                (&t.key, &t.name_de, &t.name_en, i as i64),
-            )?;
-        }
-        orgs::sync_builtin(&tx, &directory::organizations(), &now)?;
+        orgs::load_builtin(&tx, &now)?;
         exec(
             &tx,
             "INSERT INTO settings(key, value) VALUES ('directory_version', ?1)
@@ -409,6 +393,18 @@ fn live_contact_uid(tx: &Transaction<'_>, id: i64) -> Result<String> {
     )
     .optional()?
     .ok_or_else(|| Error::not_found("contact", id))
+}
+
+/// Reads an [`EventRef`](crate::model::EventRef) from columns `id, uid, occurrence, title,
+/// start`; attendance, the timeline and series all list events this way.
+fn event_ref_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<crate::model::EventRef> {
+    Ok(crate::model::EventRef {
+        event_id: r.get(0)?,
+        uid: r.get(1)?,
+        occurrence: r.get(2)?,
+        title: r.get(3)?,
+        start: r.get(4)?,
+    })
 }
 
 fn new_uid() -> String {
