@@ -25,14 +25,11 @@ pub mod store;
 pub mod sync;
 pub mod vcard;
 
-/// The CSV reader's former path, kept so the CLI, the shell, the fuzzer and the benches build
-/// until they name [`csv`] directly; then this alias goes.
+/// The CSV reader's former path, kept only for the callers that still name it (the desktop
+/// shell's `Mapping`, the fuzzer, `invite.rs`); they move to [`csv`], then this alias goes.
 pub mod csv_import {
     pub(crate) use crate::csv::guard_formula;
-    pub use crate::csv::{
-        CsvError, CsvPreview, CsvRead, Field, MAX_BYTES, MAX_ROWS, Mapping, detect_field,
-        header_key, preview, read_csv, read_csv_choosing, write_csv,
-    };
+    pub use crate::csv::{Mapping, preview, read_csv};
 }
 
 pub use error::{Error, Result};
