@@ -1,7 +1,7 @@
 //! Contacts in and out as files: vCard or CSV, detected from the content; one place for the CLI
 //! and the app, so both import and export the same way.
 
-use crate::csv_import::{self, CsvPreview, Mapping};
+use crate::csv::{self, CsvPreview, Mapping};
 use crate::error::{Error, Result};
 use crate::model::{EventRef, ImportReport, Organization, OrganizationInput};
 use crate::store::Store;
@@ -158,9 +158,9 @@ pub fn preview(store: &Store, bytes: &[u8]) -> Result<Preview> {
             })
         }
         Format::Csv => {
-            let p = csv_import::preview(bytes).map_err(|e| Error::Import(e.to_string()))?;
+            let p = csv::preview(bytes).map_err(|e| Error::Import(e.to_string()))?;
             let remembered = store
-                .csv_mapping(&csv_import::header_key(&p.headers))?
+                .csv_mapping(&csv::header_key(&p.headers))?
                 .and_then(|m| serde_json::from_str(&m).ok());
             Ok(Preview {
                 format: Format::Csv,
@@ -205,8 +205,8 @@ pub fn import(
         Format::Csv => {
             // A given mapping wins; else the one remembered for these headers; else detection.
             let mut key = String::new();
-            let read = csv_import::read_csv_choosing(bytes, |headers| {
-                key = csv_import::header_key(headers);
+            let read = csv::read_csv_choosing(bytes, |headers| {
+                key = csv::header_key(headers);
                 mapping.cloned().or_else(|| {
                     store
                         .csv_mapping(&key)
@@ -247,7 +247,7 @@ pub fn export(store: &Store, format: ExportFormat) -> Result<String> {
     Ok(match format {
         ExportFormat::Vcard4 => vcard::write_vcards(&rows, Version::V4),
         ExportFormat::Vcard3 => vcard::write_vcards(&rows, Version::V3),
-        ExportFormat::Csv => csv_import::write_csv(&rows),
+        ExportFormat::Csv => csv::write_csv(&rows),
     })
 }
 
@@ -270,7 +270,7 @@ mod tests {
 
     #[test]
     fn a_chosen_csv_mapping_is_remembered_for_the_same_headers() {
-        use crate::csv_import::Field;
+        use crate::csv::Field;
         let mut store = Store::open_in_memory().unwrap();
         let csv = b"Spalte A;Spalte B\r\nM\xc3\xbcller;j@example.org\r\n";
         assert!(preview(&store, csv).unwrap().remembered.is_none());

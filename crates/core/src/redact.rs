@@ -4,6 +4,9 @@
 //! the user's. Note texts never reach a log in the first place (errors name sizes and lines,
 //! not content); [`log_line`] is the one way the app and the CLI write diagnostics.
 
+use crate::clock::{Clock, SystemClock};
+use chrono::{DateTime, SecondsFormat, Utc};
+
 /// Replaces e-mail addresses and secret-looking `key=value` / `key: value` pairs.
 pub fn redact(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -93,18 +96,40 @@ fn redact_word(w: &str) -> String {
     w.to_string()
 }
 
-/// Writes one diagnostic line to stderr, redacted, with a timestamp.
-pub fn log_line(context: &str, message: &str) {
-    eprintln!(
+/// One diagnostic line, redacted, stamped with `at` (the caller's time: this module reads no
+/// clock, so a test can pin the line).
+pub fn format_log_line(at: DateTime<Utc>, context: &str, message: &str) -> String {
+    format!(
         "{} vernetzt {context}: {}",
-        chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        at.to_rfc3339_opts(SecondsFormat::Secs, true),
         redact(message)
-    );
+    )
+}
+
+/// Writes one diagnostic line to stderr, redacted, stamped with `at`.
+pub fn log_line_at(at: DateTime<Utc>, context: &str, message: &str) {
+    eprintln!("{}", format_log_line(at, context, message));
+}
+
+/// Writes one diagnostic line to stderr, redacted, stamped with the system clock: for callers
+/// outside the core that hold no [`Clock`] of their own (the desktop shell).
+pub fn log_line(context: &str, message: &str) {
+    log_line_at(SystemClock.now(), context, message);
 }
 
 #[cfg(test)]
 mod tests {
-    use super::redact;
+    use super::{format_log_line, redact};
+    use chrono::TimeZone;
+
+    #[test]
+    fn log_line_takes_the_callers_time() {
+        let at = chrono::Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap();
+        assert_eq!(
+            format_log_line(at, "sync", "login anna@land.example failed"),
+            "2026-03-01T09:00:00Z vernetzt sync: login [e-mail] failed"
+        );
+    }
 
     #[test]
     fn secrets_and_addresses_go() {

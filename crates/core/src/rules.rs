@@ -1,5 +1,150 @@
 //! The rules a stored value must meet, in one place: the store refuses what breaks them, and the
 //! importers (vCard, CSV) drop such values with a warning instead of losing the whole record.
+//!
+//! The size limits live here too, not in the store: the importers check the same limits before
+//! the store sees a record, and one number in one place cannot drift between them.
+
+use crate::error::{Error, Result};
+use crate::model::{Labeled, Photo};
+use base64::Engine;
+
+/// Longest note body we store, in bytes. Notes are conversation notes, not documents; a larger
+/// paste is refused with a clear message instead of bloating every sync and search.
+pub const MAX_NOTE_BYTES: usize = 100_000;
+/// Longest name part (display, given, family name), in characters.
+pub const MAX_NAME_CHARS: usize = 200;
+/// Longest free single-line field (role, street, locality, website), in characters.
+pub const MAX_FIELD_CHARS: usize = 1_000;
+/// Longest short field (title, tag, country, the label of an address or number), in characters.
+pub const MAX_SHORT_CHARS: usize = 100;
+/// Longest e-mail address or phone number, in characters (an SMTP path is at most 254).
+pub const MAX_VALUE_CHARS: usize = 254;
+/// Longest postal code, in characters.
+pub const MAX_POSTAL_CODE_CHARS: usize = 20;
+/// Most e-mail addresses (or phone numbers) one contact holds.
+pub const MAX_VALUES: usize = 50;
+/// Largest contact photo, in bytes: a portrait, not an archive of scans.
+pub const MAX_PHOTO_BYTES: usize = 2 * 1024 * 1024;
+/// Longest follow-up text, in bytes: a reminder, not a note.
+pub const MAX_FOLLOW_UP_BYTES: usize = 10_000;
+/// Longest feed name, in characters.
+pub const MAX_FEED_NAME_CHARS: usize = 200;
+/// Longest organisation name, in characters (German authorities' names run long).
+pub const MAX_ORG_NAME_CHARS: usize = 500;
+/// Longest own event title, in characters.
+pub const MAX_EVENT_TITLE_CHARS: usize = 500;
+/// Most contacts one page of the contact list returns.
+pub const MAX_PAGE: i64 = 10_000;
+
+/// Trims a single-line field, turns control characters (CR, LF, TAB …) into spaces, and maps
+/// empty to `None`. Control characters in a name would break vCard lines and CSV rows later.
+pub fn single_line(field: &'static str, v: &Option<String>, max: usize) -> Result<Option<String>> {
+    let Some(v) = v else { return Ok(None) };
+    let cleaned: String = v
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let t = cleaned.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    if t.chars().count() > max {
+        return Err(Error::invalid(
+            "too_long",
+            field,
+            format!(
+                "{field} is too long ({} characters; at most {max})",
+                t.chars().count()
+            ),
+        ));
+    }
+    Ok(Some(t.to_string()))
+}
+
+/// Cleans a list of labelled values (e-mail addresses, phone numbers): each one a valid single
+/// line that passes `check`, case-insensitive duplicates dropped, at most [`MAX_VALUES`].
+pub fn labeled(
+    field: &'static str,
+    values: &[Labeled],
+    check: fn(&str) -> bool,
+    code: &'static str,
+) -> Result<Vec<Labeled>> {
+    let mut out: Vec<Labeled> = Vec::new();
+    for v in values {
+        let Some(value) = single_line(field, &Some(v.value.clone()), MAX_VALUE_CHARS)? else {
+            continue;
+        };
+        if !check(&value) {
+            return Err(Error::invalid(
+                code,
+                field,
+                format!("'{value}' is not a valid {field} entry"),
+            ));
+        }
+        if out.iter().any(|o| o.value.eq_ignore_ascii_case(&value)) {
+            continue;
+        }
+        let label = single_line(field, &v.label, MAX_SHORT_CHARS)?;
+        out.push(Labeled { value, label });
+    }
+    if out.len() > MAX_VALUES {
+        return Err(Error::invalid(
+            "too_many",
+            field,
+            format!("at most {MAX_VALUES} {field}"),
+        ));
+    }
+    Ok(out)
+}
+
+/// Decodes and checks a photo; returns the bytes and the media type read from the bytes
+/// themselves (the declared type is not trusted).
+pub fn decode_photo(p: &Photo) -> Result<(Vec<u8>, &'static str)> {
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(p.base64.trim())
+        .map_err(|_| Error::invalid("photo_invalid", "photo", "the photo is not valid base64"))?;
+    if bytes.len() > MAX_PHOTO_BYTES {
+        return Err(Error::invalid(
+            "photo_too_large",
+            "photo",
+            format!(
+                "the photo has {} bytes; at most {MAX_PHOTO_BYTES}",
+                bytes.len()
+            ),
+        ));
+    }
+    let mime = sniff_image(&bytes).ok_or_else(|| {
+        Error::invalid(
+            "photo_invalid",
+            "photo",
+            "the photo is not a JPEG, PNG, GIF or WebP image",
+        )
+    })?;
+    Ok((bytes, mime))
+}
+
+/// A note body as stored: trimmed, not empty, at most [`MAX_NOTE_BYTES`].
+pub fn note_body(body: &str) -> Result<String> {
+    let trimmed = body.trim();
+    if trimmed.is_empty() {
+        return Err(Error::invalid(
+            "note_empty",
+            "note",
+            "a note needs some text",
+        ));
+    }
+    if trimmed.len() > MAX_NOTE_BYTES {
+        return Err(Error::invalid(
+            "note_too_long",
+            "note",
+            format!(
+                "the note is too long ({} bytes; at most {MAX_NOTE_BYTES}, about 30 printed pages)",
+                trimmed.len()
+            ),
+        ));
+    }
+    Ok(trimmed.to_string())
+}
 
 /// An e-mail address: RFC 5322 syntax without display text or IP literal, and a dotted domain
 /// (`a@b` is valid RFC but never what our users mean).

@@ -4,9 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Instant;
-use vernetzt_core::csv_import::{
-    CsvError, Field, Mapping, header_key, preview, read_csv, write_csv,
-};
+use vernetzt_core::csv::{CsvError, Field, Mapping, header_key, preview, read_csv, write_csv};
 use vernetzt_core::model::{Contact, ImportedContact, Labeled, Level, Note, Organization};
 
 fn fixture(name: &str) -> Vec<u8> {

@@ -1,19 +1,24 @@
-//! Contacts and their notes: validation, writes with journal and index upkeep, reads.
+//! Contacts: the `contacts` row and its lists (`contact_emails`, `contact_phones`,
+//! `contact_tags`, `contact_themenfelder`), checked, written with journal and search upkeep, and
+//! read back; and which contact is the user ("me").
+//!
+//! The field rules and limits live in [`crate::rules`]; this file holds the SQL. Notes have
+//! their own file (`notes.rs`); search upkeep is called from here, one way, so `search.rs` never
+//! needs this file.
 
-use super::{Entity, MAX_NOTE_BYTES, Store, journal, new_uid, now, search};
+use super::notes::insert_note;
+use super::search::{self, SUMMARY_SELECT, summary_row};
+use super::{Entity, Store, journal, live_contact_uid, new_uid};
 use crate::error::{Error, Result};
 use crate::fold::fold;
-use crate::model::{
-    Contact, ContactInput, ContactPage, ContactSummary, Labeled, Note, Photo, PhotoChange,
+use crate::model::{Contact, ContactInput, ContactPage, Labeled, Photo, PhotoChange};
+use crate::rules::{
+    MAX_FIELD_CHARS, MAX_NAME_CHARS, MAX_PAGE, MAX_POSTAL_CODE_CHARS, MAX_SHORT_CHARS,
+    decode_photo, labeled, note_body, single_line, valid_email, valid_phone,
 };
 use base64::Engine;
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{OptionalExtension, ToSql, Transaction, params};
 use std::collections::BTreeMap;
-
-const MAX_NAME_CHARS: usize = 200;
-const MAX_FIELD_CHARS: usize = 1_000;
-const MAX_PHOTO_BYTES: usize = 2 * 1024 * 1024;
-const MAX_VALUES: usize = 50;
 
 /// A contact input after validation: every field trimmed, checked and normalised.
 struct Valid {
@@ -36,101 +41,42 @@ struct Valid {
     sort_key: String,
 }
 
-/// Trims a single-line field, turns control characters (CR, LF, TAB …) into spaces, and maps
-/// empty to `None`. Control characters in a name would break vCard lines and CSV rows later.
-fn line(field: &'static str, v: &Option<String>, max: usize) -> Result<Option<String>> {
-    let Some(v) = v else { return Ok(None) };
-    let cleaned: String = v
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    let t = cleaned.trim();
-    if t.is_empty() {
-        return Ok(None);
+impl Valid {
+    /// `?1` (the row's id or uid), the contact's own columns as `?2` … `?13` in the order
+    /// `display_name, given_name, family_name, title, role, organization_id, street, postal_code,
+    /// locality, country, website, sort_key`, and `?14` the time: the INSERT and the UPDATE name
+    /// them alike, so one list serves both.
+    fn row_params<'a>(&'a self, key: &'a dyn ToSql, now: &'a dyn ToSql) -> [&'a dyn ToSql; 14] {
+        [
+            key,
+            &self.display_name,
+            &self.given_name,
+            &self.family_name,
+            &self.title,
+            &self.role,
+            &self.organization_id,
+            &self.street,
+            &self.postal_code,
+            &self.locality,
+            &self.country,
+            &self.website,
+            &self.sort_key,
+            now,
+        ]
     }
-    if t.chars().count() > max {
-        return Err(Error::invalid(
-            "too_long",
-            field,
-            format!(
-                "{field} is too long ({} characters; at most {max})",
-                t.chars().count()
-            ),
-        ));
-    }
-    Ok(Some(t.to_string()))
 }
 
-fn labeled(
-    field: &'static str,
-    values: &[Labeled],
-    check: fn(&str) -> bool,
-    code: &'static str,
-) -> Result<Vec<Labeled>> {
-    let mut out: Vec<Labeled> = Vec::new();
-    for v in values {
-        let Some(value) = line(field, &Some(v.value.clone()), 254)? else {
-            continue;
-        };
-        if !check(&value) {
-            return Err(Error::invalid(
-                code,
-                field,
-                format!("'{value}' is not a valid {field} entry"),
-            ));
-        }
-        if out.iter().any(|o| o.value.eq_ignore_ascii_case(&value)) {
-            continue;
-        }
-        let label = line(field, &v.label, 100)?;
-        out.push(Labeled { value, label });
-    }
-    if out.len() > MAX_VALUES {
-        return Err(Error::invalid(
-            "too_many",
-            field,
-            format!("at most {MAX_VALUES} {field}"),
-        ));
-    }
-    Ok(out)
-}
-
-/// Decodes and checks a photo; returns the bytes and the media type read from the bytes
-/// themselves (the declared type is not trusted).
-fn decode_photo(p: &Photo) -> Result<(Vec<u8>, &'static str)> {
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(p.base64.trim())
-        .map_err(|_| Error::invalid("photo_invalid", "photo", "the photo is not valid base64"))?;
-    if bytes.len() > MAX_PHOTO_BYTES {
-        return Err(Error::invalid(
-            "photo_too_large",
-            "photo",
-            format!(
-                "the photo has {} bytes; at most {MAX_PHOTO_BYTES}",
-                bytes.len()
-            ),
-        ));
-    }
-    let mime = crate::rules::sniff_image(&bytes).ok_or_else(|| {
-        Error::invalid(
-            "photo_invalid",
-            "photo",
-            "the photo is not a JPEG, PNG, GIF or WebP image",
-        )
-    })?;
-    Ok((bytes, mime))
-}
-
+/// Checks and normalises a contact input; the organisation and Themenfelder must exist.
 fn validate(tx: &Transaction<'_>, input: &ContactInput) -> Result<Valid> {
-    let given_name = line("given_name", &input.given_name, MAX_NAME_CHARS)?;
-    let family_name = line("family_name", &input.family_name, MAX_NAME_CHARS)?;
-    let title = line("title", &input.title, 100)?;
+    let given_name = single_line("given_name", &input.given_name, MAX_NAME_CHARS)?;
+    let family_name = single_line("family_name", &input.family_name, MAX_NAME_CHARS)?;
+    let title = single_line("title", &input.title, MAX_SHORT_CHARS)?;
     let composed = [&title, &given_name, &family_name]
         .iter()
         .filter_map(|s| s.as_deref())
         .collect::<Vec<_>>()
         .join(" ");
-    let display_name = match line("display_name", &input.display_name, MAX_NAME_CHARS)? {
+    let display_name = match single_line("display_name", &input.display_name, MAX_NAME_CHARS)? {
         Some(n) => n,
         None if !composed.is_empty() => composed,
         None => {
@@ -177,13 +123,13 @@ fn validate(tx: &Transaction<'_>, input: &ContactInput) -> Result<Valid> {
     }
     let mut tags: Vec<String> = Vec::new();
     for t in &input.tags {
-        if let Some(t) = line("tags", &Some(t.clone()), 100)?
+        if let Some(t) = single_line("tags", &Some(t.clone()), MAX_SHORT_CHARS)?
             && !tags.iter().any(|x| fold(x) == fold(&t))
         {
             tags.push(t);
         }
     }
-    let website = match line("website", &input.website, MAX_FIELD_CHARS)? {
+    let website = match single_line("website", &input.website, MAX_FIELD_CHARS)? {
         None => None,
         Some(w) => {
             let w = if w.contains("://") {
@@ -213,24 +159,14 @@ fn validate(tx: &Transaction<'_>, input: &ContactInput) -> Result<Valid> {
         given_name,
         family_name,
         title,
-        role: line("role", &input.role, MAX_FIELD_CHARS)?,
+        role: single_line("role", &input.role, MAX_FIELD_CHARS)?,
         organization_id: input.organization_id,
-        emails: labeled(
-            "emails",
-            &input.emails,
-            crate::rules::valid_email,
-            "email_invalid",
-        )?,
-        phones: labeled(
-            "phones",
-            &input.phones,
-            crate::rules::valid_phone,
-            "phone_invalid",
-        )?,
-        street: line("street", &input.street, MAX_FIELD_CHARS)?,
-        postal_code: line("postal_code", &input.postal_code, 20)?,
-        locality: line("locality", &input.locality, MAX_FIELD_CHARS)?,
-        country: line("country", &input.country, 100)?,
+        emails: labeled("emails", &input.emails, valid_email, "email_invalid")?,
+        phones: labeled("phones", &input.phones, valid_phone, "phone_invalid")?,
+        street: single_line("street", &input.street, MAX_FIELD_CHARS)?,
+        postal_code: single_line("postal_code", &input.postal_code, MAX_POSTAL_CODE_CHARS)?,
+        locality: single_line("locality", &input.locality, MAX_FIELD_CHARS)?,
+        country: single_line("country", &input.country, MAX_SHORT_CHARS)?,
         website,
         themenfelder,
         tags,
@@ -307,38 +243,6 @@ fn write_children(tx: &Transaction<'_>, id: i64, v: &Valid, fresh: bool) -> Resu
     Ok(())
 }
 
-fn check_note(body: &str) -> Result<String> {
-    let trimmed = body.trim();
-    if trimmed.is_empty() {
-        return Err(Error::invalid(
-            "note_empty",
-            "note",
-            "a note needs some text",
-        ));
-    }
-    if trimmed.len() > MAX_NOTE_BYTES {
-        return Err(Error::invalid(
-            "note_too_long",
-            "note",
-            format!(
-                "the note is too long ({} bytes; at most {MAX_NOTE_BYTES}, about 30 printed pages)",
-                trimmed.len()
-            ),
-        ));
-    }
-    Ok(trimmed.to_string())
-}
-
-fn live_contact_uid(tx: &Transaction<'_>, id: i64) -> Result<String> {
-    tx.query_row(
-        "SELECT uid FROM contacts WHERE id = ?1 AND deleted_at IS NULL",
-        [id],
-        |r| r.get(0),
-    )
-    .optional()?
-    .ok_or_else(|| Error::not_found("contact", id))
-}
-
 impl Store {
     /// Creates a contact, optionally with a first note, and returns it as stored.
     pub fn create_contact(
@@ -346,7 +250,7 @@ impl Store {
         input: &ContactInput,
         first_note: Option<&str>,
     ) -> Result<Contact> {
-        let now = now();
+        let now = self.now_text();
         let tx = self.write()?;
         let id = insert_contact(&tx, input, first_note, &now)?;
         tx.commit()?;
@@ -360,7 +264,7 @@ impl Store {
         &mut self,
         inputs: &[(ContactInput, Option<String>)],
     ) -> Result<Vec<i64>> {
-        let now = now();
+        let now = self.now_text();
         let tx = self.write()?;
         let mut ids = Vec::with_capacity(inputs.len());
         search::with_deferred_notes(&tx, || -> Result<()> {
@@ -391,7 +295,7 @@ impl Store {
 
     /// Replaces a contact's fields with `input` (notes are edited separately).
     pub fn update_contact(&mut self, id: i64, input: &ContactInput) -> Result<Contact> {
-        let now = now();
+        let now = self.now_text();
         let tx = self.write()?;
         rewrite_contact(&tx, id, input, &now)?;
         tx.commit()?;
@@ -402,7 +306,7 @@ impl Store {
     /// Deletes a contact: it leaves lists and search at once, and its row stays as the tombstone
     /// that the sync pushes and that [`Store::restore_contact`] brings back.
     pub fn delete_contact(&mut self, id: i64) -> Result<()> {
-        let now = now();
+        let now = self.now_text();
         let tx = self.write()?;
         let uid = live_contact_uid(&tx, id)?;
         super::exec(
@@ -419,7 +323,7 @@ impl Store {
 
     /// Undoes a delete.
     pub fn restore_contact(&mut self, id: i64) -> Result<Contact> {
-        let now = now();
+        let now = self.now_text();
         let tx = self.write()?;
         let uid: String = tx
             .query_row(
@@ -439,62 +343,6 @@ impl Store {
         tx.commit()?;
         self.search_touched(id)?;
         self.contact(id)
-    }
-
-    /// Adds a timestamped note to a contact.
-    pub fn add_note(&mut self, contact_id: i64, body: &str) -> Result<Note> {
-        let now = now();
-        let body = check_note(body)?;
-        let tx = self.write()?;
-        live_contact_uid(&tx, contact_id)?;
-        let id = insert_note(&tx, contact_id, &body, &now)?;
-        search::reindex(&tx, contact_id)?;
-        tx.commit()?;
-        self.note(id)
-    }
-
-    /// Replaces a note's text; its creation time stays.
-    pub fn update_note(&mut self, note_id: i64, body: &str) -> Result<Note> {
-        let now = now();
-        let body = check_note(body)?;
-        let tx = self.write()?;
-        let (uid, contact_id) = note_owner(&tx, note_id)?;
-        super::exec(
-            &tx,
-            "UPDATE notes SET body = ?2, updated_at = ?3 WHERE id = ?1",
-            params![note_id, body, now],
-        )?;
-        journal(&tx, Entity::Note, &uid, "upsert", &now)?;
-        search::reindex(&tx, contact_id)?;
-        tx.commit()?;
-        self.note(note_id)
-    }
-
-    /// Deletes a note (soft, like contacts).
-    pub fn delete_note(&mut self, note_id: i64) -> Result<()> {
-        let now = now();
-        let tx = self.write()?;
-        let (uid, contact_id) = note_owner(&tx, note_id)?;
-        super::exec(
-            &tx,
-            "UPDATE notes SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1",
-            params![note_id, now],
-        )?;
-        journal(&tx, Entity::Note, &uid, "delete", &now)?;
-        search::reindex(&tx, contact_id)?;
-        tx.commit()?;
-        Ok(())
-    }
-
-    fn note(&self, id: i64) -> Result<Note> {
-        self.conn
-            .query_row(
-                "SELECT id, body, created_at, updated_at FROM notes WHERE id = ?1 AND deleted_at IS NULL",
-                [id],
-                |r| Ok(Note { id: r.get(0)?, body: r.get(1)?, created_at: r.get(2)?, updated_at: r.get(3)? }),
-            )
-            .optional()?
-            .ok_or_else(|| Error::not_found("note", id))
     }
 
     /// One live contact with everything shown in its detail view.
@@ -581,20 +429,7 @@ impl Store {
              WHERE ct.contact_id = ?1 ORDER BY t.position",
             id,
         )?;
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT id, body, created_at, updated_at FROM notes
-             WHERE contact_id = ?1 AND deleted_at IS NULL ORDER BY created_at, id",
-        )?;
-        c.notes = stmt
-            .query_map([id], |r| {
-                Ok(Note {
-                    id: r.get(0)?,
-                    body: r.get(1)?,
-                    created_at: r.get(2)?,
-                    updated_at: r.get(3)?,
-                })
-            })?
-            .collect::<Result<_, _>>()?;
+        c.notes = self.notes_of(id)?;
         Ok(c)
     }
 
@@ -614,7 +449,7 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(&format!(
             "{SUMMARY_SELECT} WHERE c.deleted_at IS NULL ORDER BY c.sort_key, c.id LIMIT ?1 OFFSET ?2"
         ))?;
-        let items = stmt.query_map([limit.clamp(0, 10_000), offset.max(0)], summary_row)?;
+        let items = stmt.query_map([limit.clamp(0, MAX_PAGE), offset.max(0)], summary_row)?;
         Ok(ContactPage {
             total,
             items: items.collect::<Result<_, _>>()?,
@@ -629,29 +464,40 @@ impl Store {
         let rows = stmt.query_map([], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
-}
 
-pub(super) const SUMMARY_SELECT: &str = "SELECT c.id, c.display_name, c.title, c.role, o.name,
-        (SELECT value FROM contact_emails e WHERE e.contact_id = c.id ORDER BY position LIMIT 1)
-     FROM contacts c LEFT JOIN organizations o ON o.id = c.organization_id";
+    /// Marks which contact is the user (for their own QR card); `None` unsets it.
+    pub fn set_me(&mut self, id: Option<i64>) -> Result<()> {
+        match id {
+            Some(id) => {
+                self.contact(id)?;
+                self.set_setting("me_contact_id", &id.to_string())
+            }
+            None => {
+                self.conn
+                    .execute("DELETE FROM settings WHERE key = 'me_contact_id'", [])?;
+                Ok(())
+            }
+        }
+    }
 
-pub(super) fn summary_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ContactSummary> {
-    Ok(ContactSummary {
-        id: r.get(0)?,
-        name: r.get(1)?,
-        title: r.get(2)?,
-        role: r.get(3)?,
-        organization: r.get(4)?,
-        email: r.get(5)?,
-    })
+    /// The user's own contact, if chosen and still there.
+    pub fn me(&self) -> Result<Option<Contact>> {
+        let Some(id) = self
+            .setting("me_contact_id")?
+            .and_then(|v| v.parse::<i64>().ok())
+        else {
+            return Ok(None);
+        };
+        match self.contact(id) {
+            Ok(c) => Ok(Some(c)),
+            Err(Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
 }
 
 /// Replaces a live contact's fields and lists with `input`, journals and reindexes it; the
 /// caller commits. Shared by editing, merging and re-importing.
-pub(super) fn check_note_body(body: &str) -> Result<String> {
-    check_note(body)
-}
-
 pub(super) fn rewrite_contact(
     tx: &Transaction<'_>,
     id: i64,
@@ -666,22 +512,7 @@ pub(super) fn rewrite_contact(
              role = ?6, organization_id = ?7, street = ?8, postal_code = ?9, locality = ?10,
              country = ?11, website = ?12, sort_key = ?13, updated_at = ?14
          WHERE id = ?1",
-        params![
-            id,
-            v.display_name,
-            v.given_name,
-            v.family_name,
-            v.title,
-            v.role,
-            v.organization_id,
-            v.street,
-            v.postal_code,
-            v.locality,
-            v.country,
-            v.website,
-            v.sort_key,
-            now
-        ],
+        v.row_params(&id, &now),
     )?;
     write_children(tx, id, &v, false)?;
     journal(tx, Entity::Contact, &uid, "upsert", now)?;
@@ -689,6 +520,7 @@ pub(super) fn rewrite_contact(
     Ok(())
 }
 
+/// Inserts a contact under a fresh uid; the caller commits.
 pub(super) fn insert_contact(
     tx: &Transaction<'_>,
     input: &ContactInput,
@@ -708,29 +540,14 @@ pub(super) fn insert_contact_with_uid(
     now: &str,
 ) -> Result<i64> {
     let v = validate(tx, input)?;
-    let note = first_note.map(check_note).transpose()?;
+    let note = first_note.map(note_body).transpose()?;
     super::exec(
         tx,
         "INSERT INTO contacts(uid, display_name, given_name, family_name, title, role,
              organization_id, street, postal_code, locality, country, website, sort_key,
              created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14)",
-        params![
-            uid,
-            v.display_name,
-            v.given_name,
-            v.family_name,
-            v.title,
-            v.role,
-            v.organization_id,
-            v.street,
-            v.postal_code,
-            v.locality,
-            v.country,
-            v.website,
-            v.sort_key,
-            now
-        ],
+        v.row_params(&uid, &now),
     )?;
     let id = tx.last_insert_rowid();
     write_children(tx, id, &v, true)?;
@@ -740,32 +557,4 @@ pub(super) fn insert_contact_with_uid(
     }
     search::reindex(tx, id)?;
     Ok(id)
-}
-
-pub(super) fn insert_note(
-    tx: &Transaction<'_>,
-    contact_id: i64,
-    body: &str,
-    now: &str,
-) -> Result<i64> {
-    let uid = new_uid();
-    super::exec(
-        tx,
-        "INSERT INTO notes(uid, contact_id, body, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
-        params![uid, contact_id, body, now],
-    )?;
-    let id = tx.last_insert_rowid();
-    journal(tx, Entity::Note, &uid, "upsert", now)?;
-    Ok(id)
-}
-
-fn note_owner(tx: &Transaction<'_>, note_id: i64) -> Result<(String, i64)> {
-    tx.query_row(
-        "SELECT n.uid, n.contact_id FROM notes n JOIN contacts c ON c.id = n.contact_id
-         WHERE n.id = ?1 AND n.deleted_at IS NULL AND c.deleted_at IS NULL",
-        [note_id],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )
-    .optional()?
-    .ok_or_else(|| Error::not_found("note", note_id))
 }

@@ -1,12 +1,14 @@
 //! Feeds and their events: applying a read feed (added, updated, cancelled, removed, unchanged)
 //! and listing occurrences for a window.
 
-use super::{Store, new_uid, now};
+use super::{Store, new_uid};
 use crate::error::{Error, Result};
+use crate::hash::fnv1a_hex;
 use crate::ical::event::{FeedEvent, FeedRead, Status, When};
 use crate::ical::recur::{self, Anchor, Instant};
 use crate::ical::zone::date_start_utc;
 use crate::model::{Feed, FeedAuth, FeedCounts, Occurrence};
+use crate::rules::MAX_FEED_NAME_CHARS;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 use rusqlite::{OptionalExtension, Transaction, params};
@@ -52,12 +54,7 @@ pub(super) fn start_local(w: &When) -> Option<String> {
 /// FNV-1a over a canonical JSON form: stable across builds (unlike std's hasher), and storing 16
 /// hex digits instead of a second copy of every description halves what an import writes.
 fn canonical(e: &FeedEvent) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in canonical_text(e).bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    format!("{h:016x}")
+    fnv1a_hex(canonical_text(e).as_bytes())
 }
 
 /// Everything the feed said about an event, in one comparable string.
@@ -115,18 +112,24 @@ const FEED_SELECT: &str =
         f.last_modified, (SELECT count(*) FROM events e WHERE e.feed_id = f.id)
      FROM feeds f";
 
+/// A feed's name, trimmed: not empty, at most [`MAX_FEED_NAME_CHARS`].
+fn feed_name(name: &str) -> Result<&str> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > MAX_FEED_NAME_CHARS {
+        return Err(Error::invalid(
+            "name_required",
+            "name",
+            format!("a feed needs a name of at most {MAX_FEED_NAME_CHARS} characters"),
+        ));
+    }
+    Ok(name)
+}
+
 impl Store {
     /// Subscribes to a feed. `url` must already be normalised (see `vernetzt_net`); the same URL
     /// twice is refused.
     pub fn add_feed(&mut self, url: &str, name: &str, auth: &FeedAuth) -> Result<Feed> {
-        let name = name.trim();
-        if name.is_empty() || name.chars().count() > 200 {
-            return Err(Error::invalid(
-                "name_required",
-                "name",
-                "a feed needs a name of at most 200 characters",
-            ));
-        }
+        let name = feed_name(name)?;
         if self.feed_by_url(url)?.is_some() {
             return Err(Error::invalid(
                 "feed_exists",
@@ -139,11 +142,12 @@ impl Store {
             FeedAuth::Basic { user } => ("basic", Some(user.as_str())),
             FeedAuth::Bearer => ("bearer", None),
         };
+        let t = self.now_text();
         let tx = self.write()?;
         super::exec(
             &tx,
             "INSERT INTO feeds(uid, url, name, auth_kind, auth_user, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![new_uid(), url, name, kind, user, now()],
+            params![new_uid(), url, name, kind, user, t],
         )?;
         let id = tx.last_insert_rowid();
         tx.commit()?;
@@ -187,7 +191,7 @@ impl Store {
     pub fn record_feed_failure(&mut self, id: i64, error: &str) -> Result<()> {
         self.conn.execute(
             "UPDATE feeds SET last_attempt_at = ?2, last_error = ?3, failures = failures + 1 WHERE id = ?1",
-            params![id, now(), error],
+            params![id, self.now_text(), error],
         )?;
         Ok(())
     }
@@ -211,14 +215,7 @@ impl Store {
 
     /// Renames a feed.
     pub fn rename_feed(&mut self, id: i64, name: &str) -> Result<()> {
-        let name = name.trim();
-        if name.is_empty() || name.chars().count() > 200 {
-            return Err(Error::invalid(
-                "name_required",
-                "name",
-                "a feed needs a name of at most 200 characters",
-            ));
-        }
+        let name = feed_name(name)?;
         self.conn.execute(
             "UPDATE feeds SET name = ?2 WHERE id = ?1",
             params![id, name],
@@ -239,7 +236,7 @@ impl Store {
             warnings: previous,
             ..Default::default()
         };
-        let t = now();
+        let t = self.now_text();
         self.conn.execute(
             "UPDATE feeds SET last_attempt_at = ?2, last_success_at = ?2, last_error = NULL, failures = 0,
                  last_counts = ?3 WHERE id = ?1",
@@ -259,7 +256,7 @@ impl Store {
         etag: Option<&str>,
         last_modified: Option<&str>,
     ) -> Result<FeedCounts> {
-        let t = now();
+        let t = self.now_text();
         let tx = self.write()?;
         let mut counts = FeedCounts {
             warnings: read

@@ -1,10 +1,12 @@
-//! The organisation directory: the shipped entries and the user's own.
+//! Organisations (the directory: `organizations`, with `lands` and `themenfelder`): the entries
+//! this build ships, loaded when a newer directory arrives, and the user's own.
 
-use super::{Entity, Store, journal, new_uid, now};
-use crate::directory::BuiltinOrg;
+use super::{Entity, Store, exec, journal, new_uid};
+use crate::directory::{self, BuiltinOrg};
 use crate::error::{Error, Result};
 use crate::fold::fold;
 use crate::model::{Land, Level, Organization, OrganizationInput, Themenfeld};
+use crate::rules::MAX_ORG_NAME_CHARS;
 use rusqlite::{OptionalExtension, Transaction, params};
 
 const ORG_SELECT: &str = "SELECT o.id, o.uid, o.name, o.short_name, o.level, o.kind, l.name,
@@ -28,10 +30,33 @@ fn org_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Organization> {
     })
 }
 
+/// Writes the built-in directory (`lands`, `themenfelder`, the built-in `organizations`) as this
+/// build ships it; the caller checks the version and commits.
+pub(super) fn load_builtin(tx: &Transaction<'_>, now: &str) -> Result<()> {
+    for l in directory::lands() {
+        exec(
+            tx,
+            "INSERT INTO lands(key, name, short_code) VALUES (?1, ?2, ?3)
+             ON CONFLICT(key) DO UPDATE SET name = excluded.name, short_code = excluded.short_code",
+            (&l.key, &l.name, &l.short_code),
+        )?;
+    }
+    for (i, t) in directory::themenfelder().iter().enumerate() {
+        exec(
+            tx,
+            "INSERT INTO themenfelder(key, name_de, name_en, position) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT(key) DO UPDATE SET name_de = excluded.name_de,
+                 name_en = excluded.name_en, position = excluded.position",
+            (&t.key, &t.name_de, &t.name_en, i as i64),
+        )?;
+    }
+    sync_builtin(tx, &directory::organizations(), now)
+}
+
 /// Brings the shipped entries up to date: inserts new ones, refreshes changed ones, and marks
 /// retired ones deleted (their rows stay, so contacts keep their organisation). User entries have
 /// no `builtin_key` and are never touched.
-pub(super) fn sync_builtin(tx: &Transaction<'_>, orgs: &[BuiltinOrg], now: &str) -> Result<()> {
+fn sync_builtin(tx: &Transaction<'_>, orgs: &[BuiltinOrg], now: &str) -> Result<()> {
     tx.execute(
         "CREATE TEMP TABLE IF NOT EXISTS shipped(key TEXT PRIMARY KEY)",
         [],
@@ -126,7 +151,7 @@ impl Store {
 
     /// Creates a user organisation.
     pub fn create_org(&mut self, input: &OrganizationInput) -> Result<Organization> {
-        let now = now();
+        let now = self.now_text();
         let tx = self.write()?;
         let id = create_org_in(&tx, input, &now)?;
         tx.commit()?;
@@ -176,11 +201,11 @@ pub(super) fn create_org_in(
 ) -> Result<i64> {
     let name = opt_trim(&Some(input.name.clone()))
         .ok_or_else(|| Error::invalid("name_required", "name", "an organisation needs a name"))?;
-    if name.chars().count() > 500 {
+    if name.chars().count() > MAX_ORG_NAME_CHARS {
         return Err(Error::invalid(
             "too_long",
             "name",
-            "the name is too long (at most 500 characters)",
+            format!("the name is too long (at most {MAX_ORG_NAME_CHARS} characters)"),
         ));
     }
     let level = input.level.unwrap_or(Level::Other);

@@ -1,15 +1,20 @@
-//! Events the user organises (the start of invitations): created and changed here, listed with
-//! the feeds' events, and journaled for the calendar sync. A change of time or place raises the
-//! SEQUENCE, as RFC 5546 asks, so updates sent to invitees replace the old version.
+//! Own events (the rows of `events` without a feed): events the user organises, created,
+//! changed and cancelled here, listed with the feeds' events, and journaled for the calendar
+//! sync. A change of time or place raises the SEQUENCE, as RFC 5546 asks, so updates sent to
+//! invitees replace the old version. Also the iTIP view of an own event ([`Store::invitation`]),
+//! which the invitation list, the outbox and the calendar sync build their messages from.
 
 use super::events::start_local;
-use super::{Entity, Store, journal, now};
+use super::{Entity, Store, exec, journal, new_uid};
 use crate::error::{Error, Result};
 use crate::ical::event::When;
+use crate::ical::itip::{EventTime, Invitation, Person};
 use crate::model::{EventRef, OwnEventInput};
-use chrono::{NaiveDate, NaiveDateTime};
+use crate::rules::MAX_EVENT_TITLE_CHARS;
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 use rusqlite::{OptionalExtension, params};
+use serde::{Deserialize, Serialize};
 
 fn parse_when(field: &'static str, v: &str, tz: Tz) -> Result<When> {
     let v = v.trim();
@@ -31,7 +36,7 @@ fn parse_when(field: &'static str, v: &str, tz: Tz) -> Result<When> {
 
 /// Checked and converted input: start, end, zone.
 fn checked(input: &OwnEventInput) -> Result<(When, When, Tz)> {
-    if input.title.trim().is_empty() || input.title.chars().count() > 500 {
+    if input.title.trim().is_empty() || input.title.chars().count() > MAX_EVENT_TITLE_CHARS {
         return Err(Error::invalid(
             "title_required",
             "title",
@@ -67,6 +72,71 @@ fn checked(input: &OwnEventInput) -> Result<(When, When, Tz)> {
     Ok((start, end, tz))
 }
 
+/// An own event as the edit form and the invitation view see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OwnEvent {
+    /// Row id (for attendance and the event page).
+    pub event_id: i64,
+    /// UID.
+    pub uid: String,
+    /// The fields, in the form's shape.
+    pub input: OwnEventInput,
+    /// Current SEQUENCE.
+    pub sequence: i64,
+    /// Cancelled (invitations then carry METHOD:CANCEL).
+    pub cancelled: bool,
+}
+
+/// The stored row of an own event, as invitations and messages need it.
+pub(super) struct EventRow {
+    pub(super) id: i64,
+    pub(super) uid: String,
+    pub(super) title: String,
+    pub(super) description: Option<String>,
+    pub(super) location: Option<String>,
+    pub(super) url: Option<String>,
+    pub(super) start_utc: String,
+    pub(super) end_utc: String,
+    pub(super) start_local: Option<String>,
+    pub(super) tzid: Option<String>,
+    pub(super) all_day: bool,
+    pub(super) cancelled: bool,
+    pub(super) sequence: i64,
+}
+
+fn event_times(e: &EventRow) -> (EventTime, EventTime) {
+    if e.all_day {
+        let d = |s: &str| {
+            NaiveDate::parse_from_str(&s[..s.len().min(10)], "%Y-%m-%d").unwrap_or(NaiveDate::MIN)
+        };
+        return (
+            EventTime::Date(d(&e.start_utc)),
+            EventTime::Date(d(&e.end_utc)),
+        );
+    }
+    let tz: Tz = e
+        .tzid
+        .as_deref()
+        .and_then(|z| z.parse().ok())
+        .unwrap_or(Tz::Europe__Berlin);
+    let utc_local = |s: &str| {
+        DateTime::parse_from_rfc3339(s)
+            .map(|t| t.with_timezone(&tz).naive_local())
+            .unwrap_or_default()
+    };
+    let start = e
+        .start_local
+        .as_deref()
+        .and_then(|l| {
+            NaiveDateTime::parse_from_str(&l[..l.len().min(19)], "%Y-%m-%dT%H:%M:%S").ok()
+        })
+        .unwrap_or_else(|| utc_local(&e.start_utc));
+    (
+        EventTime::Local(start, tz),
+        EventTime::Local(utc_local(&e.end_utc), tz),
+    )
+}
+
 fn clean(v: &Option<String>) -> Option<String> {
     v.as_deref()
         .map(str::trim)
@@ -78,10 +148,10 @@ impl Store {
     /// Creates an own event; returns how to address it (its UID is stable from now on).
     pub fn create_own_event(&mut self, input: &OwnEventInput) -> Result<EventRef> {
         let (start, end, tz) = checked(input)?;
-        let t = now();
-        let uid = format!("{}@vernetzt", super::new_uid());
+        let t = self.now_text();
+        let uid = format!("{}@vernetzt", new_uid());
         let tx = self.write()?;
-        super::exec(
+        exec(
             &tx,
             "INSERT INTO events(uid, title, description, location, url, start_utc, end_utc, start_local,
                  tzid, all_day, status, sequence, dtstamp, created_at, updated_at)
@@ -100,7 +170,7 @@ impl Store {
     /// Changes an own event; a new time or place raises its SEQUENCE. Returns the new SEQUENCE.
     pub fn update_own_event(&mut self, uid: &str, input: &OwnEventInput) -> Result<i64> {
         let (start, end, tz) = checked(input)?;
-        let t = now();
+        let t = self.now_text();
         let tx = self.write()?;
         let (id, old_start, old_end, old_loc, seq): (i64, String, String, Option<String>, i64) = tx
             .query_row(
@@ -115,7 +185,7 @@ impl Store {
             || old_end != end.stored()
             || old_loc != clean(&input.location);
         let sequence = if moved { seq + 1 } else { seq };
-        super::exec(
+        exec(
             &tx,
             "UPDATE events SET title = ?2, description = ?3, location = ?4, url = ?5, start_utc = ?6,
                  end_utc = ?7, start_local = ?8, tzid = ?9, all_day = ?10, sequence = ?11, dtstamp = ?12,
@@ -161,6 +231,182 @@ impl Store {
             )
             .optional()?
             .ok_or_else(|| Error::not_found("own event", uid))
+    }
+
+    /// The stored row of an own event (not a feed's).
+    pub(super) fn own_event_row(&self, uid: &str) -> Result<EventRow> {
+        self.conn
+            .query_row(
+                "SELECT id, uid, title, description, location, url, start_utc, end_utc, start_local,
+                        tzid, all_day, status, sequence
+                 FROM events WHERE uid = ?1 AND feed_id IS NULL AND recurrence_id IS NULL
+                   AND deleted_at IS NULL",
+                [uid],
+                |r| {
+                    Ok(EventRow {
+                        id: r.get(0)?,
+                        uid: r.get(1)?,
+                        title: r.get(2)?,
+                        description: r.get(3)?,
+                        location: r.get(4)?,
+                        url: r.get(5)?,
+                        start_utc: r.get(6)?,
+                        end_utc: r.get(7)?,
+                        start_local: r.get(8)?,
+                        tzid: r.get(9)?,
+                        all_day: r.get(10)?,
+                        cancelled: r.get::<_, String>(11)? == "cancelled",
+                        sequence: r.get(12)?,
+                    })
+                },
+            )
+            .optional()?
+            .ok_or_else(|| Error::not_found("own event", uid))
+    }
+
+    /// An own event for the form and the invitation view.
+    pub fn own_event_view(&self, uid: &str) -> Result<OwnEvent> {
+        let ev = self.own_event_row(uid)?;
+        let (input, sequence) = self.own_event(uid)?;
+        Ok(OwnEvent {
+            event_id: ev.id,
+            uid: ev.uid,
+            input,
+            sequence,
+            cancelled: ev.cancelled,
+        })
+    }
+
+    /// An own event's form filled from a feed event (or one occurrence of it), for "copy into
+    /// my own event": title, place, link and text, times in the event's zone.
+    pub fn copy_event(&self, event_id: i64, occurrence: Option<&str>) -> Result<OwnEventInput> {
+        let row = self
+            .conn
+            .query_row(
+                "SELECT title, description, location, url, start_utc, end_utc, tzid, all_day
+                 FROM events WHERE id = ?1 AND deleted_at IS NULL",
+                [event_id],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, Option<String>>(1)?,
+                        r.get::<_, Option<String>>(2)?,
+                        r.get::<_, Option<String>>(3)?,
+                        r.get::<_, String>(4)?,
+                        r.get::<_, String>(5)?,
+                        r.get::<_, Option<String>>(6)?,
+                        r.get::<_, bool>(7)?,
+                    ))
+                },
+            )
+            .optional()?
+            .ok_or_else(|| Error::not_found("event", event_id.to_string()))?;
+        let (title, description, location, url, start, end, tzid, all_day) = row;
+        let start_at = occurrence.filter(|o| !o.is_empty()).unwrap_or(&start);
+        let (s, e) = if all_day {
+            let d = |v: &str| NaiveDate::parse_from_str(&v[..v.len().min(10)], "%Y-%m-%d");
+            let (s0, e0, s1) = (d(&start), d(&end), d(start_at));
+            match (s0, e0, s1) {
+                (Ok(s0), Ok(e0), Ok(s1)) => (
+                    s1.format("%Y-%m-%d").to_string(),
+                    (s1 + (e0 - s0)).format("%Y-%m-%d").to_string(),
+                ),
+                _ => (start.clone(), end.clone()),
+            }
+        } else {
+            let tz: Tz = tzid
+                .as_deref()
+                .and_then(|z| z.parse().ok())
+                .unwrap_or(Tz::Europe__Berlin);
+            let p = |v: &str| DateTime::parse_from_rfc3339(v).map(|t| t.with_timezone(&Utc));
+            match (p(&start), p(&end), p(start_at)) {
+                (Ok(s0), Ok(e0), Ok(s1)) => {
+                    let f = |t: DateTime<Utc>| {
+                        t.with_timezone(&tz).format("%Y-%m-%dT%H:%M").to_string()
+                    };
+                    (f(s1), f(s1 + (e0 - s0)))
+                }
+                _ => (start.clone(), end.clone()),
+            }
+        };
+        Ok(OwnEventInput {
+            title,
+            start: s,
+            end: e,
+            tz: (!all_day).then(|| tzid.unwrap_or_else(|| "Europe/Berlin".into())),
+            location,
+            description,
+            url,
+        })
+    }
+
+    /// The iTIP view of an own event with everyone still on its list, and whether it is
+    /// cancelled.
+    pub fn invitation(&self, uid: &str) -> Result<(Invitation, bool)> {
+        let (mut inv, cancelled) = self.invitation_without_attendees(uid)?;
+        inv.attendees = self
+            .invitees(uid)?
+            .into_iter()
+            .filter(|i| !i.removed)
+            .map(|i| Person {
+                name: i.name,
+                email: i.email,
+            })
+            .collect();
+        Ok((inv, cancelled))
+    }
+
+    /// The event and organiser only: what a message to one person needs (loading the whole
+    /// list for each of 1,000 messages made sending quadratic).
+    pub(super) fn invitation_without_attendees(&self, uid: &str) -> Result<(Invitation, bool)> {
+        self.invitation_for_object(uid, self.organizer()?)
+    }
+
+    /// The event with a given organiser and no attendees (the calendar object of an event
+    /// that invites nobody needs no organiser address).
+    pub(super) fn invitation_for_object(
+        &self,
+        uid: &str,
+        organizer: Person,
+    ) -> Result<(Invitation, bool)> {
+        let ev = self.own_event_row(uid)?;
+        let attendees = Vec::new();
+        let (start, end) = event_times(&ev);
+        Ok((
+            Invitation {
+                uid: ev.uid,
+                sequence: ev.sequence,
+                title: ev.title,
+                start,
+                end,
+                location: ev.location,
+                description: ev.description,
+                url: ev.url,
+                organizer,
+                attendees,
+            },
+            ev.cancelled,
+        ))
+    }
+
+    /// Cancels an own event: STATUS cancelled and a higher SEQUENCE; the next send (or export)
+    /// carries METHOD:CANCEL to everyone who was invited. Returns the new SEQUENCE.
+    pub fn cancel_own_event(&mut self, uid: &str) -> Result<i64> {
+        let ev = self.own_event_row(uid)?;
+        if ev.cancelled {
+            return Ok(ev.sequence);
+        }
+        let t = self.now_text();
+        let tx = self.write()?;
+        exec(
+            &tx,
+            "UPDATE events SET status = 'cancelled', sequence = sequence + 1, dtstamp = ?2,
+                 updated_at = ?2 WHERE id = ?1",
+            params![ev.id, t],
+        )?;
+        journal(&tx, Entity::Event, uid, "upsert", &t)?;
+        tx.commit()?;
+        Ok(ev.sequence + 1)
     }
 }
 

@@ -7,7 +7,7 @@
 //! the store opens) overwrites the freed pages; a WAL checkpoint then moves the result into the
 //! database file so the log keeps no old page images.
 
-use super::{Store, exec, now};
+use super::{Store, exec};
 use crate::error::{Error, Result};
 use crate::model::Contact;
 use crate::vcard::{Version, write_vcard};
@@ -86,7 +86,7 @@ impl Store {
         let org = contact.organization_id.map(|o| self.org(o)).transpose()?;
         let vcard = write_vcard(&contact, org.as_ref(), Version::V4);
         Ok(PersonExport {
-            exported_at: now(),
+            exported_at: self.now_text(),
             exported_by: concat!("Vernetzt ", env!("CARGO_PKG_VERSION")).into(),
             encounters: rows(
                 &self.conn,
@@ -140,7 +140,7 @@ impl Store {
     /// pages are overwritten. What stays is a journal entry "delete this UID" for the sync (a
     /// random UUID, no personal data), so the card is deleted on the server too.
     pub fn erase_person(&mut self, id: i64) -> Result<()> {
-        let t = now();
+        let t = self.now_text();
         let tx = self.write()?;
         let ids: Vec<i64> = {
             let mut stmt = tx.prepare(

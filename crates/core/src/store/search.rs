@@ -20,7 +20,6 @@
 //!   when the first two tiers leave room.
 
 use super::Store;
-use super::contacts::{SUMMARY_SELECT, summary_row};
 use crate::error::Result;
 use crate::fold::{fold, index_text, tokens};
 use crate::model::ContactSummary;
@@ -29,6 +28,24 @@ use std::collections::HashMap;
 
 /// A search result.
 pub type SearchHit = ContactSummary;
+
+/// The columns of a contact list row ([`summary_row`]): the contact list and search show the
+/// same row, and it lives here so that `contacts.rs` imports search and not the other way round.
+pub(super) const SUMMARY_SELECT: &str = "SELECT c.id, c.display_name, c.title, c.role, o.name,
+        (SELECT value FROM contact_emails e WHERE e.contact_id = c.id ORDER BY position LIMIT 1)
+     FROM contacts c LEFT JOIN organizations o ON o.id = c.organization_id";
+
+/// Reads a row selected by [`SUMMARY_SELECT`].
+pub(super) fn summary_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ContactSummary> {
+    Ok(ContactSummary {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        title: r.get(2)?,
+        role: r.get(3)?,
+        organization: r.get(4)?,
+        email: r.get(5)?,
+    })
+}
 
 /// Own writes patched in through the overlay before a full rebuild is cheaper.
 const MAX_OVERLAY: usize = 2_000;

@@ -1,8 +1,8 @@
 //! Event series: suggestions from titles, confirmation, and the attendance matrix.
 
-use super::{Store, new_uid, now};
+use super::{Store, event_ref_row, new_uid};
 use crate::error::{Error, Result};
-use crate::model::{EventRef, Series, SeriesMatrix, SeriesRow};
+use crate::model::{Series, SeriesMatrix, SeriesRow};
 use crate::series::{SeriesSuggestion, suggest};
 use rusqlite::params;
 use std::collections::HashMap;
@@ -28,11 +28,12 @@ impl Store {
                 "a series needs a name and at least one event",
             ));
         }
+        let t = self.now_text();
         let tx = self.write()?;
         super::exec(
             &tx,
             "INSERT INTO event_series(uid, name, created_at) VALUES (?1, ?2, ?3)",
-            params![new_uid(), name, now()],
+            params![new_uid(), name, t],
         )?;
         let id = tx.last_insert_rowid();
         for e in event_ids {
@@ -63,15 +64,7 @@ impl Store {
         let mut out = Vec::with_capacity(list.len());
         for (id, name) in list {
             let events = ev
-                .query_map([id], |r| {
-                    Ok(EventRef {
-                        event_id: r.get(0)?,
-                        uid: r.get(1)?,
-                        occurrence: r.get(2)?,
-                        title: r.get(3)?,
-                        start: r.get(4)?,
-                    })
-                })?
+                .query_map([id], event_ref_row)?
                 .collect::<Result<_, _>>()?;
             out.push(Series { id, name, events });
         }

@@ -1,6 +1,8 @@
 use super::*;
 use crate::model::{ContactInput, Labeled, Level, OrganizationInput, Photo, PhotoChange};
 
+mod invitations;
+
 fn person(given: &str, family: &str) -> ContactInput {
     ContactInput {
         given_name: Some(given.into()),
@@ -14,6 +16,37 @@ fn email(v: &str) -> Labeled {
         value: v.into(),
         label: None,
     }
+}
+
+/// Every write takes its time from the store's clock (`Store::set_clock`), not from the system
+/// clock: contacts, notes, follow-ups and the change journal all carry the fixed time.
+#[test]
+fn writes_take_their_time_from_the_stores_clock() {
+    use chrono::TimeZone;
+    let mut s = Store::open_in_memory().unwrap();
+    let at = chrono::Utc.with_ymd_and_hms(2031, 5, 6, 7, 8, 9).unwrap();
+    s.set_clock(crate::clock::FixedClock::at(at));
+    let stamp = "2031-05-06T07:08:09.000Z";
+    assert_eq!(s.now_text(), stamp);
+    let c = s
+        .create_contact(&person("Uhr", "Zeit"), Some("Notiz"))
+        .unwrap();
+    assert_eq!(
+        (c.created_at.as_str(), c.updated_at.as_str()),
+        (stamp, stamp)
+    );
+    assert_eq!(c.notes[0].created_at, stamp);
+    let due = chrono::NaiveDate::from_ymd_opt(2031, 6, 1).unwrap();
+    s.add_follow_up(c.id, due, "anrufen").unwrap();
+    s.delete_contact(c.id).unwrap();
+    let journal = s.pending_changes().unwrap();
+    assert!(journal.len() >= 4, "{journal:?}");
+    assert!(journal.iter().all(|j| j.changed_at == stamp), "{journal:?}");
+    let later = chrono::Utc.with_ymd_and_hms(2032, 1, 1, 0, 0, 0).unwrap();
+    s.set_clock(crate::clock::FixedClock::at(later));
+    let back = s.restore_contact(c.id).unwrap();
+    assert_eq!(back.updated_at, "2032-01-01T00:00:00.000Z");
+    assert_eq!(back.created_at, stamp);
 }
 
 #[test]
@@ -1058,12 +1091,7 @@ fn series_are_suggested_confirmed_and_give_a_matrix() {
         .add_feed("https://x.example/f.ics", "X", &FeedAuth::None)
         .unwrap();
     let ics = "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:e23\nDTSTART:20231205T090000Z\nSUMMARY:OZG-Erfahrungsaustausch 2023 – Winterwonderland\nEND:VEVENT\nBEGIN:VEVENT\nUID:e24\nDTSTART:20240521T090000Z\nSUMMARY:OZG-Erfahrungsaustausch Sommer 2024 - Im Land der Dichter und Denker\nEND:VEVENT\nBEGIN:VEVENT\nUID:lab\nDTSTART:20240601T090000Z\nSUMMARY:Digitalisierungslabor\nEND:VEVENT\nEND:VCALENDAR\n";
-    let read = read_feed(
-        ics.as_bytes(),
-        chrono_tz::Tz::Europe__Berlin,
-        chrono::Utc::now(),
-    )
-    .unwrap();
+    let read = read_feed(ics.as_bytes(), chrono_tz::Tz::Europe__Berlin, s.now()).unwrap();
     s.apply_feed(f.id, &read, None, None).unwrap();
     let sug = s.series_suggestions().unwrap();
     assert_eq!(sug.len(), 1);
