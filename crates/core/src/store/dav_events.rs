@@ -187,22 +187,20 @@ impl Store {
         let mut seen = Vec::new();
         if let Some(vevent) = vevent {
             for a in vevent.props_named("ATTENDEE") {
-                let addr = a.value.trim();
-                let email = addr
-                    .get(..7)
-                    .filter(|p| p.eq_ignore_ascii_case("mailto:"))
-                    .map(|_| &addr[7..])
-                    .unwrap_or(addr)
-                    .to_lowercase();
+                let itip::Attendee {
+                    email,
+                    partstat,
+                    name,
+                } = itip::read_attendee(a);
                 if email.len() < 3 {
                     continue;
                 }
-                let partstat = a
-                    .param("PARTSTAT")
-                    .map(|p| p.to_ascii_lowercase())
-                    .filter(|p| crate::invite::PARTSTATS.contains(&p.as_str()))
-                    .unwrap_or_else(|| "needs-action".into());
-                let name = a.param("CN").unwrap_or(&email).to_string();
+                let partstat = if crate::invite::PARTSTATS.contains(&partstat.as_str()) {
+                    partstat
+                } else {
+                    "needs-action".into()
+                };
+                let name = name.unwrap_or(&email).to_string();
                 exec(
                     &tx,
                     "INSERT INTO invitees(event_id, contact_id, email, name, partstat, invited_at)

@@ -14,7 +14,10 @@
 mod contacts;
 mod crypt;
 mod dav;
+mod dav_apply;
+mod dav_conflicts;
 mod dav_events;
+mod dav_items;
 mod events;
 mod invitations;
 mod networking;
@@ -32,8 +35,11 @@ use rusqlite_migration::{M, Migrations};
 use std::path::{Path, PathBuf};
 
 pub use crypt::{DbKey, exists as db_exists, is_plain};
-pub use dav::{Account, Conflict, DavItem, PullOutcome, RemoteDelete, SyncStatus};
+pub use dav::{Account, Collection, SyncStatus};
+pub use dav_apply::{PullOutcome, RemoteDelete};
+pub use dav_conflicts::Conflict;
 pub use dav_events::EventChange;
+pub use dav_items::DavItem;
 pub use invitations::{
     ExportFile, INVITE_SUBJECT, INVITE_TEMPLATE, ORGANIZER_EMAIL, ORGANIZER_NAME, OutboxItem,
     OutboxPlan, OwnEvent, ReplyImport, ReplyReport, Rsvp,
@@ -54,12 +60,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../../migrations/0003_invitations.sql")),
         M::up(include_str!("../../migrations/0004_dav_sync.sql")),
         M::up(include_str!("../../migrations/0005_contact_extra.sql")),
+        M::up(include_str!("../../migrations/0006_sync_state.sql")),
     ])
 }
 
 /// Number of schema versions this build knows.
 pub fn schema_version() -> i64 {
-    5
+    6
 }
 
 /// Kinds of record that the change journal tracks.
