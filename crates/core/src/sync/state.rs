@@ -98,17 +98,21 @@ mod tests {
         }
     }
 
+    /// Before, whether the check showed it unchanged, the CTag seen, the token got, how it was
+    /// listed; after.
+    type Case = (
+        CollectionState,
+        bool,
+        Option<&'static str>,
+        Option<&'static str>,
+        Listed,
+        CollectionState,
+    );
+
     #[test]
     fn a_pull_keeps_what_it_learnt() {
         // (before, unchanged, seen ctag, token, listed) → after
-        let cases: Vec<(
-            CollectionState,
-            bool,
-            Option<&str>,
-            Option<&str>,
-            Listed,
-            CollectionState,
-        )> = vec![
+        let cases: Vec<Case> = vec![
             (
                 kept("t1", "", false),
                 false,

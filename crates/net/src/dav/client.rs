@@ -116,16 +116,21 @@ impl DavClient {
         Ok(Raw { parts, body })
     }
 
+    /// Prepares and sends one libdav request.
+    async fn exchange<R: DavRequest>(&self, r: &R, what: &str) -> Result<Raw, DavError> {
+        let req = r
+            .prepare_request(self.base_uri())
+            .map_err(|e| DavError::new(Kind::Protocol, format!("bad request for {what}: {e}")))?;
+        self.send(req, what).await
+    }
+
     /// Runs one libdav request; 401, 403, 404, 412 and 5xx become [`DavError`]s.
     async fn run<R>(&self, r: &R, what: &str) -> Result<R::Response, DavError>
     where
         R: DavRequest,
         R::ParseError: std::fmt::Display,
     {
-        let req = r
-            .prepare_request(self.base_uri())
-            .map_err(|e| DavError::new(Kind::Protocol, format!("bad request for {what}: {e}")))?;
-        let raw = self.send(req, what).await?;
+        let raw = self.exchange(r, what).await?;
         let s = raw.parts.status.as_u16();
         if is_failure(s) {
             return Err(status_error(s, what, raw.retry_after()));
@@ -159,10 +164,7 @@ impl DavClient {
         R: DavRequest,
         R::ParseError: std::fmt::Display,
     {
-        let req = r
-            .prepare_request(self.base_uri())
-            .map_err(|e| DavError::new(Kind::Protocol, format!("bad request for {what}: {e}")))?;
-        let raw = self.send(req, what).await?;
+        let raw = self.exchange(r, what).await?;
         let status = raw.parts.status.as_u16();
         let mut reply = Reply {
             status,
