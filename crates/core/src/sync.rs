@@ -1,13 +1,20 @@
 //! Two-way sync with the user's CardDAV server, the pure part: a contact as a set of fields, the
 //! three-way merge of a local and a remote edit against the last synced version, and the push
-//! plan drained from the change journal. No I/O and no clock: `vernetzt-net` does the HTTP, the
-//! store keeps the state (`store/dav.rs`).
+//! plan drained from the change journal, what a server's answer means (`answer`) and what a run
+//! keeps for the next (`state`). No I/O and no clock: `vernetzt-net` does the HTTP, the store
+//! keeps the state (`store/dav.rs`).
 //!
 //! Merge rules (issue 6): a field changed on one side takes that side's value; a field changed on
 //! both sides to the same value is no conflict; a field changed on both sides to different
 //! values keeps the local value and records a conflict holding both, so nothing typed is lost.
 //! Multi-valued fields (addresses, phones, tags, Themenfelder, notes) merge as sets: what either
 //! side added is kept, what either side removed (and the other left alone) goes.
+
+mod answer;
+mod state;
+
+pub use answer::{ErrorKind, Meaning, Write, is_failure, meaning, status_kind};
+pub use state::{CollectionState, Listed};
 
 use crate::model::{ImportedContact, Labeled, Level, OrgRef};
 use serde::{Deserialize, Serialize};

@@ -314,6 +314,39 @@ pub struct Reply {
     pub answered_at: Option<String>,
 }
 
+/// One ATTENDEE line as both readers of answers need it (a reply by mail and an own event
+/// the calendar changed): the address without `mailto:`, lower-cased; the PARTSTAT lower-cased,
+/// `needs-action` when absent, and not checked (what an unknown one means is the caller's
+/// rule: a reply warns, a calendar object reads it as not answered); the CN, if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Attendee<'a> {
+    /// The address, lower-cased, without `mailto:`.
+    pub email: String,
+    /// PARTSTAT, lower-cased (`needs-action` when absent).
+    pub partstat: String,
+    /// The display name (CN), if given.
+    pub name: Option<&'a str>,
+}
+
+/// Reads one ATTENDEE property (see [`Attendee`]).
+pub fn read_attendee(a: &super::parse::Property) -> Attendee<'_> {
+    let addr = a.value.trim();
+    let email = addr
+        .get(..7)
+        .filter(|p| p.eq_ignore_ascii_case("mailto:"))
+        .map(|_| &addr[7..])
+        .unwrap_or(addr)
+        .to_lowercase();
+    Attendee {
+        email,
+        partstat: a
+            .param("PARTSTAT")
+            .map(|p| p.to_ascii_lowercase())
+            .unwrap_or_else(|| "needs-action".into()),
+        name: a.param("CN"),
+    }
+}
+
 /// Reads the answers in an iTIP REPLY (.ics). Other methods and events without UID or attendee
 /// are reported as warnings; nothing in a hostile file can do more than be skipped.
 pub fn read_replies(bytes: &[u8]) -> (Vec<Reply>, Vec<Warning>) {
@@ -366,17 +399,9 @@ pub fn read_replies(bytes: &[u8]) -> (Vec<Reply>, Vec<Warning>) {
             });
             let mut any = false;
             for a in ev.props_named("ATTENDEE") {
-                let addr = a.value.trim();
-                let email = addr
-                    .get(..7)
-                    .filter(|p| p.eq_ignore_ascii_case("mailto:"))
-                    .map(|_| &addr[7..])
-                    .unwrap_or(addr)
-                    .to_lowercase();
-                let partstat = a
-                    .param("PARTSTAT")
-                    .map(|p| p.to_ascii_lowercase())
-                    .unwrap_or_else(|| "needs-action".into());
+                let Attendee {
+                    email, partstat, ..
+                } = read_attendee(a);
                 if !matches!(
                     partstat.as_str(),
                     "accepted" | "declined" | "tentative" | "delegated" | "needs-action"

@@ -3,7 +3,7 @@
 //! the server. Events merge by "the last writer wins, a pending local edit first": an event has
 //! one organiser, and a field-by-field merge of times would produce times nobody chose.
 
-use super::{Store, exec, now};
+use super::{Store, exec};
 use crate::error::Result;
 use crate::ical::event::{Status, When, read_feed};
 use crate::ical::itip::{self, Person};
@@ -110,7 +110,7 @@ impl Store {
         let Ok(read) = read_feed(
             ics.as_bytes(),
             chrono_tz::Tz::Europe__Berlin,
-            chrono::Utc::now(),
+            self.now(),
         ) else {
             return Ok(None);
         };
@@ -130,7 +130,7 @@ impl Store {
         if pending || feed_event {
             return Ok(None);
         }
-        let t = now();
+        let t = self.now_text();
         let (tz, all_day) = match &ev.start {
             When::Zoned(_, tz) => (Some(tz.name().to_string()), false),
             When::Date(_) => (None, true),
@@ -187,22 +187,20 @@ impl Store {
         let mut seen = Vec::new();
         if let Some(vevent) = vevent {
             for a in vevent.props_named("ATTENDEE") {
-                let addr = a.value.trim();
-                let email = addr
-                    .get(..7)
-                    .filter(|p| p.eq_ignore_ascii_case("mailto:"))
-                    .map(|_| &addr[7..])
-                    .unwrap_or(addr)
-                    .to_lowercase();
+                let itip::Attendee {
+                    email,
+                    partstat,
+                    name,
+                } = itip::read_attendee(a);
                 if email.len() < 3 {
                     continue;
                 }
-                let partstat = a
-                    .param("PARTSTAT")
-                    .map(|p| p.to_ascii_lowercase())
-                    .filter(|p| crate::invite::PARTSTATS.contains(&p.as_str()))
-                    .unwrap_or_else(|| "needs-action".into());
-                let name = a.param("CN").unwrap_or(&email).to_string();
+                let partstat = if crate::invite::PARTSTATS.contains(&partstat.as_str()) {
+                    partstat
+                } else {
+                    "needs-action".into()
+                };
+                let name = name.unwrap_or(&email).to_string();
                 exec(
                     &tx,
                     "INSERT INTO invitees(event_id, contact_id, email, name, partstat, invited_at)
@@ -240,7 +238,7 @@ impl Store {
         exec(
             &self.conn,
             "UPDATE events SET deleted_at = ?2 WHERE uid = ?1 AND feed_id IS NULL AND deleted_at IS NULL",
-            params![uid, now()],
+            params![uid, self.now_text()],
         )?;
         Ok(false)
     }

@@ -24,9 +24,10 @@ mod attendance;
 mod contacts;
 mod crypt;
 mod dav;
-// Not yet moved to the store's clock (it calls `Utc::now`); see `crate::clock`.
-#[allow(clippy::disallowed_methods)]
+mod dav_apply;
+mod dav_conflicts;
 mod dav_events;
+mod dav_items;
 mod duplicates;
 mod events;
 mod follow_ups;
@@ -51,8 +52,11 @@ use std::path::{Path, PathBuf};
 
 pub use attendance::QuickCapture;
 pub use crypt::{DbKey, exists as db_exists, is_plain};
-pub use dav::{Account, Conflict, DavItem, PullOutcome, RemoteDelete, SyncStatus};
+pub use dav::{Account, Collection, SyncStatus};
+pub use dav_apply::{PullOutcome, RemoteDelete};
+pub use dav_conflicts::Conflict;
 pub use dav_events::EventChange;
+pub use dav_items::DavItem;
 pub use duplicates::phone_e164;
 pub use invitees::{INVITE_SUBJECT, INVITE_TEMPLATE, ORGANIZER_EMAIL, ORGANIZER_NAME, Rsvp};
 pub use outbox::{ExportFile, OutboxItem, OutboxPlan};
@@ -73,12 +77,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../../migrations/0003_invitations.sql")),
         M::up(include_str!("../../migrations/0004_dav_sync.sql")),
         M::up(include_str!("../../migrations/0005_contact_extra.sql")),
+        M::up(include_str!("../../migrations/0006_sync_state.sql")),
     ])
 }
 
 /// Number of schema versions this build knows.
 pub fn schema_version() -> i64 {
-    5
+    6
 }
 
 /// Kinds of record that the change journal tracks.
@@ -377,12 +382,6 @@ fn journal(tx: &Transaction<'_>, entity: Entity, uid: &str, op: &str, now: &str)
         (entity.as_str(), uid, op, now),
     )?;
     Ok(())
-}
-
-/// The system time as stored, for the DAV sync's files only (`dav.rs`, `dav_events.rs`), which
-/// still stamp their rows without the store's clock; every other write uses [`Store::now_text`].
-fn now() -> String {
-    clock::stored(SystemClock.now())
 }
 
 /// Checks that contact `id` exists and is not deleted; returns its UID. Here, not in a topic

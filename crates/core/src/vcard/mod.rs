@@ -18,6 +18,7 @@
 //! data, so an export can be imported again without loss.
 
 mod lex;
+pub(crate) mod patch;
 mod read;
 mod write;
 

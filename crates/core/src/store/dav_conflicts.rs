@@ -1,0 +1,125 @@
+//! Sync conflicts (`sync_conflicts`): a field changed differently here and on the server keeps
+//! the local value, and the server's waits here until the user chooses. No network here.
+
+use super::{Store, exec};
+use crate::error::{Error, Result};
+use crate::sync::{self, FieldConflict, Value};
+use rusqlite::{OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+
+/// An open conflict.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Conflict {
+    /// Id for `conflicts resolve`.
+    pub id: i64,
+    /// The contact (local id), if it still exists.
+    pub contact_id: Option<i64>,
+    /// The contact's name.
+    pub name: Option<String>,
+    /// The field.
+    pub field: String,
+    /// The value on this device (in the contact now).
+    pub local: Option<String>,
+    /// The value on the server.
+    pub remote: Option<String>,
+    /// When it was found.
+    pub created_at: String,
+}
+
+impl Store {
+    pub(super) fn record_conflicts(
+        &mut self,
+        uid: &str,
+        conflicts: &[FieldConflict],
+    ) -> Result<()> {
+        let t = self.now_text();
+        for c in conflicts {
+            let open: bool = self.conn.query_row(
+                "SELECT count(*) > 0 FROM sync_conflicts WHERE contact_uid = ?1 AND field = ?2
+                   AND resolved_at IS NULL AND ifnull(remote, '') = ifnull(?3, '')",
+                params![uid, c.field, c.remote],
+                |r| r.get(0),
+            )?;
+            if !open {
+                exec(
+                    &self.conn,
+                    "INSERT INTO sync_conflicts(contact_uid, field, local, remote, created_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![uid, c.field, c.local, c.remote, t],
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Open conflicts, oldest first.
+    pub fn conflicts(&self) -> Result<Vec<Conflict>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT s.id, c.id, c.display_name, s.field, s.local, s.remote, s.created_at
+             FROM sync_conflicts s LEFT JOIN contacts c ON c.uid = s.contact_uid AND c.deleted_at IS NULL
+             WHERE s.resolved_at IS NULL ORDER BY s.id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(Conflict {
+                id: r.get(0)?,
+                contact_id: r.get(1)?,
+                name: r.get(2)?,
+                field: r.get(3)?,
+                local: r.get(4)?,
+                remote: r.get(5)?,
+                created_at: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Resolves a conflict: `local` keeps this device's value, `remote` takes the server's,
+    /// `both` keeps this device's value and adds the server's as a note, so neither is lost.
+    /// The contact is journaled, so the choice reaches the server on the next sync.
+    pub fn resolve_conflict(&mut self, id: i64, keep: &str) -> Result<()> {
+        let row: Option<(String, String, Option<String>)> = self
+            .conn
+            .query_row(
+                "SELECT contact_uid, field, remote FROM sync_conflicts WHERE id = ?1 AND resolved_at IS NULL",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let (uid, field, remote) =
+            row.ok_or_else(|| Error::not_found("conflict", id.to_string()))?;
+        if !matches!(keep, "local" | "remote" | "both") {
+            return Err(Error::invalid(
+                "keep_invalid",
+                "keep",
+                format!("'{keep}' is not local, remote or both"),
+            ));
+        }
+        if let Some((cid, fields, rec)) = self.local_fields(&uid)? {
+            match keep {
+                "remote" => {
+                    let mut f = fields.clone();
+                    f.insert(
+                        crate::sync::field_name(&field).unwrap_or("display_name"),
+                        Value::One(remote.clone()),
+                    );
+                    let mut r = rec.clone();
+                    sync::apply(&mut r, &f, &[&rec]);
+                    self.import_contacts(std::slice::from_ref(&r), None, "carddav")?;
+                }
+                "both" => {
+                    if let Some(v) = &remote {
+                        self.add_note(cid, &format!("Beim Abgleich auch gefunden ({field}): {v}"))?;
+                    }
+                }
+                _ => {}
+            }
+            self.journal_contact_upsert(&uid)?;
+        }
+        exec(
+            &self.conn,
+            "UPDATE sync_conflicts SET resolved_at = ?2, resolution = ?3 WHERE id = ?1",
+            params![id, self.now_text(), keep],
+        )?;
+        Ok(())
+    }
+}

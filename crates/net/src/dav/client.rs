@@ -1,0 +1,416 @@
+//! The real server: [`Remote`] with libdav's sans-IO requests sent over reqwest, so the app
+//! keeps one HTTP stack and one TLS configuration.
+
+use super::error::{status_error, transport_error};
+use super::xml::{CollectionTokens, SyncCollection};
+use super::{DavError, DavErrorKind as Kind, Delta, Fetched, Found, Remote, Reply, Tags};
+use crate::loopback::is_loopback;
+use http::Uri;
+use libdav::dav::mime_types;
+use libdav::names;
+use libdav::requests::DavRequest;
+use std::collections::HashMap;
+use std::time::Duration;
+use url::Url;
+use vernetzt_core::store::Collection;
+use vernetzt_core::sync::is_failure;
+
+/// A connection to the server: base URL, login, HTTP client.
+pub struct DavClient {
+    http: reqwest::Client,
+    base: Url,
+    user: String,
+    password: String,
+}
+
+/// One response: status, headers and body.
+struct Raw {
+    parts: http::response::Parts,
+    body: Vec<u8>,
+}
+
+impl DavClient {
+    /// A client for `url` (https, or http only to loopback).
+    pub fn new(url: &str, user: &str, password: &str) -> Result<DavClient, DavError> {
+        let base = Url::parse(url.trim()).map_err(|e| {
+            DavError::new(Kind::Url, format!("'{url}' is not a server address ({e})"))
+        })?;
+        match base.scheme() {
+            "https" => {}
+            "http" if is_loopback(&base) => {}
+            "http" => {
+                return Err(DavError::new(
+                    Kind::Url,
+                    "the server address must start with https:// (plain http only to this machine)",
+                ));
+            }
+            s => return Err(DavError::new(Kind::Url, format!("'{s}://' is not http(s)"))),
+        }
+        let mut builder = reqwest::Client::builder();
+        if base.scheme() == "http" {
+            // Plain http is allowed only to this machine, so no TLS is ever set up: an empty
+            // root store spares reading every system CA certificate (20 to 60 ms a process,
+            // most of a no-change sync's own time).
+            builder = builder.tls_certs_only(std::iter::empty());
+        }
+        let http = builder
+            .connect_timeout(Duration::from_secs(15))
+            .timeout(Duration::from_secs(
+                // Two minutes per request; the tests of timeouts shorten it.
+                std::env::var("VERNETZT_DAV_TIMEOUT_SECS")
+                    .ok()
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(120),
+            ))
+            .redirect(reqwest::redirect::Policy::limited(5))
+            .user_agent(concat!("Vernetzt/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| DavError::new(Kind::Tls, format!("TLS could not be set up: {e}")))?;
+        Ok(DavClient {
+            http,
+            base,
+            user: user.to_string(),
+            password: password.to_string(),
+        })
+    }
+
+    fn base_uri(&self) -> Uri {
+        let origin = self.base.origin().ascii_serialization();
+        origin.parse().expect("an origin is a URI")
+    }
+
+    async fn send(&self, req: http::Request<String>, what: &str) -> Result<Raw, DavError> {
+        let mut req = reqwest::Request::try_from(req)
+            .map_err(|e| DavError::new(Kind::Protocol, format!("bad request for {what}: {e}")))?;
+        let auth = {
+            use base64::Engine;
+            base64::engine::general_purpose::STANDARD
+                .encode(format!("{}:{}", self.user, self.password))
+        };
+        req.headers_mut().insert(
+            http::header::AUTHORIZATION,
+            http::HeaderValue::from_str(&format!("Basic {auth}")).map_err(|_| {
+                DavError::new(
+                    Kind::Auth,
+                    "the user name or password holds characters HTTP cannot carry",
+                )
+            })?,
+        );
+        let resp = self
+            .http
+            .execute(req)
+            .await
+            .map_err(|e| transport_error(&e, what))?;
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let body = resp
+            .bytes()
+            .await
+            .map_err(|e| transport_error(&e, what))?
+            .to_vec();
+        let mut b = http::Response::builder().status(status.as_u16());
+        for (k, v) in &headers {
+            b = b.header(k, v);
+        }
+        let (parts, _) = b.body(()).expect("copied response").into_parts();
+        Ok(Raw { parts, body })
+    }
+
+    /// Prepares and sends one libdav request.
+    async fn exchange<R: DavRequest>(&self, r: &R, what: &str) -> Result<Raw, DavError> {
+        let req = r
+            .prepare_request(self.base_uri())
+            .map_err(|e| DavError::new(Kind::Protocol, format!("bad request for {what}: {e}")))?;
+        self.send(req, what).await
+    }
+
+    /// Runs one libdav request; 401, 403, 404, 412 and 5xx become [`DavError`]s.
+    async fn run<R>(&self, r: &R, what: &str) -> Result<R::Response, DavError>
+    where
+        R: DavRequest,
+        R::ParseError: std::fmt::Display,
+    {
+        let raw = self.exchange(r, what).await?;
+        let s = raw.parts.status.as_u16();
+        if is_failure(s) {
+            return Err(status_error(s, what, raw.retry_after()));
+        }
+        r.parse_response(&raw.parts, &raw.body)
+            .map_err(|e| DavError::new(Kind::Protocol, format!("{what}: {e}")))
+    }
+}
+
+impl Raw {
+    /// `Retry-After` in seconds, when the server sent it as a number.
+    fn retry_after(&self) -> Option<u64> {
+        self.parts
+            .headers
+            .get(http::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse().ok())
+    }
+}
+
+impl DavClient {
+    /// Sends a write and returns its status as a [`Reply`]; a success is read by libdav (which
+    /// also turns a calendar's refused-component precondition into an error).
+    async fn write<R>(
+        &self,
+        r: &R,
+        what: &str,
+        etag_of: fn(&R::Response) -> Option<String>,
+    ) -> Result<Reply, DavError>
+    where
+        R: DavRequest,
+        R::ParseError: std::fmt::Display,
+    {
+        let raw = self.exchange(r, what).await?;
+        let status = raw.parts.status.as_u16();
+        let mut reply = Reply {
+            status,
+            etag: None,
+            retry_after: raw.retry_after(),
+        };
+        if raw.parts.status.is_success() {
+            let parsed = r
+                .parse_response(&raw.parts, &raw.body)
+                .map_err(|e| DavError::new(Kind::Protocol, format!("{what}: {e}")))?;
+            reply.etag = etag_of(&parsed);
+        }
+        Ok(reply)
+    }
+}
+
+impl Remote for DavClient {
+    async fn discover(&self, with_calendar: bool) -> Result<Found, DavError> {
+        let given = self.base.path().to_string();
+        let mut principal = None;
+        for start in [given.as_str(), "/.well-known/carddav", "/"] {
+            let r = libdav::dav::FindPropertyHrefs::new(start, &names::CURRENT_USER_PRINCIPAL);
+            match self.run(&r, "finding your account").await {
+                Ok(resp) => {
+                    if let Some(h) = resp.hrefs.first() {
+                        principal = Some(h.path().to_string());
+                        break;
+                    }
+                }
+                Err(e)
+                    if matches!(
+                        e.kind,
+                        Kind::Auth | Kind::Tls | Kind::Network | Kind::Timeout
+                    ) =>
+                {
+                    return Err(e);
+                }
+                Err(_) => {}
+            }
+        }
+        let principal = principal.ok_or_else(|| {
+            DavError::new(
+                Kind::NotFound,
+                "the server names no account (current-user-principal); is this a CardDAV server?",
+            )
+        })?;
+        let homes = self
+            .run(
+                &libdav::carddav::FindAddressBookHomeSet::new(&principal),
+                "finding your address books",
+            )
+            .await?;
+        let home = homes
+            .home_sets
+            .first()
+            .map(|u| u.path().to_string())
+            .unwrap_or_else(|| principal.clone());
+        let books = self
+            .run(
+                &libdav::carddav::FindAddressBooks::new(&home),
+                "listing your address books",
+            )
+            .await?;
+        let addressbook = match books.addressbooks.first() {
+            Some(b) => b.href.clone(),
+            None => {
+                let href = format!("{}/vernetzt/", home.trim_end_matches('/'));
+                self.run(
+                    &libdav::carddav::CreateAddressBook::new(&href).with_display_name("Vernetzt"),
+                    "creating the address book",
+                )
+                .await?;
+                href
+            }
+        };
+        if !with_calendar {
+            return Ok(Found {
+                addressbook,
+                calendar: None,
+            });
+        }
+        let calendar = match self
+            .run(
+                &libdav::caldav::FindCalendarHomeSet::new(&principal),
+                "finding your calendars",
+            )
+            .await
+        {
+            Ok(h) => match h.home_sets.first() {
+                Some(home) => {
+                    let found = self
+                        .run(
+                            &libdav::caldav::FindCalendars::new(home.path()),
+                            "listing your calendars",
+                        )
+                        .await
+                        .ok()
+                        .and_then(|r| r.calendars.first().map(|x| x.href.clone()));
+                    match found {
+                        Some(f) => Some(f),
+                        None => {
+                            // A calendar of our own for the events the user organises.
+                            let href =
+                                format!("{}/vernetzt-termine/", home.path().trim_end_matches('/'));
+                            let comps = [libdav::caldav::CalendarComponent::VEvent];
+                            self.run(
+                                &libdav::caldav::CreateCalendar::new(&href)
+                                    .with_display_name("Vernetzt")
+                                    .with_components(&comps),
+                                "creating the calendar",
+                            )
+                            .await
+                            .ok()
+                            .map(|_| href)
+                        }
+                    }
+                }
+                None => None,
+            },
+            Err(_) => None,
+        };
+        Ok(Found {
+            addressbook,
+            calendar,
+        })
+    }
+
+    async fn check(
+        &self,
+        home: &str,
+        with_sync_token: bool,
+    ) -> Result<HashMap<String, Tags>, DavError> {
+        let check = CollectionTokens {
+            href: home,
+            with_sync_token,
+        };
+        self.run(&check, "checking for changes").await
+    }
+
+    async fn sync_collection(
+        &self,
+        href: &str,
+        token: &str,
+        what: &str,
+    ) -> Result<Delta, DavError> {
+        self.run(&SyncCollection { href, token }, &format!("syncing {what}"))
+            .await
+    }
+
+    async fn list(
+        &self,
+        href: &str,
+        what: &str,
+    ) -> Result<Vec<(String, Option<String>)>, DavError> {
+        let listed = self
+            .run(
+                &libdav::dav::ListResources::new(href),
+                &format!("listing {what}"),
+            )
+            .await?;
+        Ok(listed
+            .resources
+            .into_iter()
+            .map(|r| (r.href, r.etag))
+            .collect())
+    }
+
+    async fn multiget(
+        &self,
+        collection: &str,
+        kind: Collection,
+        hrefs: &[String],
+        what: &str,
+    ) -> Result<Vec<Fetched>, DavError> {
+        let resources = match kind {
+            Collection::Contacts => {
+                self.run(
+                    &libdav::carddav::GetAddressBookResources::new(collection).with_hrefs(hrefs),
+                    what,
+                )
+                .await?
+                .resources
+            }
+            Collection::Events => {
+                self.run(
+                    &libdav::caldav::GetCalendarResources::new(collection).with_hrefs(hrefs),
+                    what,
+                )
+                .await?
+                .resources
+            }
+        };
+        Ok(resources
+            .into_iter()
+            .filter_map(|r| {
+                r.content.ok().map(|c| Fetched {
+                    href: r.href,
+                    etag: c.etag,
+                    data: c.data,
+                })
+            })
+            .collect())
+    }
+
+    async fn put(
+        &self,
+        href: &str,
+        body: &str,
+        kind: Collection,
+        etag: Option<&str>,
+        what: &str,
+    ) -> Result<Reply, DavError> {
+        let mime = match kind {
+            Collection::Contacts => mime_types::ADDRESSBOOK,
+            Collection::Events => mime_types::CALENDAR,
+        };
+        let put = libdav::dav::PutResource::new(href);
+        let saving = format!("saving {what}");
+        match etag {
+            Some(e) => {
+                self.write(&put.update(body, mime, e), &saving, |r| r.etag.clone())
+                    .await
+            }
+            None => {
+                self.write(&put.create(body, mime), &saving, |r| r.etag.clone())
+                    .await
+            }
+        }
+    }
+
+    async fn delete(&self, href: &str, etag: Option<&str>, what: &str) -> Result<Reply, DavError> {
+        let del = libdav::dav::Delete::new(href);
+        let deleting = format!("deleting {what}");
+        match etag {
+            Some(e) => self.write(&del.with_etag(e), &deleting, |_| None).await,
+            None => self.write(&del.force(), &deleting, |_| None).await,
+        }
+    }
+
+    async fn etag(&self, href: &str, what: &str) -> Result<String, DavError> {
+        Ok(self
+            .run(
+                &libdav::dav::GetEtag::new(href),
+                &format!("reading {what}'s version"),
+            )
+            .await?
+            .etag)
+    }
+}
