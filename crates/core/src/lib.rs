@@ -3,12 +3,14 @@
 //! This crate knows nothing of Tauri or the network, so it builds and tests in seconds without a
 //! display. The desktop shell (`src-tauri/`) and the CLI (`crates/cli`) are thin adapters over it.
 
+pub mod at_event;
 pub mod card;
 pub mod csv_import;
 pub mod demo;
 pub mod directory;
 pub mod error;
 pub mod exchange;
+pub mod export;
 pub mod fold;
 pub mod ical;
 pub mod invite;
@@ -19,6 +21,7 @@ pub mod redact;
 pub mod rules;
 pub mod schedule;
 pub mod series;
+pub mod settings;
 pub mod store;
 pub mod sync;
 pub mod vcard;
