@@ -126,28 +126,13 @@ pub fn merge(store: &mut Store, keep: i64, other: i64) -> Result<MergeResult> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{ContactInput, OwnEventInput};
+    use crate::test_support::{contact, own_event};
 
     fn setup() -> (Store, String, i64) {
         let mut s = Store::open_in_memory().unwrap();
-        let ev = s
-            .create_own_event(&OwnEventInput {
-                title: "OZG-Taskforce".into(),
-                start: "2027-03-27T09:30".into(),
-                end: "2027-03-27T16:00".into(),
-                ..Default::default()
-            })
-            .unwrap();
-        let c = s
-            .create_contact(
-                &ContactInput {
-                    display_name: Some("Anna Adler".into()),
-                    ..Default::default()
-                },
-                None,
-            )
-            .unwrap();
-        (s, ev.uid, c.id)
+        let ev = own_event(&mut s, "OZG-Taskforce");
+        let anna = contact(&mut s, "Anna Adler", None);
+        (s, ev.uid, anna)
     }
 
     #[test]
@@ -229,16 +214,7 @@ mod tests {
     #[test]
     fn merge_answers_with_the_kept_contact() {
         let (mut s, _, anna) = setup();
-        let other = s
-            .create_contact(
-                &ContactInput {
-                    display_name: Some("Anna Adler".into()),
-                    ..Default::default()
-                },
-                None,
-            )
-            .unwrap()
-            .id;
+        let other = contact(&mut s, "Anna Adler", None);
         let r = merge(&mut s, anna, other).unwrap();
         assert_eq!(r.contact.id, anna);
         assert!(s.contact(other).is_err());

@@ -126,37 +126,14 @@ pub fn erase_people(store: &mut Store, ids: &[i64]) -> crate::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{ContactInput, Labeled, OwnEventInput};
-
-    fn contact(s: &mut Store, name: &str, email: &str) -> i64 {
-        s.create_contact(
-            &ContactInput {
-                display_name: Some(name.into()),
-                emails: vec![Labeled {
-                    value: email.into(),
-                    label: None,
-                }],
-                ..Default::default()
-            },
-            None,
-        )
-        .unwrap()
-        .id
-    }
+    use crate::test_support::contact;
 
     fn own_event(s: &mut Store, ids: &[i64]) -> String {
         s.set_setting(crate::settings::ORGANIZER_NAME, "FITKO")
             .unwrap();
         s.set_setting(crate::settings::ORGANIZER_EMAIL, "info@fitko.example")
             .unwrap();
-        let ev = s
-            .create_own_event(&OwnEventInput {
-                title: "OZG-Erfahrungsaustausch".into(),
-                start: "2027-03-27T09:30".into(),
-                end: "2027-03-27T16:00".into(),
-                ..Default::default()
-            })
-            .unwrap();
+        let ev = crate::test_support::own_event(s, "OZG-Erfahrungsaustausch");
         s.add_invitees(&ev.uid, ids, &Default::default()).unwrap();
         ev.uid
     }
@@ -185,7 +162,7 @@ mod tests {
     #[test]
     fn invitations_and_rsvp_list_are_written() {
         let mut s = Store::open_in_memory().unwrap();
-        let a = contact(&mut s, "Anna Adler", "anna@land.example");
+        let a = contact(&mut s, "Anna Adler", Some("anna@land.example"));
         let uid = own_event(&mut s, &[a]);
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path().join("neu");
@@ -219,8 +196,8 @@ mod tests {
     #[test]
     fn gdpr_export_then_erase() {
         let mut s = Store::open_in_memory().unwrap();
-        let a = contact(&mut s, "Anna Adler", "anna@land.example");
-        let b = contact(&mut s, "Bernd Bauer", "bernd@land.example");
+        let a = contact(&mut s, "Anna Adler", Some("anna@land.example"));
+        let b = contact(&mut s, "Bernd Bauer", Some("bernd@land.example"));
         let dir = tempfile::tempdir().unwrap();
         let w = person(&s, a, dir.path().to_str()).unwrap();
         let names: Vec<_> = w

@@ -24,6 +24,8 @@ pub mod series;
 pub mod settings;
 pub mod store;
 pub mod sync;
+#[cfg(test)]
+mod test_support;
 pub mod vcard;
 
 pub use error::{Error, Result};
