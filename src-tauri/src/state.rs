@@ -2,14 +2,14 @@
 //! threads), or the reason it could not be opened, which the UI shows instead of the contacts;
 //! and the network edge's long-lived parts (HTTP client, keyring handle, limits).
 
-use crate::error::UiError;
-use std::sync::{Mutex, MutexGuard};
+use crate::error::{CmdResult, UiError};
+use std::sync::{Arc, Mutex, MutexGuard};
 use vernetzt_core::Store;
 use vernetzt_net::{Limits, Secrets};
 
 /// Shared state of all commands.
 pub struct AppState {
-    store: Result<Mutex<Store>, (&'static str, String)>,
+    store: Result<Arc<Mutex<Store>>, (&'static str, String)>,
     probe: bool,
     /// Limits for feed downloads (size, time, redirects).
     pub limits: Limits,
@@ -28,7 +28,9 @@ impl AppState {
     pub fn new(store: vernetzt_core::Result<Store>, probe: bool) -> Self {
         let limits = Limits::default();
         AppState {
-            store: store.map(Mutex::new).map_err(|e| (e.kind(), e.to_string())),
+            store: store
+                .map(|s| Arc::new(Mutex::new(s)))
+                .map_err(|e| (e.kind(), e.to_string())),
             probe,
             client: vernetzt_net::client(&limits).ok(),
             limits,
@@ -40,13 +42,15 @@ impl AppState {
 
     /// The store, or the error that kept it from opening.
     pub fn store(&self) -> Result<MutexGuard<'_, Store>, UiError> {
-        self.store_mutex()?
-            .lock()
-            .map_err(|_| UiError::internal("the database lock was poisoned by an earlier failure"))
+        lock(self.store_mutex()?)
     }
 
     /// The mutex itself, for work that must release the store while it waits on the network.
     pub fn store_mutex(&self) -> Result<&Mutex<Store>, UiError> {
+        self.shared_store().map(|m| &**m)
+    }
+
+    fn shared_store(&self) -> Result<&Arc<Mutex<Store>>, UiError> {
         match &self.store {
             Ok(m) => Ok(m),
             Err((kind, message)) => Err(UiError {
@@ -56,6 +60,21 @@ impl AppState {
                 field: None,
             }),
         }
+    }
+
+    /// Runs `work` with the store on a thread meant for blocking work, so that a long import,
+    /// export or listing never freezes the window: commands run on the main thread unless they
+    /// are async, and an async command that did the work itself would still hold a runtime
+    /// worker. The lock is taken and released on that thread, never held across an await.
+    pub async fn blocking<T, F>(&self, work: F) -> CmdResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Store) -> CmdResult<T> + Send + 'static,
+    {
+        let store = Arc::clone(self.shared_store()?);
+        tauri::async_runtime::spawn_blocking(move || work(&mut *lock(&store)?))
+            .await
+            .map_err(|e| UiError::internal(format!("the background task failed: {e}")))?
     }
 
     /// The HTTP client, or why there is none.
@@ -100,5 +119,46 @@ impl AppState {
                 .unwrap_or(0);
             println!("vernetzt-ready-at-ms {ms}");
         }
+    }
+}
+
+/// Locks the store; a poisoned lock is reported, not recovered, as the shell always did.
+fn lock(store: &Mutex<Store>) -> Result<MutexGuard<'_, Store>, UiError> {
+    store
+        .lock()
+        .map_err(|_| UiError::internal("the database lock was poisoned by an earlier failure"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocking_work_runs_on_another_thread_with_the_store() {
+        let state = AppState::new(Store::open_in_memory(), false);
+        let caller = std::thread::current().id();
+        let (total, worker) = tauri::async_runtime::block_on(state.blocking(|store| {
+            Ok((
+                store.list_contacts(0, 1)?.total,
+                std::thread::current().id(),
+            ))
+        }))
+        .unwrap();
+        assert_eq!(total, 0);
+        assert_ne!(worker, caller);
+        // The lock was released: the quick path still gets the store.
+        assert!(state.store().is_ok());
+    }
+
+    #[test]
+    fn blocking_work_reports_a_store_that_did_not_open() {
+        let state = AppState::new(
+            Err(vernetzt_core::Error::Import("not a database".into())),
+            false,
+        );
+        let e = tauri::async_runtime::block_on(state.blocking(|_| Ok(())))
+            .err()
+            .unwrap();
+        assert_eq!((e.kind, e.message.as_str()), ("import", "not a database"));
     }
 }

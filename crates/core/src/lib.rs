@@ -3,6 +3,7 @@
 //! This crate knows nothing of Tauri or the network, so it builds and tests in seconds without a
 //! display. The desktop shell (`src-tauri/`) and the CLI (`crates/cli`) are thin adapters over it.
 
+pub mod at_event;
 pub mod card;
 pub mod clock;
 pub mod csv;
@@ -10,6 +11,7 @@ pub mod demo;
 pub mod directory;
 pub mod error;
 pub mod exchange;
+pub mod export;
 pub mod fold;
 pub mod hash;
 pub mod ical;
@@ -21,8 +23,11 @@ pub mod redact;
 pub mod rules;
 pub mod schedule;
 pub mod series;
+pub mod settings;
 pub mod store;
 pub mod sync;
+#[cfg(test)]
+mod test_support;
 pub mod vcard;
 
 /// The CSV reader's former path, kept only for the callers that still name it (the desktop

@@ -10,7 +10,6 @@ use crate::feed::{
 };
 use crate::secrets::Secrets;
 use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
 use serde::Serialize;
 use std::path::Path;
 use std::sync::Mutex;
@@ -51,15 +50,9 @@ pub enum AddFeedError {
     MissingSecret,
 }
 
-/// The user's time zone (setting `timezone`), Europe/Berlin by default.
-pub fn user_zone(store: &Store) -> Tz {
-    store
-        .setting("timezone")
-        .ok()
-        .flatten()
-        .and_then(|z| z.parse().ok())
-        .unwrap_or(Tz::Europe__Berlin)
-}
+/// The user's time zone (setting `timezone`), Europe/Berlin by default; the rule lives with the
+/// other settings in core and is re-exported here for the callers that found it here.
+pub use vernetzt_core::settings::user_zone;
 
 /// Subscribes to a feed: checks and normalises the address (`webcal://` → `https://`; plain
 /// `http://` only to loopback), stores the feed, and puts its secret in the keyring under the

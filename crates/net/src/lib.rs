@@ -27,6 +27,7 @@ pub mod feed;
 pub mod feed_sync;
 pub mod loopback;
 pub mod mail;
+pub mod outbox;
 pub mod secrets;
 
 pub use feed::{

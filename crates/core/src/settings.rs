@@ -1,0 +1,225 @@
+//! Typed settings: every key the app and the CLI keep in the `settings` table, its default, which
+//! keys the UI may read and write, and the checks a written value must pass.
+//!
+//! The table itself is a plain key–value store (`Store::setting`, `Store::set_setting`); the key
+//! names used to be spelt out wherever a value was needed, so a typo or a missing check in one
+//! place went unnoticed. Here each key is written once, and the rules for the web view (a
+//! whitelist, because the UI must not be able to overwrite the sync's or the directory's own
+//! bookkeeping) sit beside them, with tests.
+
+use crate::{Error, Store};
+use chrono_tz::Tz;
+
+/// The UI's language (`de` or `en`); the UI falls back to German when unset.
+pub const LANGUAGE: &str = "language";
+/// The user's IANA time zone for all-day events and "today"; see [`user_zone`].
+pub const TIMEZONE: &str = "timezone";
+/// The organiser's name on invitations.
+pub const ORGANIZER_NAME: &str = "organizer_name";
+/// The organiser's address on invitations (also where replies go).
+pub const ORGANIZER_EMAIL: &str = "organizer_email";
+/// The user's own subject line for invitations; empty means the built-in German one.
+pub const INVITE_SUBJECT: &str = "invite_subject";
+/// The user's own invitation text; empty means the built-in German template.
+pub const INVITE_TEMPLATE: &str = "invite_template";
+/// The SMTP server as `smtp://` or `smtps://` address; the password is in the keyring.
+pub const SMTP_URL: &str = "smtp_url";
+/// The SMTP login name; empty or unset means no login.
+pub const SMTP_USER: &str = "smtp_user";
+/// How many invitation mails go out per minute at most (servers throttle bulk senders).
+pub const SMTP_PER_MINUTE: &str = "smtp_per_minute";
+/// The id of the contact that is the user (own card, "me" in attendance). Written by the store.
+pub const ME_CONTACT_ID: &str = "me_contact_id";
+/// The version of the built-in directory last loaded. Written by the store on open.
+pub const DIRECTORY_VERSION: &str = "directory_version";
+
+/// The zone used when none is set or the stored one is not a zone: the users work in Germany.
+pub const DEFAULT_ZONE: Tz = Tz::Europe__Berlin;
+
+/// The settings the UI may read and write; every other key is refused, so the web view cannot
+/// change what the store and the sync keep for themselves (the "me" contact, the directory
+/// version, the sync's account and state).
+pub const UI_KEYS: &[&str] = &[
+    LANGUAGE,
+    TIMEZONE,
+    ORGANIZER_NAME,
+    ORGANIZER_EMAIL,
+    INVITE_SUBJECT,
+    INVITE_TEMPLATE,
+    SMTP_URL,
+    SMTP_USER,
+    SMTP_PER_MINUTE,
+];
+
+/// Why the UI may not read or write a setting. Kept apart from [`Error`] because the shell
+/// reports these as its own (`internal`) errors: they mean a bug in the UI, not bad user input.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingError {
+    /// The key is not one the UI may touch.
+    #[error("unknown setting '{0}'")]
+    Unknown(String),
+    /// `timezone` was given something that is not an IANA zone name.
+    #[error("'{0}' is not an IANA time zone")]
+    NotAZone(String),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] Error),
+}
+
+/// Whether the UI may read and write `key`.
+pub fn ui_may_use(key: &str) -> bool {
+    UI_KEYS.contains(&key)
+}
+
+/// Checks a value the UI wants to write, without writing it.
+pub fn check_ui_write(key: &str, value: &str) -> Result<(), SettingError> {
+    if !ui_may_use(key) {
+        return Err(SettingError::Unknown(key.to_string()));
+    }
+    if key == TIMEZONE && value.parse::<Tz>().is_err() {
+        return Err(SettingError::NotAZone(value.to_string()));
+    }
+    Ok(())
+}
+
+/// Reads a setting for the UI; keys outside [`UI_KEYS`] are refused.
+pub fn ui_get(store: &Store, key: &str) -> Result<Option<String>, SettingError> {
+    if !ui_may_use(key) {
+        return Err(SettingError::Unknown(key.to_string()));
+    }
+    Ok(store.setting(key)?)
+}
+
+/// Writes a setting for the UI after [`check_ui_write`].
+pub fn ui_set(store: &mut Store, key: &str, value: &str) -> Result<(), SettingError> {
+    check_ui_write(key, value)?;
+    Ok(store.set_setting(key, value)?)
+}
+
+/// The user's time zone (setting `timezone`), [`DEFAULT_ZONE`] when unset, unreadable or not a
+/// zone: a wrong zone must not stop the events list from showing.
+pub fn user_zone(store: &Store) -> Tz {
+    store
+        .setting(TIMEZONE)
+        .ok()
+        .flatten()
+        .and_then(|z| z.parse().ok())
+        .unwrap_or(DEFAULT_ZONE)
+}
+
+/// The SMTP settings as stored, for sending invitations.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Smtp {
+    /// The server address (empty when unset; the mailer then says what is missing).
+    pub url: String,
+    /// The login name, if one is stored.
+    pub user: Option<String>,
+    /// Mails per minute, when a whole number is stored; `None` means the sender's default.
+    pub per_minute: Option<u32>,
+}
+
+/// Reads the SMTP settings. A per-minute value that is not a whole number counts as unset (the
+/// UI checks it before writing; an old or hand-edited value must not stop the sending).
+pub fn smtp(store: &Store) -> crate::Result<Smtp> {
+    Ok(Smtp {
+        url: store.setting(SMTP_URL)?.unwrap_or_default(),
+        user: store.setting(SMTP_USER)?,
+        per_minute: store.setting(SMTP_PER_MINUTE)?.and_then(|v| v.parse().ok()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn store() -> Store {
+        Store::open_in_memory().unwrap()
+    }
+
+    #[test]
+    fn the_ui_may_use_only_its_own_keys() {
+        for k in UI_KEYS {
+            assert!(ui_may_use(k), "{k}");
+        }
+        for k in [
+            ME_CONTACT_ID,
+            DIRECTORY_VERSION,
+            "dav_url",
+            "dav_sync_token",
+            "",
+        ] {
+            assert!(!ui_may_use(k), "{k}");
+        }
+        let mut s = store();
+        let e = ui_set(&mut s, ME_CONTACT_ID, "1").unwrap_err();
+        assert_eq!(e.to_string(), "unknown setting 'me_contact_id'");
+        let e = ui_get(&s, DIRECTORY_VERSION).unwrap_err();
+        assert_eq!(e.to_string(), "unknown setting 'directory_version'");
+        // A refused write changes nothing.
+        assert_eq!(s.setting(ME_CONTACT_ID).unwrap(), None);
+    }
+
+    #[test]
+    fn the_ui_reads_what_it_wrote() {
+        let mut s = store();
+        assert_eq!(ui_get(&s, LANGUAGE).unwrap(), None);
+        ui_set(&mut s, LANGUAGE, "en").unwrap();
+        assert_eq!(ui_get(&s, LANGUAGE).unwrap().as_deref(), Some("en"));
+        // Empty is a value (e.g. "use the built-in template").
+        ui_set(&mut s, INVITE_TEMPLATE, "").unwrap();
+        assert_eq!(ui_get(&s, INVITE_TEMPLATE).unwrap().as_deref(), Some(""));
+    }
+
+    #[test]
+    fn a_time_zone_must_be_an_iana_name() {
+        let mut s = store();
+        ui_set(&mut s, TIMEZONE, "America/New_York").unwrap();
+        for bad in ["Berlin", "", "CEST+2", "Europe/Berlinn"] {
+            let e = check_ui_write(TIMEZONE, bad).unwrap_err();
+            assert_eq!(e.to_string(), format!("'{bad}' is not an IANA time zone"));
+            assert!(ui_set(&mut s, TIMEZONE, bad).is_err());
+        }
+        assert_eq!(user_zone(&s), Tz::America__New_York);
+        // Other keys take any text.
+        check_ui_write(SMTP_PER_MINUTE, "").unwrap();
+    }
+
+    #[test]
+    fn the_zone_falls_back_to_berlin() {
+        let mut s = store();
+        assert_eq!(user_zone(&s), DEFAULT_ZONE);
+        // Written behind the UI's back (the CLI or an old version): still no failure.
+        s.set_setting(TIMEZONE, "Nowhere/Town").unwrap();
+        assert_eq!(user_zone(&s), Tz::Europe__Berlin);
+    }
+
+    #[test]
+    fn smtp_settings_with_defaults() {
+        let mut s = store();
+        assert_eq!(smtp(&s).unwrap(), Smtp::default());
+        s.set_setting(SMTP_URL, "smtps://mail.example.org").unwrap();
+        s.set_setting(SMTP_USER, "orga").unwrap();
+        s.set_setting(SMTP_PER_MINUTE, "12").unwrap();
+        assert_eq!(
+            smtp(&s).unwrap(),
+            Smtp {
+                url: "smtps://mail.example.org".into(),
+                user: Some("orga".into()),
+                per_minute: Some(12),
+            }
+        );
+        for unusable in ["", "zwölf", "-1", "1.5"] {
+            s.set_setting(SMTP_PER_MINUTE, unusable).unwrap();
+            assert_eq!(smtp(&s).unwrap().per_minute, None, "{unusable}");
+        }
+    }
+
+    #[test]
+    fn the_store_uses_the_same_names() {
+        // The invitation code reads these keys under its own names until it uses this module.
+        assert_eq!(crate::store::ORGANIZER_NAME, ORGANIZER_NAME);
+        assert_eq!(crate::store::ORGANIZER_EMAIL, ORGANIZER_EMAIL);
+        assert_eq!(crate::store::INVITE_SUBJECT, INVITE_SUBJECT);
+        assert_eq!(crate::store::INVITE_TEMPLATE, INVITE_TEMPLATE);
+    }
+}
