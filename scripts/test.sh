@@ -13,6 +13,11 @@ step() { printf '\n=== %s\n' "$*"; }
 step "UI: build (the app embeds ui/dist)"
 (cd ui && npm run build --silent)
 
+step "Shape: no import circle between modules of crates/core, no source file over its size"
+python3 scripts/test_check_cycles.py
+python3 scripts/check-cycles.py
+python3 scripts/check-sizes.py
+
 step "Rust: rustfmt"
 cargo fmt --all -- --check
 

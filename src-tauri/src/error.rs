@@ -99,7 +99,7 @@ impl From<vernetzt_net::dav::DavError> for UiError {
         UiError {
             kind: "sync",
             message: e.message,
-            code: Some(e.kind),
+            code: Some(e.kind.as_str()),
             field: None,
         }
     }
@@ -297,7 +297,7 @@ mod tests {
     #[test]
     fn sync_errors() {
         let e = vernetzt_net::dav::DavError {
-            kind: "auth",
+            kind: vernetzt_net::dav::DavErrorKind::Auth,
             message: "the server refused the login".into(),
             retry_after: None,
             status: Some(401),

@@ -1,7 +1,8 @@
 //! Vernetzt desktop app: opens the store, registers the commands, shows the window.
 //!
 //! Arguments: `--db PATH` (default: the user's data directory, or `VERNETZT_DB`), `--demo` (a
-//! separate demo database, filled with 200 generated contacts when empty).
+//! separate demo database, filled with the showcase when empty: contacts, an event feed with a
+//! series, attendance, follow-ups and an own event with answers, as `vernetzt demo` fills it).
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
@@ -35,7 +36,7 @@ fn open_store(args: &[String]) -> vernetzt_core::Result<Store> {
     let secrets = vernetzt_net::Secrets::new(vernetzt_net::feed_sync::SECRETS_SERVICE);
     let (mut store, _) = vernetzt_net::dbkey::open_store(&path, None, &secrets)?;
     if demo && store.list_contacts(0, 1)?.total == 0 {
-        vernetzt_core::demo::populate(&mut store, 200, 42)?;
+        vernetzt_core::demo::showcase(&mut store, chrono::Utc::now(), 42)?;
     }
     Ok(store)
 }

@@ -109,7 +109,7 @@ pub fn run(store: &mut Store, cmd: EventsCmd) -> Outcome {
         }
         EventsCmd::List { from, to, feed } => (from, to, feed),
     };
-    let zone = vernetzt_net::feed_sync::user_zone(store);
+    let zone = store.user_zone();
     let from = match from {
         Some(f) => parse_when(&f, zone)?,
         None => date_start_utc(Utc::now().with_timezone(&zone).date_naive(), zone),

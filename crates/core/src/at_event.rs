@@ -10,7 +10,7 @@ use crate::exchange;
 use crate::model::{
     AttendanceRow, AttendanceStatus, Contact, Encounter, EventRef, ImportReport, Occurrence,
 };
-use crate::{Result, Store, csv_import::Mapping, store::QuickCapture};
+use crate::{Result, Store, csv::Mapping, store::QuickCapture};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -102,7 +102,7 @@ pub fn occurrences(
     to: DateTime<Utc>,
     feed: Option<i64>,
 ) -> Result<Vec<Occurrence>> {
-    store.occurrences(from, to, feed, crate::settings::user_zone(store))
+    store.occurrences(from, to, feed, store.user_zone())
 }
 
 /// The result of a merge: its id (for undo) and the merged contact.
@@ -204,7 +204,7 @@ mod tests {
         assert_eq!(all[0].uid, uid);
         s.set_setting(crate::settings::TIMEZONE, "America/New_York")
             .unwrap();
-        let zone = crate::settings::user_zone(&s);
+        let zone = s.user_zone();
         assert_eq!(
             occurrences(&s, from, to, None).unwrap(),
             s.occurrences(from, to, None, zone).unwrap()

@@ -166,7 +166,7 @@ mod tests {
         let uid = own_event(&mut s, &[a]);
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path().join("neu");
-        let w = invitations(&s, &uid, d.to_str(), Utc::now()).unwrap();
+        let w = invitations(&s, &uid, d.to_str(), s.now()).unwrap();
         assert_eq!(w.dir, d.display().to_string());
         assert_eq!(w.files.len(), 2, "{w:?}");
         assert!(w.files[0].ends_with(".ics"));

@@ -467,22 +467,25 @@ pub fn rsvp_csv(invitees: &[Invitee]) -> String {
         ]
     }));
     for row in rows {
-        let guarded: Vec<String> = row
-            .iter()
-            .map(|c| crate::csv_import::guard_formula(c))
-            .collect();
+        let guarded: Vec<String> = row.iter().map(|c| crate::csv::guard_formula(c)).collect();
         w.write_record(&guarded).expect("writing CSV to memory");
     }
     let body = String::from_utf8(w.into_inner().expect("in-memory writer")).expect("UTF-8 in");
     format!("\u{feff}{body}")
 }
 
+/// A file of an export: name and bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportFile {
+    /// File name (no directories; safe on every file system).
+    pub name: String,
+    /// Content.
+    pub bytes: Vec<u8>,
+}
+
 /// Writes export files into `dir` (created if missing) and returns their paths. An existing
 /// file of the same name is replaced: exports are regenerated, never edited by hand.
-pub fn write_files(
-    dir: &std::path::Path,
-    files: &[crate::store::ExportFile],
-) -> Result<Vec<std::path::PathBuf>> {
+pub fn write_files(dir: &std::path::Path, files: &[ExportFile]) -> Result<Vec<std::path::PathBuf>> {
     let io = |e: std::io::Error, p: &std::path::Path| {
         Error::invalid(
             "export_failed",

@@ -30,12 +30,5 @@ pub mod sync;
 mod test_support;
 pub mod vcard;
 
-/// The CSV reader's former path, kept only for the callers that still name it (the desktop
-/// shell's `Mapping`, the fuzzer, `invite.rs`); they move to [`csv`], then this alias goes.
-pub mod csv_import {
-    pub(crate) use crate::csv::guard_formula;
-    pub use crate::csv::{Mapping, preview, read_csv};
-}
-
 pub use error::{Error, Result};
 pub use store::Store;

@@ -7,12 +7,12 @@
 //! whitelist, because the UI must not be able to overwrite the sync's or the directory's own
 //! bookkeeping) sit beside them, with tests.
 
-use crate::{Error, Store};
+use crate::Error;
 use chrono_tz::Tz;
 
 /// The UI's language (`de` or `en`); the UI falls back to German when unset.
 pub const LANGUAGE: &str = "language";
-/// The user's IANA time zone for all-day events and "today"; see [`user_zone`].
+/// The user's IANA time zone for all-day events and "today"; see `Store::user_zone`.
 pub const TIMEZONE: &str = "timezone";
 /// The organiser's name on invitations.
 pub const ORGANIZER_NAME: &str = "organizer_name";
@@ -82,31 +82,6 @@ pub fn check_ui_write(key: &str, value: &str) -> Result<(), SettingError> {
     Ok(())
 }
 
-/// Reads a setting for the UI; keys outside [`UI_KEYS`] are refused.
-pub fn ui_get(store: &Store, key: &str) -> Result<Option<String>, SettingError> {
-    if !ui_may_use(key) {
-        return Err(SettingError::Unknown(key.to_string()));
-    }
-    Ok(store.setting(key)?)
-}
-
-/// Writes a setting for the UI after [`check_ui_write`].
-pub fn ui_set(store: &mut Store, key: &str, value: &str) -> Result<(), SettingError> {
-    check_ui_write(key, value)?;
-    Ok(store.set_setting(key, value)?)
-}
-
-/// The user's time zone (setting `timezone`), [`DEFAULT_ZONE`] when unset, unreadable or not a
-/// zone: a wrong zone must not stop the events list from showing.
-pub fn user_zone(store: &Store) -> Tz {
-    store
-        .setting(TIMEZONE)
-        .ok()
-        .flatten()
-        .and_then(|z| z.parse().ok())
-        .unwrap_or(DEFAULT_ZONE)
-}
-
 /// The SMTP settings as stored, for sending invitations.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Smtp {
@@ -118,23 +93,21 @@ pub struct Smtp {
     pub per_minute: Option<u32>,
 }
 
-/// Reads the SMTP settings. A per-minute value that is not a whole number counts as unset (the
-/// UI checks it before writing; an old or hand-edited value must not stop the sending).
-pub fn smtp(store: &Store) -> crate::Result<Smtp> {
-    Ok(Smtp {
-        url: store.setting(SMTP_URL)?.unwrap_or_default(),
-        user: store.setting(SMTP_USER)?,
-        per_minute: store.setting(SMTP_PER_MINUTE)?.and_then(|v| v.parse().ok()),
-    })
+/// Reads a stored time zone: [`DEFAULT_ZONE`] when unset or not a zone, because a wrong zone
+/// must not stop the events list from showing.
+pub fn zone_or_default(stored: Option<&str>) -> Tz {
+    stored.and_then(|z| z.parse().ok()).unwrap_or(DEFAULT_ZONE)
+}
+
+/// A stored per-minute rate: a whole number, or `None` (the sender's default), because an old or
+/// hand-edited value must not stop the sending.
+pub fn per_minute(stored: Option<&str>) -> Option<u32> {
+    stored.and_then(|v| v.parse().ok())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn store() -> Store {
-        Store::open_in_memory().unwrap()
-    }
 
     #[test]
     fn the_ui_may_use_only_its_own_keys() {
@@ -150,76 +123,32 @@ mod tests {
         ] {
             assert!(!ui_may_use(k), "{k}");
         }
-        let mut s = store();
-        let e = ui_set(&mut s, ME_CONTACT_ID, "1").unwrap_err();
+        let e = check_ui_write(ME_CONTACT_ID, "1").unwrap_err();
         assert_eq!(e.to_string(), "unknown setting 'me_contact_id'");
-        let e = ui_get(&s, DIRECTORY_VERSION).unwrap_err();
-        assert_eq!(e.to_string(), "unknown setting 'directory_version'");
-        // A refused write changes nothing.
-        assert_eq!(s.setting(ME_CONTACT_ID).unwrap(), None);
-    }
-
-    #[test]
-    fn the_ui_reads_what_it_wrote() {
-        let mut s = store();
-        assert_eq!(ui_get(&s, LANGUAGE).unwrap(), None);
-        ui_set(&mut s, LANGUAGE, "en").unwrap();
-        assert_eq!(ui_get(&s, LANGUAGE).unwrap().as_deref(), Some("en"));
-        // Empty is a value (e.g. "use the built-in template").
-        ui_set(&mut s, INVITE_TEMPLATE, "").unwrap();
-        assert_eq!(ui_get(&s, INVITE_TEMPLATE).unwrap().as_deref(), Some(""));
     }
 
     #[test]
     fn a_time_zone_must_be_an_iana_name() {
-        let mut s = store();
-        ui_set(&mut s, TIMEZONE, "America/New_York").unwrap();
+        check_ui_write(TIMEZONE, "America/New_York").unwrap();
         for bad in ["Berlin", "", "CEST+2", "Europe/Berlinn"] {
             let e = check_ui_write(TIMEZONE, bad).unwrap_err();
             assert_eq!(e.to_string(), format!("'{bad}' is not an IANA time zone"));
-            assert!(ui_set(&mut s, TIMEZONE, bad).is_err());
         }
-        assert_eq!(user_zone(&s), Tz::America__New_York);
         // Other keys take any text.
         check_ui_write(SMTP_PER_MINUTE, "").unwrap();
     }
 
     #[test]
-    fn the_zone_falls_back_to_berlin() {
-        let mut s = store();
-        assert_eq!(user_zone(&s), DEFAULT_ZONE);
-        // Written behind the UI's back (the CLI or an old version): still no failure.
-        s.set_setting(TIMEZONE, "Nowhere/Town").unwrap();
-        assert_eq!(user_zone(&s), Tz::Europe__Berlin);
-    }
-
-    #[test]
-    fn smtp_settings_with_defaults() {
-        let mut s = store();
-        assert_eq!(smtp(&s).unwrap(), Smtp::default());
-        s.set_setting(SMTP_URL, "smtps://mail.example.org").unwrap();
-        s.set_setting(SMTP_USER, "orga").unwrap();
-        s.set_setting(SMTP_PER_MINUTE, "12").unwrap();
+    fn stored_values_fall_back_to_defaults() {
+        assert_eq!(zone_or_default(None), DEFAULT_ZONE);
+        assert_eq!(zone_or_default(Some("Nowhere/Town")), Tz::Europe__Berlin);
         assert_eq!(
-            smtp(&s).unwrap(),
-            Smtp {
-                url: "smtps://mail.example.org".into(),
-                user: Some("orga".into()),
-                per_minute: Some(12),
-            }
+            zone_or_default(Some("America/New_York")),
+            Tz::America__New_York
         );
+        assert_eq!(per_minute(Some("12")), Some(12));
         for unusable in ["", "zwölf", "-1", "1.5"] {
-            s.set_setting(SMTP_PER_MINUTE, unusable).unwrap();
-            assert_eq!(smtp(&s).unwrap().per_minute, None, "{unusable}");
+            assert_eq!(per_minute(Some(unusable)), None, "{unusable}");
         }
-    }
-
-    #[test]
-    fn the_store_uses_the_same_names() {
-        // The invitation code reads these keys under its own names until it uses this module.
-        assert_eq!(crate::store::ORGANIZER_NAME, ORGANIZER_NAME);
-        assert_eq!(crate::store::ORGANIZER_EMAIL, ORGANIZER_EMAIL);
-        assert_eq!(crate::store::INVITE_SUBJECT, INVITE_SUBJECT);
-        assert_eq!(crate::store::INVITE_TEMPLATE, INVITE_TEMPLATE);
     }
 }

@@ -17,8 +17,8 @@ fn saved_fuzz_inputs_no_longer_panic() {
             let _ =
                 vernetzt_core::ical::event::read_feed(&bytes, chrono_tz::Tz::Europe__Berlin, now);
         } else if name.starts_with("csv-") {
-            let _ = vernetzt_core::csv_import::preview(&bytes);
-            let _ = vernetzt_core::csv_import::read_csv(&bytes, None);
+            let _ = vernetzt_core::csv::preview(&bytes);
+            let _ = vernetzt_core::csv::read_csv(&bytes, None);
         }
         n += 1;
     }

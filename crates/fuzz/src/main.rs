@@ -160,8 +160,8 @@ fn run(target: &str, input: &[u8]) {
             let _ = vernetzt_core::vcard::read_vcards(input);
         }
         "csv" => {
-            let _ = vernetzt_core::csv_import::preview(input);
-            let _ = vernetzt_core::csv_import::read_csv(input, None);
+            let _ = vernetzt_core::csv::preview(input);
+            let _ = vernetzt_core::csv::read_csv(input, None);
         }
         "itip" => {
             let _ = vernetzt_core::ical::itip::read_replies(input);

@@ -50,10 +50,6 @@ pub enum AddFeedError {
     MissingSecret,
 }
 
-/// The user's time zone (setting `timezone`), Europe/Berlin by default; the rule lives with the
-/// other settings in core and is re-exported here for the callers that found it here.
-pub use vernetzt_core::settings::user_zone;
-
 /// Subscribes to a feed: checks and normalises the address (`webcal://` → `https://`; plain
 /// `http://` only to loopback), stores the feed, and puts its secret in the keyring under the
 /// feed's uid. If the keyring refuses, the feed is not kept.
@@ -140,7 +136,7 @@ pub fn apply_outcome(
     outcome: Result<FetchOutcome, String>,
     now: DateTime<Utc>,
 ) -> SyncReport {
-    let zone = user_zone(store);
+    let zone = store.user_zone();
     let mut report = SyncReport {
         feed_id: feed.id,
         name: feed.name.clone(),

@@ -1,12 +1,12 @@
 //! Sends an own event's invitations the way the app's "Senden" button does: with the SMTP server,
-//! login and rate from the settings (`vernetzt_core::settings::smtp`) and the password from the
+//! login and rate from the settings (`Store::smtp_settings`) and the password from the
 //! keyring. The CLI names server and rate on its command line and calls [`crate::mail`] directly.
 
 use crate::mail::{self, MailError, SendOptions, SendReport};
 use crate::secrets::Secrets;
 use std::sync::Mutex;
 use vernetzt_core::Store;
-use vernetzt_core::settings::{self, Smtp};
+use vernetzt_core::settings::Smtp;
 
 /// Why nothing (more) was sent.
 #[derive(Debug, thiserror::Error)]
@@ -36,7 +36,10 @@ pub async fn send_with_settings(
 ) -> Result<SendReport, OutboxError> {
     // A poisoned lock means another thread panicked mid-call; SQLite's transactions kept the
     // data consistent, so carry on (as the sending itself does).
-    let smtp = settings::smtp(&store.lock().unwrap_or_else(|p| p.into_inner()))?;
+    let smtp = store
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .smtp_settings()?;
     let mut mailer = mail::mailer(&smtp.url, smtp.user.as_deref(), secrets)?;
     Ok(mail::send_invitations(
         store,
@@ -84,7 +87,7 @@ mod tests {
         store
             .lock()
             .unwrap()
-            .set_setting(settings::SMTP_URL, "http://mail.example.org")
+            .set_setting(vernetzt_core::settings::SMTP_URL, "http://mail.example.org")
             .unwrap();
         let e = send_with_settings(&store, &secrets, "any")
             .await

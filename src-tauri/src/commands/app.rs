@@ -3,18 +3,17 @@
 use crate::error::{CmdResult, UiError};
 use crate::state::AppState;
 use tauri::State;
-use vernetzt_core::settings;
 
 /// Reads a setting the UI may use (`vernetzt_core::settings::UI_KEYS`).
 #[tauri::command]
 pub fn setting_get(state: State<'_, AppState>, key: String) -> CmdResult<Option<String>> {
-    Ok(settings::ui_get(&*state.store()?, &key)?)
+    Ok(state.store()?.ui_setting(&key)?)
 }
 
 /// Writes a setting the UI may use, after its check (a time zone must be an IANA name).
 #[tauri::command]
 pub fn setting_set(state: State<'_, AppState>, key: String, value: String) -> CmdResult<()> {
-    Ok(settings::ui_set(&mut *state.store()?, &key, &value)?)
+    Ok(state.store()?.set_ui_setting(&key, &value)?)
 }
 
 /// Called by the UI once the first contacts list is on screen; prints the wall-clock time for the

@@ -4,7 +4,7 @@ use crate::error::CmdResult;
 use crate::state::AppState;
 use tauri::State;
 use vernetzt_core::at_event::{self, MergeResult};
-use vernetzt_core::csv_import::Mapping;
+use vernetzt_core::csv::Mapping;
 use vernetzt_core::exchange::{self, Preview};
 use vernetzt_core::model::{
     Contact, ContactInput, ContactPage, ContactSummary, ImportReport, Note, TimelineItem,

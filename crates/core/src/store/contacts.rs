@@ -470,7 +470,7 @@ impl Store {
         match id {
             Some(id) => {
                 self.contact(id)?;
-                self.set_setting("me_contact_id", &id.to_string())
+                self.set_setting(crate::settings::ME_CONTACT_ID, &id.to_string())
             }
             None => {
                 self.conn
@@ -483,7 +483,7 @@ impl Store {
     /// The user's own contact, if chosen and still there.
     pub fn me(&self) -> Result<Option<Contact>> {
         let Some(id) = self
-            .setting("me_contact_id")?
+            .setting(crate::settings::ME_CONTACT_ID)?
             .and_then(|v| v.parse::<i64>().ok())
         else {
             return Ok(None);

@@ -107,11 +107,7 @@ impl Store {
     /// list of invitees with their answers. An event with a pending local change is left alone
     /// (that change goes up next and wins). Returns whether anything changed here.
     pub fn apply_remote_event(&mut self, ics: &str) -> Result<Option<String>> {
-        let Ok(read) = read_feed(
-            ics.as_bytes(),
-            chrono_tz::Tz::Europe__Berlin,
-            self.now(),
-        ) else {
+        let Ok(read) = read_feed(ics.as_bytes(), chrono_tz::Tz::Europe__Berlin, self.now()) else {
             return Ok(None);
         };
         let Some(ev) = read.events.into_iter().find(|e| e.recurrence_id.is_none()) else {

@@ -11,14 +11,7 @@ use crate::model::Level;
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
-/// Settings keys for the organiser and the template (plain settings: no secrets).
-pub const ORGANIZER_NAME: &str = "organizer_name";
-/// See [`ORGANIZER_NAME`].
-pub const ORGANIZER_EMAIL: &str = "organizer_email";
-/// The editable invitation text.
-pub const INVITE_TEMPLATE: &str = "invite_template";
-/// The editable subject.
-pub const INVITE_SUBJECT: &str = "invite_subject";
+pub use crate::settings::{INVITE_SUBJECT, INVITE_TEMPLATE, ORGANIZER_EMAIL, ORGANIZER_NAME};
 
 /// The RSVP overview of an own event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -41,6 +41,7 @@ mod privacy;
 mod replies;
 mod search;
 mod series;
+mod settings;
 
 use crate::clock::{self, Clock, SystemClock};
 use crate::directory;
@@ -50,6 +51,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, Transactio
 use rusqlite_migration::{M, Migrations};
 use std::path::{Path, PathBuf};
 
+pub use crate::invite::ExportFile;
 pub use attendance::QuickCapture;
 pub use crypt::{DbKey, exists as db_exists, is_plain};
 pub use dav::{Account, Collection, SyncStatus};
@@ -59,15 +61,11 @@ pub use dav_events::EventChange;
 pub use dav_items::DavItem;
 pub use duplicates::phone_e164;
 pub use invitees::{INVITE_SUBJECT, INVITE_TEMPLATE, ORGANIZER_EMAIL, ORGANIZER_NAME, Rsvp};
-pub use outbox::{ExportFile, OutboxItem, OutboxPlan};
+pub use outbox::{OutboxItem, OutboxPlan};
 pub use own_events::OwnEvent;
 pub use privacy::{PersonExport, StaleContact};
 pub use replies::{ReplyImport, ReplyReport};
 pub use search::SearchHit;
-
-/// The note limit lives in [`crate::rules`]; this path is kept for the vCard reader and other
-/// crates that name it here.
-pub use crate::rules::MAX_NOTE_BYTES;
 
 /// The migrations, in order. Append only: a shipped migration is never edited.
 fn migrations() -> Migrations<'static> {
@@ -312,26 +310,6 @@ impl Store {
         Ok(self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?)
-    }
-
-    /// Reads a setting (language and the like; never secrets).
-    pub fn setting(&self, key: &str) -> Result<Option<String>> {
-        Ok(self
-            .conn
-            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
-                r.get(0)
-            })
-            .optional()?)
-    }
-
-    /// Writes a setting.
-    pub fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
-        self.conn.execute(
-            "INSERT INTO settings(key, value) VALUES (?1, ?2)
-             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            (key, value),
-        )?;
-        Ok(())
     }
 
     /// The changes not yet confirmed by a sync, oldest first.

@@ -8,8 +8,8 @@ use super::{Store, exec, new_uid};
 use crate::error::{Error, Result};
 use crate::ical::itip::{self, Invitation, Method, Person};
 use crate::invite::{
-    CANCEL_TEMPLATE, DEFAULT_SUBJECT, DEFAULT_TEMPLATE, MessageKind, PlanInvitee, TemplateValues,
-    german_time, plan, render,
+    CANCEL_TEMPLATE, DEFAULT_SUBJECT, DEFAULT_TEMPLATE, ExportFile, MessageKind, PlanInvitee,
+    TemplateValues, german_time, plan, render,
 };
 use chrono::{DateTime, Utc};
 use rusqlite::params;
@@ -40,15 +40,6 @@ pub struct OutboxPlan {
     /// Messages a previous run was sending when it stopped: they may have arrived, so they are
     /// not sent again unless the user asks.
     pub uncertain: Vec<OutboxItem>,
-}
-
-/// A file of an export: name and bytes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ExportFile {
-    /// File name (no directories; safe on every file system).
-    pub name: String,
-    /// Content.
-    pub bytes: Vec<u8>,
 }
 
 /// A file name made of safe characters only.

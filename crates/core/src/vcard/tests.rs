@@ -741,7 +741,7 @@ fn overlong_fields_are_shortened_so_the_store_accepts_the_card() {
         c.contact.display_name.as_ref().map(|n| n.chars().count()),
         Some(200)
     );
-    assert!(c.notes[0].len() <= crate::store::MAX_NOTE_BYTES);
+    assert!(c.notes[0].len() <= crate::rules::MAX_NOTE_BYTES);
     assert_eq!(r.warnings.len(), 2, "{:?}", r.warnings);
 }
 

@@ -330,7 +330,7 @@ pub(super) fn read_card(card: &RawCard, w: &mut Warnings) -> Read {
         if t.is_empty() {
             continue;
         }
-        let max = crate::store::MAX_NOTE_BYTES;
+        let max = crate::rules::MAX_NOTE_BYTES;
         if t.len() > max {
             let mut end = max;
             while !t.is_char_boundary(end) {
