@@ -1,4 +1,6 @@
-// Running a user's action from a view: one at a time, with failures reported the same way.
+// Running a user's action from a view: one at a time, with failures (and a form's field errors)
+// reported the same way.
+import { tick } from 'svelte';
 import { announce, checkFatal } from './app.svelte';
 import { errorMessage } from './errors';
 import { locale } from './locale.svelte';
@@ -36,4 +38,28 @@ export function oneAtATime(): Runner {
       busy = false;
     }
   };
+}
+
+/** Focuses the first control of `order` (input ids in form order) with an error, once the errors are on screen. */
+export async function focusFirstError(
+  order: readonly string[],
+  errors: Readonly<Record<string, string | undefined>>,
+): Promise<void> {
+  await tick();
+  const first = order.find((id) => errors[id]);
+  if (first) document.getElementById(first)?.focus();
+}
+
+/**
+ * A form's field errors as the user learns of them: the live region says `intro` ("the form has
+ * errors") and the first error in form order, and that error's control gets focus.
+ */
+export async function reportFieldErrors(
+  intro: string,
+  order: readonly string[],
+  errors: Readonly<Record<string, string | undefined>>,
+): Promise<void> {
+  const first = order.find((id) => errors[id]);
+  announce(`${intro} ${first ? (errors[first] ?? '') : ''}`);
+  await focusFirstError(order, errors);
 }
