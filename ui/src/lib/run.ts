@@ -40,6 +40,29 @@ export function oneAtATime(): Runner {
   };
 }
 
+/**
+ * Loads something a view shows, where a later load wins over an earlier one still on its way:
+ * `ask` asks the backend, `show` gets the answer; a failure that is not fatal goes to `fail` as a
+ * message (not announced: the view shows it where the answer would be). What a load overtaken by
+ * a later one brings back, answer or failure, is dropped.
+ */
+export type Loader = <T>(ask: () => Promise<T>, show: (value: T) => void, fail: (msg: string) => void) => Promise<void>;
+
+export function latestWins(): Loader {
+  let seq = 0;
+  return async (ask, show, fail) => {
+    const mine = ++seq;
+    try {
+      const value = await ask();
+      if (mine !== seq) return;
+      show(value);
+    } catch (e) {
+      if (mine !== seq || checkFatal(e)) return;
+      fail(errorMessage(e, locale.lang));
+    }
+  };
+}
+
 /** Focuses the first control of `order` (input ids in form order) with an error, once the errors are on screen. */
 export async function focusFirstError(
   order: readonly string[],
