@@ -12,6 +12,11 @@ describe('announceFailure', () => {
     expect(msg).toEqual(expect.any(String));
     expect(announce).toHaveBeenCalledWith(msg);
   });
+  it('words the message in the topic\'s own wording when given one', () => {
+    vi.mocked(announce).mockClear();
+    expect(announceFailure({ kind: 'not_found', message: 'weg' }, () => 'Eigene Worte')).toBe('Eigene Worte');
+    expect(announce).toHaveBeenCalledWith('Eigene Worte');
+  });
   it('says nothing about a fatal one: the fatal screen does', () => {
     vi.mocked(announce).mockClear();
     vi.mocked(checkFatal).mockReturnValueOnce(true);

@@ -3,6 +3,7 @@
 import { tick } from 'svelte';
 import { announce, checkFatal } from './app.svelte';
 import { errorMessage } from './errors';
+import type { Lang } from './i18n';
 import { locale } from './locale.svelte';
 
 /** Runs `action`; a failure that is not fatal goes to `onError` and the live region as a message. */
@@ -11,10 +12,14 @@ export type Runner = (action: () => Promise<void>, onError: (msg: string) => voi
 /**
  * A failure as the user learns of it: `null` when it was fatal (the app then shows its fatal
  * screen and nothing else is said), else its message, already announced in the live region.
+ * `message` words it (a topic's own wording, such as the invitations'; the general one by default).
  */
-export function announceFailure(e: unknown): string | null {
+export function announceFailure(
+  e: unknown,
+  message: (e: unknown, lang: Lang) => string = errorMessage,
+): string | null {
   if (checkFatal(e)) return null;
-  const msg = errorMessage(e, locale.lang);
+  const msg = message(e, locale.lang);
   announce(msg);
   return msg;
 }
