@@ -34,6 +34,9 @@ export interface ContactForm {
   tags: string;
 }
 
+/** A contact's postal address, field by field in the order it is written: the form's inputs, a CSV column's choices. */
+export const ADDRESS_FIELDS = ['street', 'postal_code', 'locality', 'country'] as const;
+
 export const PHOTO_TYPES: readonly string[] = ['image/jpeg', 'image/png', 'image/webp', 'image/gif'];
 export const MAX_PHOTO_BYTES = 2 * 1024 * 1024;
 

@@ -9,6 +9,7 @@ import type {
   Occurrence,
   TimelineItem,
 } from '../backend';
+import { ADDRESS_FIELDS } from './contacts';
 import { type Lang, formatDateTime, localeOf, TIME_ZONE, translate } from './i18n';
 
 // --- Files ---
@@ -61,10 +62,7 @@ export const CSV_FIELDS: readonly CsvField[] = [
   'official_key',
   'email',
   'phone',
-  'street',
-  'postal_code',
-  'locality',
-  'country',
+  ...ADDRESS_FIELDS,
   'website',
   'tags',
   'themenfeld',

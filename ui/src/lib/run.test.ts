@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 vi.mock('./app.svelte', () => ({ announce: vi.fn(), checkFatal: vi.fn(() => false) }));
 
 import { announce, checkFatal } from './app.svelte';
-import { announceFailure, oneAtATime } from './run';
+import { announceFailure, latestWins, oneAtATime } from './run';
 
 describe('announceFailure', () => {
   it('announces and returns the message of an ordinary failure', () => {
@@ -11,6 +11,11 @@ describe('announceFailure', () => {
     const msg = announceFailure({ kind: 'not_found', message: 'weg' });
     expect(msg).toEqual(expect.any(String));
     expect(announce).toHaveBeenCalledWith(msg);
+  });
+  it('words the message in the topic\'s own wording when given one', () => {
+    vi.mocked(announce).mockClear();
+    expect(announceFailure({ kind: 'not_found', message: 'weg' }, () => 'Eigene Worte')).toBe('Eigene Worte');
+    expect(announce).toHaveBeenCalledWith('Eigene Worte');
   });
   it('says nothing about a fatal one: the fatal screen does', () => {
     vi.mocked(announce).mockClear();
@@ -45,5 +50,29 @@ describe('oneAtATime', () => {
     const next = vi.fn(async () => {});
     await run(next, onError);
     expect(next).toHaveBeenCalledOnce();
+  });
+});
+
+describe('latestWins', () => {
+  it('shows only the answer of the latest load', async () => {
+    const latest = latestWins();
+    let answerFirst = (_: string) => {};
+    const show = vi.fn();
+    const first = latest(() => new Promise<string>((r) => (answerFirst = r)), show, () => {});
+    await latest(async () => 'second', show, () => {});
+    answerFirst('first');
+    await first;
+    expect(show.mock.calls).toEqual([['second']]);
+  });
+  it('hands a failure of the latest load to fail as a message, and drops one overtaken', async () => {
+    const latest = latestWins();
+    const fail = vi.fn();
+    let failFirst = (_: unknown) => {};
+    const first = latest(() => new Promise((_, reject) => (failFirst = reject)), () => {}, fail);
+    await latest(() => Promise.reject({ kind: 'not_found', message: 'weg' }), () => {}, fail);
+    failFirst({ kind: 'not_found', message: 'alt' });
+    await first;
+    expect(fail).toHaveBeenCalledOnce();
+    expect(fail).toHaveBeenCalledWith(expect.any(String));
   });
 });
