@@ -12,7 +12,12 @@ try {
   await nav.waitForClickable({ timeout: 20_000 });
   await nav.click();
   if (view === 'events') {
-    // Open the first upcoming event, so the detail (attendance, series) shows beside the list.
+    // Open the next OZG-Erfahrungsaustausch, so the detail (attendance, series) shows beside the
+    // list.
+    const search = await browser.$('#event-search');
+    await search.waitForExist({ timeout: 10_000 });
+    await search.setValue('Erfahrungsaustausch');
+    await browser.pause(500);
     const row = await browser.$('button[data-testid="event-row"]');
     if (await row.isExisting()) await row.click();
   }
