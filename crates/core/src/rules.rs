@@ -35,6 +35,10 @@ pub const MAX_ORG_NAME_CHARS: usize = 500;
 pub const MAX_EVENT_TITLE_CHARS: usize = 500;
 /// Most contacts one page of the contact list returns.
 pub const MAX_PAGE: i64 = 10_000;
+/// Longest period the stale-contacts review looks back, in months (a century): a larger number
+/// means nothing to a person, and an unchecked one overflowed the date arithmetic (a panic that
+/// poisoned the app's store lock).
+pub const MAX_STALE_MONTHS: u32 = 1_200;
 
 /// Trims a single-line field, turns control characters (CR, LF, TAB …) into spaces, and maps
 /// empty to `None`. Control characters in a name would break vCard lines and CSV rows later.

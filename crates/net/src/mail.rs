@@ -399,7 +399,10 @@ pub async fn send_invitations(
         let bytes = {
             let mut s = lock()?;
             let bytes = s.outbox_message(uid, item, clock())?;
-            s.outbox_sending(item.id)?;
+            if !s.outbox_sending(item.id)? {
+                // Another run (the app or the CLI) claimed it first, or it went out already.
+                continue;
+            }
             bytes
         };
         let result = out.send(&from.email, &item.email, &bytes).await;

@@ -209,6 +209,17 @@ impl Store {
                 ],
             )?;
         }
+        if resend_uncertain {
+            // The user decided that the messages a killed run left uncertain go out again:
+            // they become ordinary pending messages, claimed like any other.
+            exec(
+                &tx,
+                "UPDATE outbox SET status = 'pending', updated_at = ?2
+                 WHERE status = 'sending'
+                   AND invitee_id IN (SELECT id FROM invitees WHERE event_id = ?1)",
+                params![ev.id, t],
+            )?;
+        }
         tx.commit()?;
         let mut stmt = self.conn.prepare(
             "SELECT o.id, i.email, i.name, o.method, o.sequence, o.message_id, o.status
@@ -262,16 +273,18 @@ impl Store {
         self.message(&inv, item.kind, &to, Some(&item.message_id), now)
     }
 
-    /// Records that a message is about to go out. Committed before the SMTP transaction starts,
-    /// so a run killed during it leaves the message marked uncertain, not unsent.
-    pub fn outbox_sending(&mut self, id: i64) -> Result<()> {
-        exec(
-            &self.conn,
+    /// Claims a message for sending: only a `pending` or `failed` one, and only once. Committed
+    /// before the SMTP transaction starts, so a run killed during it leaves the message marked
+    /// uncertain, not unsent. Returns false when the message is not (or no longer) to send:
+    /// the app and the CLI sending the same event at once plan the same messages, and the one
+    /// UPDATE decides which of them delivers each, so nobody gets an invitation twice.
+    pub fn outbox_sending(&mut self, id: i64) -> Result<bool> {
+        let claimed = self.conn.execute(
             "UPDATE outbox SET status = 'sending', attempts = attempts + 1, updated_at = ?2
-             WHERE id = ?1",
+             WHERE id = ?1 AND status IN ('pending', 'failed')",
             params![id, self.now_text()],
         )?;
-        Ok(())
+        Ok(claimed == 1)
     }
 
     /// Records the outcome of one message: sent (`error` None) or failed with the reason.

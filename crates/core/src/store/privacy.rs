@@ -234,6 +234,16 @@ impl Store {
         months: u32,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Vec<StaleContact>> {
+        if months > crate::rules::MAX_STALE_MONTHS {
+            return Err(Error::invalid(
+                "months_out_of_range",
+                "months",
+                format!(
+                    "{months} months is more than the {} the review looks back",
+                    crate::rules::MAX_STALE_MONTHS
+                ),
+            ));
+        }
         let cutoff = (now - chrono::Duration::days(i64::from(months) * 365 / 12))
             .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         let mut stmt = self.conn.prepare(
@@ -366,6 +376,21 @@ mod tests {
                 "'{needle}' still in the database files"
             );
         }
+    }
+
+    #[test]
+    fn stale_months_are_bounded() {
+        let s = Store::open_in_memory().unwrap();
+        let now = s.now();
+        for months in [crate::rules::MAX_STALE_MONTHS + 1, u32::MAX] {
+            let e = s.stale_contacts(months, now).unwrap_err();
+            assert!(e.to_string().contains("months"), "{e}");
+        }
+        assert!(
+            s.stale_contacts(crate::rules::MAX_STALE_MONTHS, now)
+                .unwrap()
+                .is_empty()
+        );
     }
 
     #[test]

@@ -79,6 +79,38 @@ fn filter_preview_and_list() {
 }
 
 #[test]
+fn two_sends_at_once_claim_each_message_once() {
+    // The app and the CLI plan the same event's outbox at the same moment: both plans list
+    // every message, but each message is claimed by one of them only.
+    let (mut s, uid, ids) = setup();
+    s.add_invitees(&uid, &[ids[0], ids[2]], &InviteeFilter::default())
+        .unwrap();
+    let a = s.plan_outbox(&uid, false).unwrap();
+    let b = s.plan_outbox(&uid, false).unwrap();
+    assert_eq!(a.to_send.len(), 2);
+    assert_eq!(b.to_send.len(), 2);
+    assert!(s.outbox_sending(a.to_send[0].id).unwrap());
+    assert!(!s.outbox_sending(b.to_send[0].id).unwrap(), "claimed twice");
+    s.outbox_done(a.to_send[0].id, None).unwrap();
+    assert!(
+        !s.outbox_sending(b.to_send[0].id).unwrap(),
+        "sent, then claimed again"
+    );
+    assert!(s.outbox_sending(b.to_send[1].id).unwrap());
+    s.outbox_done(b.to_send[1].id, Some("451 try later"))
+        .unwrap();
+    // A failed message is claimed again by the next run, once.
+    assert!(s.outbox_sending(a.to_send[1].id).unwrap());
+    assert!(!s.outbox_sending(a.to_send[1].id).unwrap());
+    // An uncertain one (the run was killed while sending) goes out again only when asked.
+    assert!(s.plan_outbox(&uid, false).unwrap().to_send.is_empty());
+    let again = s.plan_outbox(&uid, true).unwrap();
+    assert_eq!(again.to_send.len(), 1);
+    assert!(again.uncertain.is_empty());
+    assert!(s.outbox_sending(again.to_send[0].id).unwrap());
+}
+
+#[test]
 fn outbox_resumes_updates_and_cancels() {
     let (mut s, uid, ids) = setup();
     s.add_invitees(&uid, &[ids[0], ids[2], ids[3]], &InviteeFilter::default())
