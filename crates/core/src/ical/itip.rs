@@ -6,8 +6,9 @@
 
 use super::Warning;
 use super::parse::{Component, parse};
+pub use super::vtimezone::vtimezone;
 use super::write::{begin_calendar, caret_escape, escape_text, push_line};
-use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc};
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
@@ -81,71 +82,6 @@ fn time_prop(name: &str, t: &EventTime) -> String {
             format!("{name};TZID={}:{}", tz.name(), l.format("%Y%m%dT%H%M%S"))
         }
     }
-}
-
-fn fmt_offset(secs: i32) -> String {
-    let sign = if secs < 0 { '-' } else { '+' };
-    let a = secs.abs();
-    if a % 60 == 0 {
-        format!("{sign}{:02}{:02}", a / 3600, (a % 3600) / 60)
-    } else {
-        format!("{sign}{:02}{:02}{:02}", a / 3600, (a % 3600) / 60, a % 60)
-    }
-}
-
-/// A VTIMEZONE for `tz` that covers `[from, to]`: every offset change in that span as its own
-/// observance (exact for the span, no rules to get wrong), plus the offset in force at `from`.
-pub fn vtimezone(out: &mut String, tz: Tz, from: DateTime<Utc>, to: DateTime<Utc>) {
-    push_line(out, "BEGIN:VTIMEZONE");
-    push_line(out, &format!("TZID:{}", tz.name()));
-    let offset_at = |t: DateTime<Utc>| {
-        tz.offset_from_utc_datetime(&t.naive_utc())
-            .fix()
-            .local_minus_utc()
-    };
-    let name_at = |t: DateTime<Utc>| tz.offset_from_utc_datetime(&t.naive_utc()).to_string();
-    let mut prev = offset_at(from);
-    let observance = |out: &mut String,
-                      kind: &str,
-                      at: NaiveDateTime,
-                      off_from: i32,
-                      off_to: i32,
-                      name: String| {
-        push_line(out, &format!("BEGIN:{kind}"));
-        push_line(out, &format!("DTSTART:{}", at.format("%Y%m%dT%H%M%S")));
-        push_line(out, &format!("TZOFFSETFROM:{}", fmt_offset(off_from)));
-        push_line(out, &format!("TZOFFSETTO:{}", fmt_offset(off_to)));
-        push_line(out, &format!("TZNAME:{}", escape_text(&name)));
-        push_line(out, &format!("END:{kind}"));
-    };
-    observance(
-        out,
-        "STANDARD",
-        (from + Duration::seconds(prev.into())).naive_utc() - Duration::days(1),
-        prev,
-        prev,
-        name_at(from),
-    );
-    // Walk the span hour by hour looking for offset changes (a few thousand steps a year).
-    let mut t = from;
-    while t < to {
-        let next = t + Duration::hours(1);
-        let off = offset_at(next);
-        if off != prev {
-            // Find the exact minute of the change.
-            let mut lo = t;
-            while lo + Duration::minutes(1) < next && offset_at(lo + Duration::minutes(1)) == prev {
-                lo += Duration::minutes(1);
-            }
-            let at_utc = lo + Duration::minutes(1);
-            let local = (at_utc + Duration::seconds(prev.into())).naive_utc();
-            let kind = if off > prev { "DAYLIGHT" } else { "STANDARD" };
-            observance(out, kind, local, prev, off, name_at(at_utc));
-            prev = off;
-        }
-        t = next;
-    }
-    push_line(out, "END:VTIMEZONE");
 }
 
 /// iTIP methods the organiser sends.

@@ -11,7 +11,8 @@
 //!
 //! Writing has one set of primitives, [`write`] (folding, TEXT and parameter escaping), which
 //! the vCard writer uses too. On top of it, [`itip`] writes an own event's REQUEST and CANCEL
-//! messages and its CalDAV object and reads REPLYs, and [`imip`] wraps a message in an e-mail.
+//! messages and its CalDAV object and reads REPLYs (with a VTIMEZONE written by `vtimezone.rs` in
+//! the yearly-rule shape Outlook reads), and [`imip`] wraps a message in an e-mail.
 
 pub mod event;
 pub mod imip;
@@ -19,6 +20,7 @@ pub mod itip;
 pub mod lex;
 pub mod parse;
 pub mod recur;
+mod vtimezone;
 pub mod write;
 pub mod zone;
 
