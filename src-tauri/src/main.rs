@@ -2,7 +2,9 @@
 //!
 //! Arguments: `--db PATH` (default: the user's data directory, or `VERNETZT_DB`), `--demo` (a
 //! separate demo database, filled with the showcase when empty: contacts, an event feed with a
-//! series, attendance, follow-ups and an own event with answers, as `vernetzt demo` fills it).
+//! series, attendance, follow-ups and an own event with answers, as `vernetzt demo` fills it;
+//! not together with `--db`). `VERNETZT_DB_PASSPHRASE` is read and removed from the environment
+//! before anything else starts.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
@@ -12,13 +14,51 @@ mod state;
 use std::path::PathBuf;
 use vernetzt_core::{Store, paths};
 
-fn open_store(args: &[String]) -> vernetzt_core::Result<Store> {
+/// What the command line asks for: a database named with `--db`, and whether to show the demo.
+#[derive(Debug, PartialEq, Eq)]
+struct Launch {
+    db: Option<PathBuf>,
+    demo: bool,
+}
+
+/// Reads the arguments. `--demo` with `--db` is refused: the demo fills an empty database with
+/// invented people, and an empty database named by path is most likely the user's real one (a
+/// new work database, a copy being restored) that must not start life with demo contacts.
+fn launch(args: &[String]) -> vernetzt_core::Result<Launch> {
     let demo = args.iter().any(|a| a == "--demo");
-    let explicit = args
+    let db = args
         .iter()
         .position(|a| a == "--db")
         .and_then(|i| args.get(i + 1))
         .map(PathBuf::from);
+    if let (true, Some(path)) = (demo, &db) {
+        return Err(vernetzt_core::Error::Open {
+            path: path.clone(),
+            detail: "--demo uses a database of its own and cannot be combined with --db".into(),
+        });
+    }
+    Ok(Launch { db, demo })
+}
+
+/// Takes the database passphrase out of the environment (`VERNETZT_DB_PASSPHRASE`), so that
+/// neither WebKit's processes nor any program the app starts (a browser for a link, the mail
+/// program) inherits it.
+#[allow(unsafe_code)]
+fn take_passphrase() -> Option<String> {
+    let name = vernetzt_net::dbkey::PASSPHRASE_ENV;
+    let value = std::env::var(name).ok().filter(|p| !p.is_empty());
+    if std::env::var_os(name).is_some() {
+        // SAFETY: called in main before any other thread exists (see prefer_lean_webkit).
+        unsafe { std::env::remove_var(name) };
+    }
+    value
+}
+
+fn open_store(
+    launch: vernetzt_core::Result<Launch>,
+    passphrase: Option<String>,
+) -> vernetzt_core::Result<Store> {
+    let Launch { db: explicit, demo } = launch?;
     let path = explicit.clone().or_else(|| {
         if demo {
             paths::demo_db_path()
@@ -34,7 +74,7 @@ fn open_store(args: &[String]) -> vernetzt_core::Result<Store> {
         let _ = std::fs::create_dir_all(dir);
     }
     let secrets = vernetzt_net::Secrets::new(vernetzt_net::feed_sync::SECRETS_SERVICE);
-    let (mut store, _) = vernetzt_net::dbkey::open_store(&path, None, &secrets)?;
+    let (mut store, _) = vernetzt_net::dbkey::open_store(&path, passphrase, &secrets)?;
     if demo && store.list_contacts(0, 1)?.total == 0 {
         vernetzt_core::demo::showcase(&mut store, chrono::Utc::now(), 42)?;
     }
@@ -106,9 +146,10 @@ fn prefer_lean_webkit() {
 
 fn main() {
     prefer_lean_webkit();
+    let passphrase = take_passphrase();
     let args: Vec<String> = std::env::args().collect();
     let probe = std::env::var_os("VERNETZT_STARTUP_PROBE").is_some();
-    let state = state::AppState::new(open_store(&args), probe);
+    let state = state::AppState::new(open_store(launch(&args), passphrase), probe);
     tauri::Builder::default()
         .manage(state)
         .invoke_handler(tauri::generate_handler![
@@ -186,4 +227,51 @@ fn main() {
         })
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("error while running Vernetzt");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Vec<String> {
+        list.iter().map(|a| a.to_string()).collect()
+    }
+
+    #[test]
+    fn demo_and_db_together_are_refused() {
+        let err = launch(&args(&["vernetzt", "--demo", "--db", "/x/echt.db"])).unwrap_err();
+        assert!(
+            err.to_string().contains("cannot be combined with --db"),
+            "{err}"
+        );
+        assert!(err.to_string().contains("echt.db"), "{err}");
+        assert_eq!(
+            launch(&args(&["vernetzt", "--demo"])).unwrap(),
+            Launch {
+                db: None,
+                demo: true
+            }
+        );
+        assert_eq!(
+            launch(&args(&["vernetzt", "--db", "a.db"])).unwrap(),
+            Launch {
+                db: Some(PathBuf::from("a.db")),
+                demo: false
+            }
+        );
+    }
+
+    #[test]
+    #[allow(unsafe_code)]
+    fn the_passphrase_leaves_the_environment() {
+        let name = vernetzt_net::dbkey::PASSPHRASE_ENV;
+        // SAFETY: no other test of this crate reads or writes this variable.
+        unsafe { std::env::set_var(name, "Geheim-42") };
+        assert_eq!(take_passphrase().as_deref(), Some("Geheim-42"));
+        assert!(
+            std::env::var_os(name).is_none(),
+            "removed, so no child inherits it"
+        );
+        assert_eq!(take_passphrase(), None);
+    }
 }

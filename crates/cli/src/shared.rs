@@ -22,10 +22,20 @@ pub fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
         .map_err(|e| Failure::Other(format!("cannot start the runtime: {e}")))
 }
 
-/// Writes a file the user named; the failure names the file.
+/// Writes a new file the user named, readable by the user only; an existing file is refused and
+/// kept (what is written here is personal data, see `vernetzt_core::files`). The failure names
+/// the file.
 pub fn write_file(path: &Path, bytes: impl AsRef<[u8]>) -> Result<(), Failure> {
-    std::fs::write(path, bytes)
-        .map_err(|e| Failure::Other(format!("cannot write {}: {e}", path.display())))
+    vernetzt_core::files::write_new(path, bytes.as_ref()).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            Failure::Other(format!(
+                "{} exists already; Vernetzt does not overwrite it: name another file or remove it first",
+                path.display()
+            ))
+        } else {
+            Failure::Other(format!("cannot write {}: {e}", path.display()))
+        }
+    })
 }
 
 /// Reads a file the user named; the message names the file (the caller chooses the failure's

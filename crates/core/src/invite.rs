@@ -483,8 +483,9 @@ pub struct ExportFile {
     pub bytes: Vec<u8>,
 }
 
-/// Writes export files into `dir` (created if missing) and returns their paths. An existing
-/// file of the same name is replaced: exports are regenerated, never edited by hand.
+/// Writes export files into `dir` (created if missing) and returns their paths. Each is readable
+/// by the user only, and an existing file of the same name is kept: the export takes the next
+/// free name (`einladung (2).ics`), see [`crate::files`].
 pub fn write_files(dir: &std::path::Path, files: &[ExportFile]) -> Result<Vec<std::path::PathBuf>> {
     let io = |e: std::io::Error, p: &std::path::Path| {
         Error::invalid(
@@ -504,8 +505,8 @@ pub fn write_files(dir: &std::path::Path, files: &[ExportFile]) -> Result<Vec<st
                 format!("unsafe file name '{}'", f.name),
             ));
         }
-        let p = dir.join(&f.name);
-        std::fs::write(&p, &f.bytes).map_err(|e| io(e, &p))?;
+        let p = crate::files::write_into(dir, &f.name, &f.bytes)
+            .map_err(|e| io(e, &dir.join(&f.name)))?;
         out.push(p);
     }
     Ok(out)

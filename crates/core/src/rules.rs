@@ -33,6 +33,13 @@ pub const MAX_FEED_NAME_CHARS: usize = 200;
 pub const MAX_ORG_NAME_CHARS: usize = 500;
 /// Longest own event title, in characters.
 pub const MAX_EVENT_TITLE_CHARS: usize = 500;
+/// Longest series name, in characters (as long as a feed's name).
+pub const MAX_SERIES_NAME_CHARS: usize = 200;
+/// Longest session name of an encounter ("Workshop 3: Roll-in"), in characters.
+pub const MAX_SESSION_CHARS: usize = 200;
+/// Largest setting value, in bytes: the invitation template is the longest (a letter, not a
+/// book); without a cap a pasted file would sit in every settings read.
+pub const MAX_SETTING_BYTES: usize = 100_000;
 /// Most contacts one page of the contact list returns.
 pub const MAX_PAGE: i64 = 10_000;
 /// Longest period the stale-contacts review looks back, in months (a century): a larger number

@@ -76,6 +76,19 @@ pub fn check_ui_write(key: &str, value: &str) -> Result<(), SettingError> {
     if !ui_may_use(key) {
         return Err(SettingError::Unknown(key.to_string()));
     }
+    if value.len() > crate::rules::MAX_SETTING_BYTES {
+        // The user's input (a pasted template), not a bug of the UI: a validation error the
+        // form shows at the field.
+        return Err(SettingError::Store(Error::invalid(
+            "too_long",
+            "value",
+            format!(
+                "the value is too long ({} bytes; at most {})",
+                value.len(),
+                crate::rules::MAX_SETTING_BYTES
+            ),
+        )));
+    }
     if key == TIMEZONE && value.parse::<Tz>().is_err() {
         return Err(SettingError::NotAZone(value.to_string()));
     }

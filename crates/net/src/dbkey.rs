@@ -26,14 +26,18 @@ fn keyring_account(path: &Path) -> String {
     format!("db-key:{}", canonical.display())
 }
 
+/// The key from its keyring text: 64 hex digits. Anything else (another program's entry, a
+/// damaged or non-ASCII value) is `None`, which the caller reports; it must never panic, since
+/// the keyring is outside our control and a panic here stops the app at every start.
 fn decode(hex: &str) -> Option<[u8; 32]> {
-    let hex = hex.trim();
+    let hex = hex.trim().as_bytes();
     if hex.len() != 64 {
         return None;
     }
+    let nibble = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
     let mut out = [0u8; 32];
-    for (i, b) in out.iter_mut().enumerate() {
-        *b = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok()?;
+    for (b, pair) in out.iter_mut().zip(hex.chunks_exact(2)) {
+        *b = nibble(pair[0])? << 4 | nibble(pair[1])?;
     }
     Some(out)
 }
@@ -114,4 +118,25 @@ pub fn open_store(
             migrated,
         },
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::decode;
+
+    #[test]
+    fn a_keyring_entry_that_is_not_a_key_is_refused_without_a_panic() {
+        let key: String = "0123456789abcdef".repeat(4);
+        assert_eq!(decode(&key).unwrap()[..2], [0x01, 0x23]);
+        assert_eq!(
+            decode(&format!(" {}\n", key.to_uppercase())).unwrap()[1],
+            0x23
+        );
+        // 64 bytes, but not 64 ASCII characters: slicing by byte would cut a character.
+        let umlauts = format!("{}ä{}", "0".repeat(31), "0".repeat(31));
+        assert_eq!(umlauts.len(), 64);
+        assert_eq!(decode(&umlauts), None);
+        assert_eq!(decode(&"zz".repeat(32)), None);
+        assert_eq!(decode("00"), None);
+    }
 }

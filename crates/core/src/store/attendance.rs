@@ -131,12 +131,17 @@ impl Store {
         live_contact_uid(&tx, contact)?;
         let clean = |v: Option<&str>| v.map(str::trim).filter(|s| !s.is_empty()).map(String::from);
         let note = clean(note).map(|n| note_body(&n)).transpose()?;
+        let session = crate::rules::single_line(
+            "session",
+            &session.map(String::from),
+            crate::rules::MAX_SESSION_CHARS,
+        )?;
         let uid = new_uid();
         let met_at = event.map(|e| e.start.clone()).unwrap_or_else(|| t.clone());
         exec(&tx,
             "INSERT INTO encounters(uid, contact_id, event_id, occurrence_start, session, note, met_at, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![uid, contact, event.map(|e| e.event_id), event.map(|e| e.occurrence.clone()), clean(session), note, met_at, t],
+            params![uid, contact, event.map(|e| e.event_id), event.map(|e| e.occurrence.clone()), session, note, met_at, t],
         )?;
         let id = tx.last_insert_rowid();
         journal(&tx, Entity::Encounter, &uid, "upsert", &t)?;
@@ -145,7 +150,7 @@ impl Store {
             id,
             contact_id: contact,
             event: event.cloned(),
-            session: clean(session),
+            session,
             note,
             met_at,
         })

@@ -20,7 +20,12 @@ impl Store {
 
     /// Makes a series of these events (a suggestion the user confirmed, or chose by hand).
     pub fn confirm_series(&mut self, name: &str, event_ids: &[i64]) -> Result<i64> {
-        let name = name.trim();
+        let name = crate::rules::single_line(
+            "name",
+            &Some(name.to_string()),
+            crate::rules::MAX_SERIES_NAME_CHARS,
+        )?
+        .unwrap_or_default();
         if name.is_empty() || event_ids.is_empty() {
             return Err(Error::invalid(
                 "series_invalid",

@@ -24,8 +24,19 @@ impl Store {
             .optional()?)
     }
 
-    /// Writes a setting.
+    /// Writes a setting; a value over [`crate::rules::MAX_SETTING_BYTES`] is refused.
     pub fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
+        if value.len() > crate::rules::MAX_SETTING_BYTES {
+            return Err(crate::Error::invalid(
+                "too_long",
+                "value",
+                format!(
+                    "the value of {key} is too long ({} bytes; at most {})",
+                    value.len(),
+                    crate::rules::MAX_SETTING_BYTES
+                ),
+            ));
+        }
         self.conn.execute(
             "INSERT INTO settings(key, value) VALUES (?1, ?2)
              ON CONFLICT(key) DO UPDATE SET value = excluded.value",

@@ -2,6 +2,7 @@ use super::*;
 use crate::model::{ContactInput, Labeled, Level, OrganizationInput, Photo, PhotoChange};
 
 mod invitations;
+mod limits;
 
 fn person(given: &str, family: &str) -> ContactInput {
     ContactInput {
