@@ -1054,6 +1054,7 @@ mod networking {
                 notes: vec!["vom Import".into()],
                 uid: uid.map(String::from),
                 line,
+                cancelled: false,
             }
         };
         let mut bad = rec("", "", "FITKO", None, 4);
