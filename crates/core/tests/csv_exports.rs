@@ -5,8 +5,8 @@
 
 use std::path::PathBuf;
 use vernetzt_core::Store;
-use vernetzt_core::csv::{CsvSource, Field, preview, read_csv, recognise};
-use vernetzt_core::model::{ImportedContact, Labeled, OwnEventInput};
+use vernetzt_core::csv::{CsvPreview, CsvSource, Field, preview, read_csv, recognise};
+use vernetzt_core::model::{ContactInput, ImportedContact, Labeled, OwnEventInput};
 
 fn fixture(name: &str) -> Vec<u8> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -32,6 +32,18 @@ fn labeled(v: &[Labeled]) -> Vec<String> {
         .collect()
 }
 
+/// The address as one line, `-` for a part that is missing.
+fn address(c: &ContactInput) -> String {
+    let part = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
+    format!(
+        "{}, {} {}, {}",
+        part(&c.street),
+        part(&c.postal_code),
+        part(&c.locality),
+        part(&c.country)
+    )
+}
+
 fn column(headers: &[String], name: &str) -> usize {
     headers
         .iter()
@@ -44,23 +56,42 @@ fn warnings_at(warnings: &[String], line: usize) -> Vec<&String> {
     warnings.iter().filter(|w| w.starts_with(&prefix)).collect()
 }
 
+/// Whether a warning starts with `start` and names `needle`.
+fn warned(warnings: &[String], start: &str, needle: &str) -> bool {
+    warnings
+        .iter()
+        .any(|w| w.starts_with(start) && w.contains(needle))
+}
+
+/// Panics unless the columns are mapped as `expected` says: `header=field` pairs (the field as
+/// the UI names it) separated by ` | `.
+fn assert_fields(p: &CsvPreview, expected: &str) {
+    for pair in expected.split(" | ") {
+        let (name, field) = pair.rsplit_once('=').unwrap();
+        let field: Field = serde_json::from_value(field.into()).unwrap();
+        assert_eq!(p.mapping.columns[column(&p.headers, name)], field, "{name}");
+    }
+}
+
+/// The headers of the columns listed as holding data that is not imported.
+fn unmapped(p: &CsvPreview) -> Vec<&str> {
+    p.unmapped.iter().map(|&i| p.headers[i].as_str()).collect()
+}
+
 #[test]
 fn outlook_is_recognised_with_its_92_columns_and_its_noise_left_out() {
     let p = preview(&fixture("outlook_de.csv")).unwrap();
     assert_eq!(p.source, CsvSource::Outlook);
     assert_eq!((p.delimiter, p.encoding.as_str()), (',', "Windows-1252"));
     assert_eq!(p.headers.len(), 92);
-    let field = |name: &str| p.mapping.columns[column(&p.headers, name)];
-    assert_eq!(field("Anrede"), Field::Title);
-    assert_eq!(field("Position"), Field::Role);
-    assert_eq!(field("Straße geschäftlich"), Field::Street);
-    assert_eq!(field("Postleitzahl geschäftlich"), Field::PostalCode);
-    assert_eq!(field("E-Mail-Adresse"), Field::Email);
-    assert_eq!(field("E-Mail 2: Adresse"), Field::Email);
     // Generic detection takes `E-Mail: Angezeigter Name` for an address and `Ort` for the city.
-    assert_eq!(field("E-Mail: Angezeigter Name"), Field::Ignore);
-    assert_eq!(field("Ort"), Field::Ignore);
-    let unmapped: Vec<&str> = p.unmapped.iter().map(|&i| p.headers[i].as_str()).collect();
+    assert_fields(
+        &p,
+        "Anrede=title | Position=role | Straße geschäftlich=street | \
+         Postleitzahl geschäftlich=postal_code | E-Mail-Adresse=email | \
+         E-Mail 2: Adresse=email | E-Mail: Angezeigter Name=ignore | Ort=ignore",
+    );
+    let unmapped = unmapped(&p);
     for listed in ["Abteilung", "Straße privat", "Weitere Vornamen"] {
         assert!(unmapped.contains(&listed), "{listed}: {unmapped:?}");
     }
@@ -96,20 +127,7 @@ fn outlook_people_read_without_help() {
         (Some("Dr."), Some("Jördis"), Some("Referatsleitung"))
     );
     assert_eq!(m.organization.as_ref().unwrap().name, "Stadt Köln");
-    assert_eq!(
-        (
-            c.street.as_deref(),
-            c.postal_code.as_deref(),
-            c.locality.as_deref(),
-            c.country.as_deref()
-        ),
-        (
-            Some("Willy-Brandt-Platz 2"),
-            Some("50679"),
-            Some("Köln"),
-            Some("Deutschland")
-        )
-    );
+    assert_eq!(address(c), "Willy-Brandt-Platz 2, 50679 Köln, Deutschland");
     assert_eq!(labeled(&c.emails), ["joerdis.mueller@stadt-koeln.example"]);
     assert_eq!(
         labeled(&c.phones),
@@ -131,7 +149,7 @@ fn outlook_people_read_without_help() {
     // Outlook's `Ort` is a room, not the city; the private address is not the business one.
     let w = &by_family(&r.contacts, "Weiß").contact;
     assert_eq!(w.title.as_deref(), Some("Prof."), "`Herr` is no title");
-    assert_eq!((w.street.as_deref(), w.locality.as_deref()), (None, None));
+    assert_eq!(address(w), "-, - -, -");
     assert_eq!(labeled(&w.phones), ["+49 351 1234567 (privat)"]);
 }
 
@@ -222,20 +240,8 @@ fn thunderbird_utf8_and_windows_1252_read_alike_and_a_repeated_header_is_read_on
             "+49 170 1234567 (mobil)"
         ]
     );
-    assert_eq!(
-        (
-            c.role.as_deref(),
-            c.street.as_deref(),
-            c.postal_code.as_deref(),
-            c.locality.as_deref()
-        ),
-        (
-            Some("Referatsleitung"),
-            Some("Willy-Brandt-Platz 2"),
-            Some("50679"),
-            Some("Köln")
-        )
-    );
+    assert_eq!(c.role.as_deref(), Some("Referatsleitung"));
+    assert_eq!(address(c), "Willy-Brandt-Platz 2, 50679 Köln, Deutschland");
     assert_eq!(m.organization.as_ref().unwrap().name, "Stadt Köln");
     assert_eq!(
         c.website.as_deref(),
@@ -252,16 +258,13 @@ fn google_values_joined_with_colons_are_split_and_labels_come_from_their_column(
         (p.source, p.encoding.as_str()),
         (CsvSource::Google, "UTF-8 (BOM)")
     );
-    let field = |name: &str| p.mapping.columns[column(&p.headers, name)];
-    assert_eq!(field("E-mail 1 - Value"), Field::Email);
-    assert_eq!(field("E-mail 1 - Label"), Field::Ignore);
-    assert_eq!(field("Phone 1 - Label"), Field::Ignore);
-    assert_eq!(field("Name Prefix"), Field::Title);
-    assert_eq!(field("Organization Title"), Field::Role);
-    assert_eq!(field("Address 1 - Street"), Field::Street);
-    let unmapped: Vec<&str> = p.unmapped.iter().map(|&i| p.headers[i].as_str()).collect();
+    assert_fields(
+        &p,
+        "E-mail 1 - Value=email | E-mail 1 - Label=ignore | Phone 1 - Label=ignore | \
+         Name Prefix=title | Organization Title=role | Address 1 - Street=street",
+    );
     assert_eq!(
-        unmapped,
+        unmapped(&p),
         ["Organization Department"],
         "labels and File As are no loss"
     );
@@ -350,17 +353,12 @@ fn pretix_never_gives_the_bookers_address_to_an_attendee() {
     let bytes = fixture("pretix_de.csv");
     let p = preview(&bytes).unwrap();
     assert_eq!((p.source, p.delimiter), (CsvSource::Pretix, ';'));
-    let field = |name: &str| p.mapping.columns[column(&p.headers, name)];
-    assert_eq!(field("E-Mail"), Field::Ignore);
-    assert_eq!(field("Telefonnummer"), Field::Ignore);
-    assert_eq!(field("Position"), Field::Ignore, "an id, not a role");
-    assert_eq!(field("E-Mail Teilnehmer*in"), Field::Email);
-    assert_eq!(field("Name Teilnehmer*in: Vorname"), Field::GivenName);
-    assert_eq!(field("Teilnehmer*innen-Firma"), Field::Organization);
-    assert_eq!(
-        field("Funktion"),
-        Field::Role,
-        "a question, read as any column"
+    // `Position` is an id, not a role; `Funktion` is a question, read as any column.
+    assert_fields(
+        &p,
+        "E-Mail=ignore | Telefonnummer=ignore | Position=ignore | \
+         E-Mail Teilnehmer*in=email | Name Teilnehmer*in: Vorname=given_name | \
+         Teilnehmer*innen-Firma=organization | Funktion=role",
     );
     assert!(p.unmapped.is_empty(), "{:?}", p.unmapped);
 
@@ -383,13 +381,8 @@ fn pretix_never_gives_the_bookers_address_to_an_attendee() {
     mine.columns[column(&p.headers, "E-Mail")] = Field::Email;
     let r = read_csv(&bytes, Some(&mine)).unwrap();
     assert!(by_family(&r.contacts, "Yılmaz").contact.emails.is_empty());
-    assert!(
-        r.warnings
-            .iter()
-            .any(|w| w.starts_with("column 'E-Mail'") && w.contains("booked")),
-        "{:?}",
-        r.warnings
-    );
+    let booked = warned(&r.warnings, "column 'E-Mail'", "booked");
+    assert!(booked, "{:?}", r.warnings);
 }
 
 #[test]
@@ -402,24 +395,16 @@ fn pretix_cancelled_positions_are_contacts_but_no_attendees() {
         labeled(&k.contact.emails),
         ["svenja.kraemer@digitalagentur-nord.example"]
     );
-    assert!(
-        warnings_at(&r.warnings, k.line)
-            .iter()
-            .any(|w| w.contains("'storniert'")),
-        "{:?}",
-        r.warnings
-    );
+    let at = format!("line {}:", k.line);
+    assert!(warned(&r.warnings, &at, "'storniert'"), "{:?}", r.warnings);
     assert!(!by_family(&r.contacts, "Brandt").cancelled);
 
     let mut store = Store::open_in_memory().unwrap();
-    let event = store
-        .create_own_event(&OwnEventInput {
-            title: "Digitalgipfel 2026".into(),
-            start: "2026-05-12T09:00".into(),
-            end: "2026-05-12T17:00".into(),
-            ..Default::default()
-        })
-        .unwrap();
+    let summit: OwnEventInput = serde_json::from_value(serde_json::json!({
+        "title": "Digitalgipfel 2026", "start": "2026-05-12T09:00", "end": "2026-05-12T17:00"
+    }))
+    .unwrap();
+    let event = store.create_own_event(&summit).unwrap();
     let report = vernetzt_core::exchange::import(&mut store, &bytes, None, Some(&event)).unwrap();
     assert_eq!((report.imported, report.attendees), (3, 2), "{report:?}");
     let (_, rows) = store.attendance(&event).unwrap();

@@ -2,17 +2,23 @@
 """Writes the CSV exports of the tools users have (issue 13) that tests/csv_exports.rs reads.
 
 Each file is made from the tool's published column list (see README.md) in the tool's encoding,
-delimiter, quoting and line ends; the people are invented (example.* domains). Deterministic: run
-it again and the files are byte for byte the same. Python 3 standard library only.
+delimiter, quoting and line ends; the people (people.json) are invented (example.* domains).
+Deterministic: run it again and the files are byte for byte the same. Python 3 standard library
+only.
 
 Usage: python3 generate.py  (writes next to this file)
 """
 
 import csv
 import io
+import json
 import os
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+
+# The people, by tool (data, so that each tool's code below is only its format).
+with open(os.path.join(HERE, "people.json"), encoding="utf-8") as f:
+    PEOPLE = json.load(f)
 
 # Outlook 2016-365, German UI: Datei > Öffnen und exportieren > Importieren/Exportieren >
 # In Datei exportieren > Kommagetrennte Werte. 92 columns in this order.
@@ -40,49 +46,6 @@ OUTLOOK_DE = [
 ]
 assert len(OUTLOOK_DE) == 92
 
-X500 = ("/o=ExchangeLabs/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/"
-        "cn=3f2a9c41b7d84e0c9a1f5e6d7c8b9a0f-{}")
-
-# What Outlook fills in for every contact, whatever the user typed.
-OUTLOOK_DEFAULTS = {
-    "Geburtstag": "0.0.00", "Jahrestag": "0.0.00", "Geschlecht": "Nicht angegeben",
-    "Priorität": "Normal", "Privat": "Aus", "Vertraulichkeit": "Normal",
-}
-
-OUTLOOK_PEOPLE = [
-    {   # lines 2-3: an external contact with the usual SMTP address and a multi-line note
-        "Anrede": "Dr.", "Vorname": "Jördis", "Weitere Vornamen": "Anna", "Nachname": "Müller",
-        "Firma": "Stadt Köln", "Abteilung": "Amt für Digitalisierung", "Position": "Referatsleitung",
-        "Straße geschäftlich": "Willy-Brandt-Platz 2", "Ort geschäftlich": "Köln",
-        "Postleitzahl geschäftlich": "50679", "Land/Region geschäftlich": "Deutschland",
-        "Fax geschäftlich": "+49 221 221-1", "Telefon geschäftlich": "+49 221 221-0",
-        "Mobiltelefon": "+49 170 1234567", "E-Mail-Adresse": "joerdis.mueller@stadt-koeln.example",
-        "E-Mail-Typ": "SMTP",
-        "E-Mail: Angezeigter Name": "Jördis Müller (joerdis.mueller@stadt-koeln.example)",
-        "Initialen": "J.A.M.", "Kategorien": "OZG;Wohngeld",
-        "Notizen": "Kennt das EfA-Modell.\r\nRückruf erbeten.", "Webseite": "www.stadt-koeln.example",
-    },
-    {   # line 4: Exchange-internal, the real address in E-Mail 2
-        "Anrede": "Herr", "Vorname": "Kai", "Nachname": "Brandt",
-        "Firma": "Hessisches Ministerium für Digitalisierung", "Position": "CIO",
-        "E-Mail-Adresse": X500.format("kbrandt"), "E-Mail-Typ": "EX",
-        "E-Mail: Angezeigter Name": "Kai Brandt",
-        "E-Mail 2: Adresse": "kai.brandt@digitales.hessen.example", "E-Mail 2: Typ": "SMTP",
-        "E-Mail 2: Angezeigter Name": "Kai Brandt (kai.brandt@digitales.hessen.example)",
-        "Initialen": "K.B.",
-    },
-    {   # line 5: Exchange-internal, no SMTP address at all
-        "Anrede": "Frau", "Vorname": "Svenja", "Nachname": "Krämer", "Firma": "Digitalagentur Nord",
-        "E-Mail-Adresse": X500.format("skraemer"), "E-Mail-Typ": "EX",
-        "E-Mail: Angezeigter Name": "Svenja Krämer", "Initialen": "S.K.",
-    },
-    {   # line 6: private address and phone only, a salutation with a title
-        "Anrede": "Herr Prof.", "Vorname": "Ömer", "Nachname": "Weiß",
-        "Straße privat": "Lindenallee 5", "Ort privat": "Dresden", "Postleitzahl privat": "01067",
-        "Telefon (privat)": "+49 351 1234567", "Ort": "Raum 3.14", "Initialen": "Ö.W.",
-    },
-]
-
 THUNDERBIRD_DE = [
     "Vorname", "Nachname", "Anzeigename", "Spitzname", "Primäre E-Mail-Adresse",
     "Sekundäre E-Mail-Adresse", "Messenger-Name", "Tel. dienstlich", "Tel. privat",
@@ -92,25 +55,6 @@ THUNDERBIRD_DE = [
     "Dienstlich: Land", "Arbeitstitel", "Abteilung", "Organisation", "Webseite 1", "Webseite 2",
     "Geburtsjahr", "Geburtsmonat", "Geburtstag", "Benutzerdef. 1", "Benutzerdef. 2",
     "Benutzerdef. 3", "Benutzerdef. 4", "Notizen",
-]
-
-THUNDERBIRD_PEOPLE = [
-    {
-        "Vorname": "Jördis", "Nachname": "Müller", "Anzeigename": "Jördis Müller (Köln)",
-        "Primäre E-Mail-Adresse": "joerdis.mueller@stadt-koeln.example",
-        "Sekundäre E-Mail-Adresse": "jm@privat.example", "Tel. dienstlich": "+49 221 221-0",
-        "Mobil-Tel.-Nr.": "+49 170 1234567", "Fax-Nummer": "+49 221 221-1",
-        "Dienstlich: Adresse": "Willy-Brandt-Platz 2", "Dienstlich: Ort": "Köln",
-        "Dienstlich: PLZ": "50679", "Dienstlich: Land": "Deutschland",
-        "Arbeitstitel": "Referatsleitung", "Abteilung": "Amt für Digitalisierung",
-        "Organisation": "Stadt Köln", "Webseite 1": "https://www.stadt-koeln.example",
-        "Notizen": "Trifft man auf dem Digitalgipfel.",
-    },
-    {
-        "Vorname": "Kai", "Nachname": "Brandt", "Anzeigename": "Kai Brandt",
-        "Primäre E-Mail-Adresse": "kai.brandt@digitales.hessen.example", "Tel. privat": "+49 611 32-0",
-        "Organisation": "Hessisches Ministerium für Digitalisierung",
-    },
 ]
 
 
@@ -137,15 +81,18 @@ def write(name, headers, people, *, encoding, delimiter=",", quoting=csv.QUOTE_M
 
 
 def outlook():
-    people = [{**OUTLOOK_DEFAULTS, **p} for p in OUTLOOK_PEOPLE]
+    # Outlook fills some columns for every contact, whatever the user typed.
+    o = PEOPLE["outlook"]
+    people = [{**o["defaults"], **p} for p in o["people"]]
     write("outlook_de.csv", OUTLOOK_DE, people, encoding="cp1252", quoting=csv.QUOTE_ALL)
 
 
 def thunderbird():
-    write("thunderbird_de_utf8.csv", THUNDERBIRD_DE, THUNDERBIRD_PEOPLE, encoding="utf-8")
+    t = PEOPLE["thunderbird"]
+    write("thunderbird_de_utf8.csv", THUNDERBIRD_DE, t["people"], encoding="utf-8")
     # The system encoding, and `Anzeigename` written a second time (after `Spitzname`).
-    write("thunderbird_de_cp1252.csv", THUNDERBIRD_DE, THUNDERBIRD_PEOPLE, encoding="cp1252",
-          repeat=(4, "Anzeigename", ["Jördis M.", ""]))
+    write("thunderbird_de_cp1252.csv", THUNDERBIRD_DE, t["people"], encoding="cp1252",
+          repeat=(4, "Anzeigename", t["second_display_name"]))
 
 
 GOOGLE = [
@@ -162,31 +109,7 @@ GOOGLE = [
 
 
 def google():
-    people = [
-        {
-            "First Name": "Jördis", "Last Name": "Müller", "Name Prefix": "Dr.",
-            "File As": "Müller, Jördis", "Organization Name": "Stadt Köln ::: Deutscher Städtetag",
-            "Organization Title": "Referatsleitung", "Organization Department": "Amt für Digitalisierung",
-            "Notes": "Kennt das EfA-Modell.", "Labels": "* myContacts ::: OZG ::: * starred",
-            "E-mail 1 - Label": "* Work",
-            "E-mail 1 - Value": "joerdis.mueller@stadt-koeln.example ::: j.mueller@stadt-koeln.example",
-            "E-mail 2 - Label": "Home", "E-mail 2 - Value": "joerdis@privat.example",
-            "Phone 1 - Label": "Mobile", "Phone 1 - Value": "+49 170 1234567 ::: +49 171 7654321",
-            "Phone 2 - Label": "Work", "Phone 2 - Value": "+49 221 221-0",
-            "Address 1 - Label": "Work",
-            "Address 1 - Formatted": "Willy-Brandt-Platz 2\n50679 Köln\nDeutschland",
-            "Address 1 - Street": "Willy-Brandt-Platz 2", "Address 1 - City": "Köln",
-            "Address 1 - Postal Code": "50679", "Address 1 - Country": "Deutschland",
-            "Website 1 - Label": "Profile", "Website 1 - Value": "https://www.stadt-koeln.example",
-        },
-        {
-            "First Name": "Kai", "Last Name": "Brandt", "Name Prefix": "Herr",
-            "Organization Name": "Hessisches Ministerium für Digitalisierung",
-            "Labels": "* myContacts", "E-mail 1 - Label": "* Other",
-            "E-mail 1 - Value": "kai.brandt@digitales.hessen.example",
-        },
-    ]
-    write("google.csv", GOOGLE, people, encoding="utf-8", bom=True, newline="\n")
+    write("google.csv", GOOGLE, PEOPLE["google"], encoding="utf-8", bom=True, newline="\n")
 
 
 LINKEDIN_NOTES = (
@@ -200,17 +123,7 @@ LINKEDIN_NOTES = (
 
 def linkedin():
     headers = ["First Name", "Last Name", "URL", "Email Address", "Company", "Position", "Connected On"]
-    people = [
-        {"First Name": "Jördis", "Last Name": "Müller", "URL": "https://www.linkedin.com/in/joerdis-mueller",
-         "Company": "Stadt Köln", "Position": "Referatsleitung", "Connected On": "12 Mar 2024"},
-        {"First Name": "Kai", "Last Name": "Brandt", "URL": "https://www.linkedin.com/in/kaibrandt",
-         "Email Address": "kai.brandt@digitales.hessen.example",
-         "Company": "Hessisches Ministerium für Digitalisierung", "Position": "CIO, Abteilung Z",
-         "Connected On": "03 Jan 2023"},
-        {"First Name": "Svenja", "Last Name": "Krämer", "URL": "https://www.linkedin.com/in/svenja-kraemer-0815",
-         "Company": "Digitalagentur Nord", "Position": "Projektleitung EfA", "Connected On": "28 Feb 2025"},
-    ]
-    write("linkedin_connections.csv", headers, people, encoding="utf-8", newline="\n",
+    write("linkedin_connections.csv", headers, PEOPLE["linkedin"], encoding="utf-8", newline="\n",
           preamble=LINKEDIN_NOTES)
 
 
@@ -236,33 +149,9 @@ PRETIX_DE = [
 
 
 def pretix():
-    booker = {
-        "Kurzname der Veranstaltung": "dgt26", "Veranstaltungstitel": "Digitalgipfel 2026",
-        "Bestellnummer": "A7K2Q", "E-Mail": "vorzimmer@ministerium.example",
-        "Telefonnummer": "+49 30 18681-0", "Bestelldatum": "2026-03-02", "Bestelluhrzeit": "09:14:03",
-        "Produkt": "Ticket", "Preis": "0,00", "Steuersatz": "0,00", "Steuer": "0,00",
-        "Rechnungsadresse: Firma": "Bundesministerium des Innern",
-        "Rechnungsadresse: Name": "Vorzimmer AL DG", "Rechnungsadresse: Stadt": "Berlin",
-        "Verkaufskanal": "web", "Bestellsprache": "de", "E-Mail-Adresse verifiziert": "Ja",
-        "Check-in-Listen": "Einlass",
-    }
-    people = [
-        {**booker, "Position": "1", "Status": "bezahlt", "Name Teilnehmer*in": "Dr. Kai Brandt",
-         "Name Teilnehmer*in: Titel": "Dr.", "Name Teilnehmer*in: Vorname": "Kai",
-         "Name Teilnehmer*in: Nachname": "Brandt",
-         "E-Mail Teilnehmer*in": "kai.brandt@bmi.example", "Teilnehmer*innen-Firma": "BMI",
-         "Funktion": "Abteilungsleitung"},
-        {**booker, "Position": "2", "Status": "bezahlt", "Name Teilnehmer*in": "Ümit Yılmaz",
-         "Name Teilnehmer*in: Vorname": "Ümit", "Name Teilnehmer*in: Nachname": "Yılmaz",
-         "Teilnehmer*innen-Firma": "BMI", "Funktion": "Referent"},
-        {**booker, "Bestellnummer": "Z9P3M", "Position": "1", "Status": "storniert",
-         "E-Mail": "svenja.kraemer@digitalagentur-nord.example",
-         "Name Teilnehmer*in": "Svenja Krämer", "Name Teilnehmer*in: Vorname": "Svenja",
-         "Name Teilnehmer*in: Nachname": "Krämer",
-         "E-Mail Teilnehmer*in": "svenja.kraemer@digitalagentur-nord.example",
-         "Teilnehmer*innen-Firma": "Digitalagentur Nord", "Adresse": "Hafenstraße 1",
-         "Postleitzahl": "24103", "Stadt": "Kiel", "Land": "DE"},
-    ]
+    # Positions of one order share the order's (the booker's) columns.
+    p = PEOPLE["pretix"]
+    people = [{**p["order"], **position} for position in p["positions"]]
     write("pretix_de.csv", PRETIX_DE, people, encoding="utf-8", delimiter=";")
 
 
