@@ -203,7 +203,15 @@ export interface CsvMapping {
   columns: CsvField[];
 }
 
+/** The tools whose CSV exports are recognised (crates/core/src/csv/sources.rs, serde names). */
+export const CSV_SOURCES = ['outlook', 'thunderbird', 'google', 'linkedin', 'pretix', 'generic'] as const;
+
+/** The tool that wrote a CSV file, as its header row says; 'generic' for any other table. */
+export type CsvSource = (typeof CSV_SOURCES)[number];
+
 export interface CsvPreview {
+  /** The tool that wrote the file, whose rules the import follows (shown in the preview). */
+  source: CsvSource;
   delimiter: string;
   encoding: string;
   headers: string[];
@@ -237,6 +245,8 @@ export interface ImportReport {
   /** Groups of contact ids that look like the same person. */
   duplicates: number[][];
   contact_ids: number[];
+  /** With an event: how many were recorded as attending (cancelled registrations are not). */
+  attendees: number;
   format: string;
 }
 

@@ -51,6 +51,7 @@ function importFixture(vcard: boolean, mapping: CsvMapping | null, event: EventR
     organizations_created: 0,
     duplicates: [],
     contact_ids: [],
+    attendees: 0,
     format: vcard ? 'vcard' : 'csv',
   };
   for (const p of IMPORTED) {
@@ -64,7 +65,10 @@ function importFixture(vcard: boolean, mapping: CsvMapping | null, event: EventR
     if (p.note) c.notes.push(newNote(p.note));
     report.imported += 1;
     report.contact_ids.push(c.id);
-    if (event) attendanceOf(event).rows.set(c.id, 'registered');
+    if (event) {
+      attendanceOf(event).rows.set(c.id, 'registered');
+      report.attendees += 1;
+    }
     const twin = p.duplicateOf ? named(p.duplicateOf) : undefined;
     const group = twin && groups.find((g) => g.ids.includes(twin.id));
     if (group) {

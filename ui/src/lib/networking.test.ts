@@ -107,6 +107,7 @@ describe('initialMapping', () => {
   const preview = (remembered: string[] | null): ImportPreview => ({
     format: 'csv',
     csv: {
+      source: 'generic',
       delimiter: ';',
       encoding: 'UTF-8',
       headers: ['Vorname', 'Nachname', 'Mail'],

@@ -14,20 +14,35 @@
 //!    umlaut-insensitively ([`detect_field`]); every row becomes an [`ImportedContact`] or a
 //!    [`Skipped`] with its physical line number, and anything dropped is named in a warning.
 //!
+//! Many files are exports of the tools users have, and these are recognised from their header row
+//! (and LinkedIn's preamble) by [`recognise`]: Outlook, Thunderbird, Google Contacts, LinkedIn and
+//! pretix. The preview names the tool ([`CsvPreview::source`], "Outlook-Export erkannt" in the UI)
+//! and the tool's rules correct the generic ones, so these files need no mapping from the user:
+//! its known columns are mapped from a table (noise such as Outlook's `E-Mail-Typ` is not listed
+//! as unmapped), a repeated header is read once, Google's ` ::: `-joined values are split and
+//! their labels taken from the label columns, LinkedIn's `Notes:` lines are skipped, salutations
+//! (`Herr`) are no title, pretix's booker columns are never read into an attendee (whatever the
+//! mapping says) and a cancelled position is imported as a contact that attends nothing. An
+//! Exchange X.500 string (`/o=ExchangeLabs/…`) is never stored as an address, in any file. Files
+//! from anywhere else are read exactly as before (`Generic`).
+//!
 //! [`write_csv`] writes the opposite direction in the dialect German Excel opens with a double
 //! click (UTF-8 BOM, `;`, CRLF, German headers), and its output reads back through [`read_csv`].
 //!
 //! The files, one per step, so each concern can be read alone: `sniff.rs` (1 and 2: decoding,
 //! refusing what is not CSV, the delimiter), `headers.rs` (3: the known header names and the
-//! mapping), `records.rs` (3: a row to a contact, with warnings), `write.rs` (export). This file
-//! holds the types and the entry points that run the steps in order.
+//! mapping), `sources.rs` (the tools' exports: recognition and their rules), `records.rs` (3: a
+//! row to a contact, with warnings), `write.rs` (export). This file holds the types and the entry
+//! points that run the steps in order.
 
 mod headers;
 mod records;
 mod sniff;
+mod sources;
 mod write;
 
 pub use headers::{detect_field, header_key};
+pub use sources::{CsvSource, recognise};
 pub(crate) use write::guard_formula;
 pub use write::write_csv;
 
@@ -36,6 +51,7 @@ use headers::detect_mapping;
 use records::{RowContext, Warnings};
 use serde::{Deserialize, Serialize};
 use sniff::{Table, parse};
+use sources::Rules;
 
 /// Largest file read, in bytes: far above any attendee list, small enough to hold in memory.
 pub const MAX_BYTES: usize = 50 * 1024 * 1024;
@@ -106,6 +122,9 @@ pub struct Mapping {
 /// the user can correct the mapping before committing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CsvPreview {
+    /// The tool that wrote the file (Outlook, Thunderbird, Google, LinkedIn, pretix), which the
+    /// preview names and whose rules the import follows; `generic` for any other table.
+    pub source: CsvSource,
     /// The detected delimiter: `;`, `,` or tab.
     pub delimiter: char,
     /// `UTF-8`, `UTF-8 (BOM)`, `Windows-1252` or `UTF-16`.
@@ -114,7 +133,8 @@ pub struct CsvPreview {
     pub headers: Vec<String>,
     /// The detected mapping.
     pub mapping: Mapping,
-    /// Columns with data that the detected mapping ignores: the ones the user should look at.
+    /// Columns with data that the detected mapping ignores: the ones the user should look at
+    /// (not those a recognised source leaves out on purpose, such as Outlook's `E-Mail-Typ`).
     pub unmapped: Vec<usize>,
     /// The first data rows, each with exactly as many cells as `headers`.
     pub sample: Vec<Vec<String>>,
@@ -176,7 +196,8 @@ pub enum CsvError {
 /// the detected mapping, columns with data that would be ignored, and the first rows.
 pub fn preview(bytes: &[u8]) -> Result<CsvPreview, CsvError> {
     let table = parse(bytes)?;
-    let mapping = detect_mapping(&table.headers, &table.rows);
+    let rules = rules(&table);
+    let mapping = detect(&table, &rules);
     let width = table.headers.len();
     let mut has_data = vec![false; width];
     for row in &table.rows {
@@ -185,7 +206,7 @@ pub fn preview(bytes: &[u8]) -> Result<CsvPreview, CsvError> {
         }
     }
     let unmapped = (0..width)
-        .filter(|&i| has_data[i] && mapping.columns[i] == Field::Ignore)
+        .filter(|&i| has_data[i] && mapping.columns[i] == Field::Ignore && !rules.deliberate(i))
         .collect();
     let sample = table
         .rows
@@ -198,6 +219,7 @@ pub fn preview(bytes: &[u8]) -> Result<CsvPreview, CsvError> {
         })
         .collect();
     Ok(CsvPreview {
+        source: rules.source,
         delimiter: table.delimiter as char,
         encoding: table.encoding.to_string(),
         headers: table.headers,
@@ -226,18 +248,39 @@ pub fn read_csv_choosing(
     read_table(table, chosen.as_ref())
 }
 
+/// The rules of the tool that wrote the file, as its header row (and preamble) says.
+fn rules(table: &Table) -> Rules {
+    Rules::new(recognise(&table.headers, table.preamble), &table.headers)
+}
+
+/// The generic detection, corrected by the rules of the source that wrote the file.
+fn detect(table: &Table, rules: &Rules) -> Mapping {
+    Mapping {
+        columns: rules.mapping(detect_mapping(&table.headers, &table.rows).columns),
+    }
+}
+
 fn read_table(table: Table, mapping: Option<&Mapping>) -> Result<CsvRead, CsvError> {
+    let rules = rules(&table);
     let detected;
     let mapping = match mapping {
         Some(m) => m,
         None => {
-            detected = detect_mapping(&table.headers, &table.rows);
+            detected = detect(&table, &rules);
             &detected
         }
     };
     let mut warnings = Warnings::default();
     for w in &table.warnings {
         warnings.push(w.clone());
+    }
+    for (i, h) in table.headers.iter().enumerate() {
+        if rules.booker(i) && mapping.columns.get(i).is_some_and(|f| *f != Field::Ignore) {
+            warnings.push(format!(
+                "column '{h}' holds what the person who booked entered, not the attendee's own; \
+                 it was not imported"
+            ));
+        }
     }
     if mapping.columns.len() != table.headers.len() {
         warnings.push(format!(
@@ -256,7 +299,7 @@ fn read_table(table: Table, mapping: Option<&Mapping>) -> Result<CsvRead, CsvErr
                 .to_string(),
         );
     }
-    let ctx = RowContext::new(&table.headers, mapping);
+    let ctx = RowContext::new(&table.headers, mapping, &rules);
     let mut out = CsvRead::default();
     for row in &table.rows {
         match ctx.convert(row, &mut warnings) {

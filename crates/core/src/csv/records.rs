@@ -5,6 +5,9 @@
 
 use super::headers::{alnum_fold, column_label};
 use super::sniff::Row;
+use super::sources::{
+    Label, Rules, google_label, google_tag, is_x500, no_ticket, without_salutations,
+};
 use super::write::unguard_formula;
 use super::{Field, MAX_WARNINGS, Mapping};
 use crate::fold::{fold, tokens};
@@ -42,8 +45,12 @@ impl Warnings {
 /// What converting rows needs, computed once per file.
 pub(super) struct RowContext<'a> {
     mapping: &'a Mapping,
+    headers: &'a [String],
+    rules: &'a Rules,
     width: usize,
     labels: Vec<Option<String>>,
+    /// pretix: the column with the position's status.
+    status: Option<usize>,
     /// Themenfelder: comparison form (of key, German and English name) → key.
     themen: Vec<(String, String)>,
     /// Cell text → Themenfeld key (`None`: unknown). Lists repeat the same few values, and
@@ -58,17 +65,29 @@ fn themen_norm(s: &str) -> String {
 }
 
 impl<'a> RowContext<'a> {
-    pub(super) fn new(headers: &[String], mapping: &'a Mapping) -> Self {
+    pub(super) fn new(headers: &'a [String], mapping: &'a Mapping, rules: &'a Rules) -> Self {
         let mut themen = Vec::new();
         for t in crate::directory::themenfelder() {
             for s in [&t.key, &t.name_de, &t.name_en] {
                 themen.push((themen_norm(s), t.key.clone()));
             }
         }
+        let labels = headers
+            .iter()
+            .enumerate()
+            .map(|(i, h)| match rules.label(i) {
+                Label::Header => column_label(h),
+                Label::Fixed(l) => Some(l.to_string()),
+                Label::None | Label::Row(_) => None,
+            })
+            .collect();
         RowContext {
             mapping,
+            headers,
+            rules,
             width: headers.len(),
-            labels: headers.iter().map(|h| column_label(h)).collect(),
+            labels,
+            status: rules.status_column(),
             themen,
             themen_seen: Default::default(),
         }
@@ -91,6 +110,14 @@ impl<'a> RowContext<'a> {
         key
     }
 
+    /// The label of a value in column `i` of `row`: the column's, or (Google) the row's own.
+    fn label(&self, i: usize, row: &Row) -> Option<String> {
+        match self.rules.label(i) {
+            Label::Row(j) => google_label(row.record.get(j).unwrap_or("").split(":::").next()?),
+            _ => self.labels.get(i).cloned().flatten(),
+        }
+    }
+
     pub(super) fn convert(
         &self,
         row: &Row,
@@ -107,16 +134,15 @@ impl<'a> RowContext<'a> {
         let mut land: Option<String> = None;
         let mut key: Option<String> = None;
         let mut notes = Vec::new();
+        let mut x500 = false;
         let mut local = Vec::new();
         let mut w = |m: String| local.push(format!("line {line}: {m}"));
 
         for (i, raw) in row.record.iter().enumerate() {
-            let field = self
-                .mapping
-                .columns
-                .get(i)
-                .copied()
-                .unwrap_or(Field::Ignore);
+            let field = match self.mapping.columns.get(i) {
+                Some(f) if !self.rules.booker(i) => *f,
+                _ => Field::Ignore,
+            };
             if field == Field::Ignore {
                 continue;
             }
@@ -139,6 +165,10 @@ impl<'a> RowContext<'a> {
             if v.is_empty() {
                 continue;
             }
+            let v = match self.source_value(i, field, v, &mut w) {
+                Some(v) => v,
+                None => continue,
+            };
             let mut fit = |what: &str, max: usize| fit(&v, what, max, &mut w);
             let first = |slot: &mut Option<String>, value: Option<String>| {
                 if slot.is_none() {
@@ -168,14 +198,17 @@ impl<'a> RowContext<'a> {
                 }
                 Field::Email => {
                     for e in split_emails(&v) {
-                        if !valid_email(&e) {
+                        // Never an address, whatever file it comes in; the next one is taken.
+                        if is_x500(&e) {
+                            x500 = true;
+                        } else if !valid_email(&e) {
                             w(format!(
                                 "'{e}' is not a valid e-mail address and was left out"
                             ));
                         } else if !c.emails.iter().any(|x| x.value.eq_ignore_ascii_case(&e)) {
                             c.emails.push(Labeled {
                                 value: e,
-                                label: self.labels.get(i).cloned().flatten(),
+                                label: self.label(i, row),
                             });
                         }
                     }
@@ -189,14 +222,21 @@ impl<'a> RowContext<'a> {
                         } else if !c.phones.iter().any(|x| x.value == p) {
                             c.phones.push(Labeled {
                                 value: p.to_string(),
-                                label: self.labels.get(i).cloned().flatten(),
+                                label: self.label(i, row),
                             });
                         }
                     }
                 }
                 Field::Tags => {
                     for t in v.split([';', ',']).map(str::trim).filter(|t| !t.is_empty()) {
-                        push_tag(&mut c.tags, t, &mut w);
+                        let t = if self.rules.joins_values() {
+                            google_tag(t)
+                        } else {
+                            Some(t)
+                        };
+                        if let Some(t) = t {
+                            push_tag(&mut c.tags, t, &mut w);
+                        }
                     }
                 }
                 Field::Themenfeld => {
@@ -219,6 +259,25 @@ impl<'a> RowContext<'a> {
                 Field::Note | Field::Ignore => {}
             }
         }
+
+        if x500 && c.emails.is_empty() {
+            w(
+                "the only e-mail address is an Exchange-internal one (X.500, '/o=…'), not an \
+               address mail can be sent to; the contact was imported without e-mail"
+                    .to_string(),
+            );
+        }
+        let cancelled = self
+            .status
+            .and_then(|s| row.record.get(s))
+            .map(str::trim)
+            .filter(|s| no_ticket(s));
+        if let Some(s) = cancelled {
+            w(format!(
+                "status '{s}': imported as a contact, but not as an attendee of the event"
+            ));
+        }
+        let cancelled = cancelled.is_some();
 
         // Excel turns `01067` into the number 1067 when a list passes through it.
         let german = c.country.as_deref().is_none_or(|k| {
@@ -318,7 +377,47 @@ impl<'a> RowContext<'a> {
             notes,
             uid: None,
             line,
+            cancelled,
         })
+    }
+
+    /// A value as the source that wrote the file means it. Google joins several values with
+    /// ` ::: `: all are kept where the field holds several, else the first, with a warning
+    /// naming the others. Outlook's and Google's title columns hold salutations (`Herr`), which
+    /// are no title. `None`: nothing left.
+    fn source_value<'v>(
+        &self,
+        i: usize,
+        field: Field,
+        v: Cow<'v, str>,
+        w: &mut impl FnMut(String),
+    ) -> Option<Cow<'v, str>> {
+        let v = if self.rules.joins_values() && v.contains(":::") {
+            if matches!(
+                field,
+                Field::Email | Field::Phone | Field::Tags | Field::Themenfeld
+            ) {
+                Cow::Owned(v.replace(":::", ";"))
+            } else {
+                let mut parts = v.split(":::").map(str::trim).filter(|p| !p.is_empty());
+                let kept = parts.next()?.to_string();
+                let rest: Vec<&str> = parts.collect();
+                if !rest.is_empty() {
+                    w(format!(
+                        "'{}' holds several values; '{kept}' was kept, '{}' left out",
+                        self.headers.get(i).map_or("", String::as_str),
+                        rest.join("', '")
+                    ));
+                }
+                Cow::Owned(kept)
+            }
+        } else {
+            v
+        };
+        if field == Field::Title && self.rules.title_has_salutations() {
+            return without_salutations(&v).map(Cow::Owned);
+        }
+        Some(v)
     }
 }
 

@@ -18,6 +18,8 @@ pub(super) struct Table {
     pub(super) headers: Vec<String>,
     pub(super) rows: Vec<Row>,
     pub(super) warnings: Vec<String>,
+    /// Whether LinkedIn's `Notes:` preamble came before the header row.
+    pub(super) preamble: bool,
 }
 
 /// Decodes, refuses what is not CSV, finds the delimiter and splits the file.
@@ -60,6 +62,12 @@ pub(super) fn parse(bytes: &[u8]) -> Result<Table, CsvError> {
             text.replace_range(..first_end, "");
         }
     }
+    // LinkedIn's `Notes:` lines before the header: blanked too, keeping their line ends.
+    let preamble = preamble_end(&text).is_some_and(|end| {
+        let blank = "\n".repeat(text[..end].matches('\n').count());
+        text.replace_range(..end, &blank);
+        true
+    });
     let delimiter = delimiter.unwrap_or_else(|| sniff_delimiter(&text));
 
     let mut reader = reader(&text, delimiter);
@@ -109,10 +117,35 @@ pub(super) fn parse(bytes: &[u8]) -> Result<Table, CsvError> {
     Ok(Table {
         delimiter,
         encoding,
+        preamble,
         headers,
         rows,
         warnings,
     })
+}
+
+/// Where the header row starts when the file begins with LinkedIn's `Notes:` preamble (a few
+/// lines explaining missing e-mail addresses): the byte offset of the `First Name,…` line.
+fn preamble_end(text: &str) -> Option<usize> {
+    let mut lines = text.split_inclusive('\n');
+    let first = lines.next()?;
+    if !first.trim().eq_ignore_ascii_case("notes:") {
+        return None;
+    }
+    let mut at = first.len();
+    for line in lines.take(20) {
+        let cell = line
+            .split(',')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .trim_matches('"');
+        if cell.eq_ignore_ascii_case("first name") {
+            return Some(at);
+        }
+        at += line.len();
+    }
+    None
 }
 
 /// Physical line numbers from byte offsets. The csv crate's own line count is one short for

@@ -391,6 +391,11 @@ pub struct ImportedContact {
     pub uid: Option<String>,
     /// 1-based line of the source where the record starts.
     pub line: usize,
+    /// The source says this person's registration is void (a pretix position `storniert`, or an
+    /// order that expired unpaid): still a contact worth keeping, but an import into an event
+    /// does not record them as attending it.
+    #[serde(default)]
+    pub cancelled: bool,
 }
 
 /// A record an import skipped, and why.
@@ -419,6 +424,10 @@ pub struct ImportReport {
     pub duplicates: Vec<Vec<i64>>,
     /// Ids of the imported or updated contacts, in file order.
     pub contact_ids: Vec<i64>,
+    /// With an event: how many of them were recorded as attending it (cancelled registrations
+    /// are contacts but no attendees, so this can be less than `contact_ids`).
+    #[serde(default)]
+    pub attendees: u32,
     /// Format detected: `vcard` or `csv`.
     pub format: String,
 }

@@ -21,7 +21,8 @@ impl Store {
     /// Stores imported contacts in one transaction: all of them, or (on a database error) none.
     /// Records that the store refuses are skipped with their line and reason; a contact whose UID
     /// is already known is updated; organisations are matched to the directory by name (folded)
-    /// or created; with `event`, every imported person is recorded as an attendee.
+    /// or created; with `event`, every imported person is recorded as an attendee, except those
+    /// whose registration the source marks as cancelled.
     pub fn import_contacts(
         &mut self,
         records: &[ImportedContact],
@@ -148,7 +149,9 @@ impl Store {
                         if added {
                             search::reindex(&tx, id)?;
                         }
-                        if let Some(ev) = event {
+                        // A cancelled registration is a contact, not an attendee.
+                        if let Some(ev) = event.filter(|_| !rec.cancelled) {
+                            report.attendees += 1;
                             let uid = new_uid();
                             exec(&tx,
                             "INSERT INTO attendance(uid, event_id, occurrence_start, contact_id, status, updated_at)

@@ -1055,6 +1055,7 @@ mod networking {
                 notes: vec!["vom Import".into()],
                 uid: uid.map(String::from),
                 line,
+                cancelled: false,
             }
         };
         let mut bad = rec("", "", "FITKO", None, 4);

@@ -377,5 +377,6 @@ pub(super) fn read_card(card: &RawCard, w: &mut Warnings) -> Read {
         notes,
         uid,
         line,
+        cancelled: false,
     }))
 }
