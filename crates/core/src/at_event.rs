@@ -81,8 +81,8 @@ pub fn quick_capture(
     store.quick_capture(input, event.as_ref())
 }
 
-/// Imports a vCard or CSV file; with an event, records everyone in it as attendee (a cancelled registration excepted). An unknown
-/// event is refused before anything is imported.
+/// Imports a vCard or CSV file; with an event, records everyone in it as attendee (a cancelled
+/// registration excepted). An unknown event is refused before anything is imported.
 pub fn import(
     store: &mut Store,
     bytes: &[u8],

@@ -174,8 +174,8 @@ pub fn preview(store: &Store, bytes: &[u8]) -> Result<Preview> {
 
 /// Imports a vCard or CSV file in one transaction. For CSV, `mapping` (or the remembered one, or
 /// the detected one) says which column is what; a given mapping is remembered for files with the
-/// same header row. With `event`, every imported person is recorded as an attendee, except a cancelled registration
-/// (pretix: `storniert`), which is imported as a contact only.
+/// same header row. With `event`, every imported person is recorded as an attendee, except a
+/// cancelled registration (pretix: `storniert`), which is imported as a contact only.
 pub fn import(
     store: &mut Store,
     bytes: &[u8],
