@@ -6,6 +6,7 @@ describe('isOpenable (same rule as the shell)', () => {
     expect(isOpenable('https://www.fitko.de/ozg')).toBe(true);
     expect(isOpenable('http://example.org')).toBe(true);
     expect(isOpenable('mailto:info@fitko.example')).toBe(true);
+    expect(isOpenable('mailto:jördis.müller@bayern.example')).toBe(true);
     expect(isOpenable('HTTPS://EXAMPLE.ORG')).toBe(true);
   });
 
@@ -22,6 +23,12 @@ describe('isOpenable (same rule as the shell)', () => {
       'https://a\nb',
       'https://',
       'mailto:',
+      'mailto:a@b.example?attach=/home/anna/.ssh/id_rsa',
+      'mailto:a@b.example?cc=c@d.example',
+      'mailto:a@b.example,c@d.example',
+      'mailto:a@b.example%3Fattach=x',
+      'mailto:?to=a@b.example',
+      'mailto:keine-adresse',
       `https://example.org/${'a'.repeat(2048)}`,
     ]) {
       expect(isOpenable(bad), bad).toBe(false);

@@ -18,7 +18,23 @@ export function isOpenable(link: string): boolean {
   // eslint-disable-next-line no-control-regex
   if (l.length > MAX_LEN || /[\s\u0000-\u001f\u007f-\u009f]/.test(l)) return false;
   const rest = l.slice(l.indexOf(':') + 1).replace(/^\/+/, '');
-  return rest !== '';
+  if (rest === '') return false;
+  return !lower.startsWith('mailto:') || isPlainAddress(l.slice('mailto:'.length));
+}
+
+/**
+ * One e-mail address and nothing after it: a mailto link from outside data may carry a query
+ * (`?attach=…`, `cc=`, `body=`) or several addresses, and some mail programs attach the named
+ * local file. `%` is refused because `%3F` decodes to `?`. Mirrors the shell's rule.
+ */
+function isPlainAddress(v: string): boolean {
+  const at = v.indexOf('@');
+  if (at <= 0 || at === v.length - 1) return false;
+  const local = v.slice(0, at);
+  const domain = v.slice(at + 1);
+  // eslint-disable-next-line no-control-regex
+  if (/[?&,;%:/\\<>"()[\]@ \u0000-\u001f\u007f-\u009f]/.test(local)) return false;
+  return /^[\p{L}\p{N}-]+(\.[\p{L}\p{N}-]+)*$/u.test(domain);
 }
 
 /**
