@@ -91,3 +91,38 @@ export async function reportFieldErrors(
   announce(`${intro} ${first ? (errors[first] ?? '') : ''}`);
   await focusFirstError(order, errors);
 }
+
+/** What a form tells `showSaveFailure` about itself. */
+export interface FailingForm {
+  /** "The form has errors", said before the first field error. */
+  intro: string;
+  /** The input ids in form order. */
+  order: readonly string[];
+  /** The id of the form's general error, focused once shown; without it focus stays. */
+  generalId?: string;
+}
+
+/**
+ * Shows why saving a form failed: at the field it concerns when there is one (`field`, an id of
+ * `form.order`), said and focused as `reportFieldErrors` does, or else as the form's general
+ * error, announced. `show` puts the field errors and the general error on the form.
+ */
+export async function showSaveFailure(
+  form: FailingForm,
+  field: string | null,
+  message: string,
+  show: (fieldErrors: Record<string, string>, general: string) => void,
+): Promise<void> {
+  if (field) {
+    const errors = { [field]: message };
+    show(errors, '');
+    await reportFieldErrors(form.intro, form.order, errors);
+    return;
+  }
+  show({}, message);
+  announce(message);
+  if (form.generalId) {
+    await tick();
+    document.getElementById(form.generalId)?.focus();
+  }
+}
