@@ -3,6 +3,13 @@
  * One place for it, so that each form (contact, feed, own event, settings, quick capture)
  * tells screen readers about hints and errors the same way.
  */
+import type { HTMLInputAttributes } from 'svelte/elements';
+
+/** What kind of input a field has, as its attributes say (the kinds below, or a caller's own). */
+export type InputKind = Pick<
+  HTMLInputAttributes,
+  'type' | 'autocomplete' | 'spellcheck' | 'inputmode' | 'placeholder' | 'autocapitalize'
+>;
 
 /** What a control spreads onto itself so a screen reader hears its hint and its error. */
 export interface FieldAria {
