@@ -3,7 +3,8 @@
 // axe-core. The CLI reads the same database file to check what the UI wrote.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startApp, cli, axeViolations } from './harness.mjs';
+import { cli, axeViolations } from './harness.mjs';
+import { changeRole, fillIn, saveContact, searchContacts, startAppReady } from './steps.mjs';
 
 let app;
 const $ = (sel) => app.browser.$(sel);
@@ -15,16 +16,10 @@ async function rowNames() {
   return names;
 }
 
-async function search(query) {
-  const box = await $('#search');
-  await box.click();
-  await box.clearValue();
-  await box.setValue(query);
-}
+const search = (query) => searchContacts(app.browser, query);
 
 before(async () => {
-  app = await startApp({ seed: (db) => cli(db, 'demo', '--count', '25') });
-  await (await $('[data-testid="total"]')).waitForDisplayed({ timeout: 30_000 });
+  app = await startAppReady({ seed: (db) => cli(db, 'demo', '--count', '25') });
 });
 
 after(async () => {
@@ -49,16 +44,16 @@ test('create a contact in the form (and axe-core passes on the form)', async () 
   await (await $('[data-testid="new-contact"]')).click();
   await (await $('#given_name')).waitForDisplayed();
   assert.deepEqual(await axeViolations(app.browser), []);
-  await (await $('#given_name')).setValue('Jördis');
-  await (await $('#family_name')).setValue('Weiß');
-  await (await $('#title')).setValue('Dr.');
-  await (await $('#role')).setValue('OZG-Koordinatorin');
-  await (await $('#email-0')).setValue('joerdis.weiss@example.de');
-  await (await $('#tags')).setValue('EfA, Roll-in');
-  await (await $('#note')).setValue('Kennengelernt beim OZG-Erfahrungsaustausch in Erfurt');
-  await (await $('[data-testid="save"]')).click();
-  const heading = await $('[data-testid="detail-name"]');
-  await heading.waitUntil(async () => (await heading.getText()) === 'Dr. Jördis Weiß', { timeout: 10_000 });
+  await fillIn(app.browser, {
+    given_name: 'Jördis',
+    family_name: 'Weiß',
+    title: 'Dr.',
+    role: 'OZG-Koordinatorin',
+    'email-0': 'joerdis.weiss@example.de',
+    tags: 'EfA, Roll-in',
+    note: 'Kennengelernt beim OZG-Erfahrungsaustausch in Erfurt',
+  });
+  await saveContact(app.browser, 'Dr. Jördis Weiß');
   const stored = cli(app.db, 'contacts', 'search', 'weiss');
   assert.equal(stored.length, 1);
   assert.deepEqual(stored[0].emails, ['joerdis.weiss@example.de']);
@@ -90,15 +85,7 @@ test('edit the contact', async () => {
   await search('joerdis');
   await app.browser.waitUntil(async () => (await rowNames()).length === 1);
   await (await app.browser.$$('[data-testid="contact-row"]'))[0].click();
-  await (await $('[data-testid="edit"]')).click();
-  const role = await $('#role');
-  await role.waitForDisplayed();
-  await role.clearValue();
-  await role.setValue('Themenfeldführung Familie & Kind');
-  await (await $('[data-testid="save"]')).click();
-  await app.browser.waitUntil(() => cli(app.db, 'contacts', 'search', 'joerdis')[0]?.role === 'Themenfeldführung Familie & Kind', {
-    timeout: 10_000,
-  });
+  await changeRole(app, 'joerdis', 'Themenfeldführung Familie & Kind');
   const detail = await (await $('[data-testid="detail"]')).getText();
   assert.match(detail, /Themenfeldführung Familie & Kind/);
 });

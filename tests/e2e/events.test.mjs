@@ -3,55 +3,36 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { startApp, cli, axeViolations } from './harness.mjs';
+import { cli, axeViolations } from './harness.mjs';
+import { calendar, icsDate, vevent } from './ics.mjs';
+import { startAppReady } from './steps.mjs';
 
 let app;
 let server;
 let requests = { total: 0, notModified: 0 };
 const $ = (sel) => app.browser.$(sel);
 
-// Times relative to now, so the events are always "upcoming".
-function icsTime(daysAhead, hourUtc) {
-  const d = new Date(Date.now() + daysAhead * 86_400_000);
-  d.setUTCHours(hourUtc, 0, 0, 0);
-  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
-}
-
-function icsDate(daysAhead) {
-  return new Date(Date.now() + daysAhead * 86_400_000).toISOString().slice(0, 10).replace(/-/g, '');
-}
-
-const FEED = [
-  'BEGIN:VCALENDAR',
-  'VERSION:2.0',
-  'X-WR-CALNAME:OZG-Termine',
-  'BEGIN:VEVENT',
-  'UID:erfa@fitko.example',
-  'DTSTAMP:20261101T000000Z',
-  `DTSTART:${icsTime(3, 9)}`,
-  `DTEND:${icsTime(3, 16)}`,
-  'SUMMARY:OZG-Erfahrungsaustausch Winter',
-  'LOCATION:Berlin\\, Alt-Moabit 140',
-  'DESCRIPTION:Workshops zu Roll-in und Nachnutzung.\\nAnmeldung bis Freitag.',
-  'ORGANIZER;CN="FITKO, Geschäftsstelle":mailto:info@fitko.example',
-  'END:VEVENT',
-  'BEGIN:VEVENT',
-  'UID:taskforce@fellbach.example',
-  'DTSTAMP:20261101T000000Z',
-  `DTSTART:${icsTime(5, 13)}`,
-  `DTEND:${icsTime(5, 15)}`,
-  'SUMMARY:Treffen der OZG-Taskforce',
-  'STATUS:CANCELLED',
-  'END:VEVENT',
-  'BEGIN:VEVENT',
-  'UID:labor@itplr.example',
-  'DTSTAMP:20261101T000000Z',
-  `DTSTART;VALUE=DATE:${icsDate(8)}`,
-  'SUMMARY:Digitalisierungslabor <script>window.__pwned=1</script>',
-  'END:VEVENT',
-  'END:VCALENDAR',
-  '',
-].join('\r\n');
+const FEED = calendar(
+  [
+    vevent(
+      'erfa@fitko.example',
+      3,
+      [9, 16],
+      'OZG-Erfahrungsaustausch Winter',
+      'LOCATION:Berlin\\, Alt-Moabit 140',
+      'DESCRIPTION:Workshops zu Roll-in und Nachnutzung.\\nAnmeldung bis Freitag.',
+      'ORGANIZER;CN="FITKO, Geschäftsstelle":mailto:info@fitko.example',
+    ),
+    vevent('taskforce@fellbach.example', 5, [13, 15], 'Treffen der OZG-Taskforce', 'STATUS:CANCELLED'),
+    [
+      'UID:labor@itplr.example',
+      'DTSTAMP:20261101T000000Z',
+      `DTSTART;VALUE=DATE:${icsDate(8)}`,
+      'SUMMARY:Digitalisierungslabor <script>window.__pwned=1</script>',
+    ],
+  ],
+  ['X-WR-CALNAME:OZG-Termine'],
+);
 
 before(async () => {
   server = createServer((req, res) => {
@@ -65,8 +46,7 @@ before(async () => {
     res.end(FEED);
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  app = await startApp();
-  await (await $('[data-testid="total"]')).waitForDisplayed({ timeout: 30_000 });
+  app = await startAppReady();
 });
 
 after(async () => {

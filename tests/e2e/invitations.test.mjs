@@ -7,7 +7,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startApp, cli, axeViolations, setInputValue } from './harness.mjs';
+import { cli, axeViolations, setInputValue } from './harness.mjs';
+import { calendar, importFeed, vevent } from './ics.mjs';
+import { openView, startAppReady } from './steps.mjs';
 
 let app;
 let exportDir;
@@ -17,12 +19,6 @@ const TITLE = 'Netzwerktreffen der OZG-Taskforce';
 /** `YYYY-MM-DD` in `days` from now (the event is always upcoming). */
 function day(days) {
   return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
-}
-
-function icsTime(daysAhead, hourUtc) {
-  const d = new Date(Date.now() + daysAhead * 86_400_000);
-  d.setUTCHours(hourUtc, 0, 0, 0);
-  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
 }
 
 async function waitText(sel, re, timeout = 10_000) {
@@ -61,27 +57,18 @@ function ownUid() {
 }
 
 before(async () => {
-  app = await startApp({
+  app = await startAppReady({
     seed: (db) => {
-      const dir = join(db, '..');
       cli(db, 'contacts', 'add', '--name', 'Anna Albrecht', '--email', 'anna.albrecht@bmi.example', '--tag', 'Taskforce');
       cli(db, 'contacts', 'add', '--name', 'Bernd Brandt', '--email', 'b.brandt@digital.bayern.example', '--tag', 'taskforce');
       cli(db, 'contacts', 'add', '--name', 'Carla Clausen', '--tag', 'Taskforce', '--org', 'FITKO');
       cli(db, 'contacts', 'add', '--name', 'Dora Dietrich', '--email', 'dora@kommune.example');
-      const ics = join(dir, 'fitko.ics');
-      writeFileSync(
-        ics,
-        [
-          'BEGIN:VCALENDAR', 'VERSION:2.0', 'BEGIN:VEVENT', 'UID:labor-e2e@fitko.example', 'DTSTAMP:20261101T000000Z',
-          `DTSTART:${icsTime(12, 8)}`, `DTEND:${icsTime(12, 15)}`, 'SUMMARY:Digitalisierungslabor Wohngeld',
-          'LOCATION:Erfurt\\, Landesamt', 'DESCRIPTION:Ein Tag im Labor.', 'END:VEVENT', 'END:VCALENDAR', '',
-        ].join('\r\n'),
-      );
-      cli(db, 'feed', 'import', ics);
+      const labor = vevent('labor-e2e@fitko.example', 12, [8, 15], 'Digitalisierungslabor Wohngeld',
+        'LOCATION:Erfurt\\, Landesamt', 'DESCRIPTION:Ein Tag im Labor.');
+      importFeed(db, 'fitko.ics', calendar([labor]));
     },
   });
   exportDir = mkdtempSync(join(app.home, 'export-'));
-  await (await $('[data-testid="total"]')).waitForDisplayed({ timeout: 30_000 });
 });
 
 after(async () => {
@@ -89,9 +76,7 @@ after(async () => {
 });
 
 test('the organiser and the invitation text in the settings; axe-core passes', async () => {
-  await (await $('[data-testid="nav-settings"]')).click();
-  const section = await $('[data-testid="settings-invitations"]');
-  await section.waitForDisplayed({ timeout: 10_000 });
+  const section = await openView(app.browser, 'settings', '[data-testid="settings-invitations"]');
   assert.match(await section.getText(), /\{name\}.*\{titel\}.*\{beginn\}/s, 'the placeholders are listed');
   // A wrong address is refused at the field, with focus there.
   await (await $('#set-organizer-email')).setValue('ozg@');

@@ -5,32 +5,28 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { startApp, cli, axeViolations, CLI } from './harness.mjs';
+import { cli, axeViolations, CLI } from './harness.mjs';
+import { calendar, importFeed, vevent } from './ics.mjs';
+import { openView, startAppReady } from './steps.mjs';
 
 let app;
 let csvPath;
 const $ = (sel) => app.browser.$(sel);
 
-function icsTime(daysAhead, hourUtc) {
-  const d = new Date(Date.now() + daysAhead * 86_400_000);
-  d.setUTCHours(hourUtc, 0, 0, 0);
-  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+/** Opens the contacts view and there the one contact a search for "joerdis" finds. */
+async function openJoerdis() {
+  const box = await openView(app.browser, 'contacts', '#search');
+  await box.setValue('joerdis');
+  await app.browser.waitUntil(async () => (await app.browser.$$('[data-testid="contact-row"]')).length === 1, { timeout: 10_000 });
+  await (await app.browser.$$('[data-testid="contact-row"]'))[0].click();
 }
 
 before(async () => {
-  app = await startApp({
+  app = await startAppReady({
     seed: (db) => {
       const dir = join(db, '..');
-      const ics = join(dir, 'erfa.ics');
-      writeFileSync(
-        ics,
-        [
-          'BEGIN:VCALENDAR', 'VERSION:2.0', 'BEGIN:VEVENT', 'UID:erfa-e2e@fitko.example', 'DTSTAMP:20261101T000000Z',
-          `DTSTART:${icsTime(4, 9)}`, `DTEND:${icsTime(4, 16)}`, 'SUMMARY:OZG-Erfahrungsaustausch Frühjahr',
-          'END:VEVENT', 'END:VCALENDAR', '',
-        ].join('\r\n'),
-      );
-      cli(db, 'feed', 'import', ics);
+      const erfa = vevent('erfa-e2e@fitko.example', 4, [9, 16], 'OZG-Erfahrungsaustausch Frühjahr');
+      importFeed(db, 'erfa.ics', calendar([erfa]));
       cli(db, 'contacts', 'add', '--name', 'Jördis Müller', '--email', 'jm@fitko.example', '--org', 'FITKO');
       // German Excel style: semicolons; the first row is the same person as the contact above.
       csvPath = join(dir, 'teilnehmende.csv');
@@ -42,7 +38,6 @@ before(async () => {
       );
     },
   });
-  await (await $('[data-testid="total"]')).waitForDisplayed({ timeout: 30_000 });
 });
 
 after(async () => {
@@ -50,9 +45,7 @@ after(async () => {
 });
 
 test('import a CSV attendee list for an event in the UI', async () => {
-  await (await $('[data-testid="nav-events"]')).click();
-  const row = await $('[data-testid="event-row"]');
-  await row.waitForDisplayed({ timeout: 15_000 });
+  const row = await openView(app.browser, 'events', '[data-testid="event-row"]', 15_000);
   await row.click();
   await (await $('[data-testid="event-detail"]')).waitForDisplayed();
   await (await $('[data-testid="import-attendees"]')).click();
@@ -79,9 +72,7 @@ test('import a CSV attendee list for an event in the UI', async () => {
 });
 
 test('merge the duplicate the import created, with undo', async () => {
-  await (await $('[data-testid="nav-duplicates"]')).click();
-  const group = await $('[data-testid="duplicate-group"]');
-  await group.waitForDisplayed({ timeout: 10_000 });
+  await openView(app.browser, 'duplicates', '[data-testid="duplicate-group"]');
   assert.deepEqual(await axeViolations(app.browser), [], 'duplicates view');
   await (await $('[data-testid="merge"]')).click();
   await (await $('[data-testid="undo-merge"]')).waitForDisplayed({ timeout: 10_000 });
@@ -93,12 +84,7 @@ test('merge the duplicate the import created, with undo', async () => {
 });
 
 test("the contact's timeline shows the event", async () => {
-  await (await $('[data-testid="nav-contacts"]')).click();
-  const box = await $('#search');
-  await box.waitForDisplayed();
-  await box.setValue('joerdis');
-  await app.browser.waitUntil(async () => (await app.browser.$$('[data-testid="contact-row"]')).length === 1, { timeout: 10_000 });
-  await (await app.browser.$$('[data-testid="contact-row"]'))[0].click();
+  await openJoerdis();
   const timeline = await $('[data-testid="timeline"]');
   await timeline.waitForDisplayed({ timeout: 10_000 });
   await app.browser.waitUntil(async () => (await timeline.getText()).includes('OZG-Erfahrungsaustausch Frühjahr'), {
@@ -109,9 +95,7 @@ test("the contact's timeline shows the event", async () => {
 });
 
 test('quick capture at the event: one key saves contact, attendance and met-at', async () => {
-  await (await $('[data-testid="nav-events"]')).click();
-  const row = await $('[data-testid="event-row"]');
-  await row.waitForDisplayed({ timeout: 10_000 });
+  const row = await openView(app.browser, 'events', '[data-testid="event-row"]');
   await row.click();
   const name = await $('#qc-name');
   await name.waitForDisplayed({ timeout: 10_000 });
@@ -129,12 +113,7 @@ test('quick capture at the event: one key saves contact, attendance and met-at',
 });
 
 test('my business card as a QR code', async () => {
-  await (await $('[data-testid="nav-contacts"]')).click();
-  const box = await $('#search');
-  await box.waitForDisplayed();
-  await box.setValue('joerdis');
-  await app.browser.waitUntil(async () => (await app.browser.$$('[data-testid="contact-row"]')).length === 1, { timeout: 10_000 });
-  await (await app.browser.$$('[data-testid="contact-row"]'))[0].click();
+  await openJoerdis();
   await (await $('[data-testid="set-me"]')).click();
   await (await $('[data-testid="nav-settings"]')).click();
   const qr = await $('[data-testid="own-card-qr"]');

@@ -5,10 +5,12 @@
 // privacy view and its dialogs. The CLI seeds and reads the same (encrypted) database.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startApp, cli, axeViolations } from './harness.mjs';
+import { cli, axeViolations } from './harness.mjs';
+import { calendar, importFeed, vevent } from './ics.mjs';
+import { openView, replaceValue, searchContacts, startAppReady } from './steps.mjs';
 
 let app;
 let exportDir;
@@ -19,12 +21,6 @@ const XSS_NOTE = '</textarea><script>window.__xss=2</script>';
 const XSS_TITLE = '<img src=x onerror=window.__xss=3>';
 const XSS_ORG = '<b onmouseover=window.__xss=4>Amt</b>';
 const XSS_ROLE = '<script>window.__xss=5</script>Referentin';
-
-function icsTime(daysAhead, hourUtc) {
-  const d = new Date(Date.now() + daysAhead * 86_400_000);
-  d.setUTCHours(hourUtc, 0, 0, 0);
-  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
-}
 
 async function noXss() {
   assert.equal(await app.browser.execute(() => typeof window.__xss), 'undefined', 'markup from data ran as script');
@@ -39,12 +35,8 @@ async function allText(sel) {
 }
 
 async function search(query) {
-  await (await $('[data-testid="nav-contacts"]')).click();
-  const box = await $('#search');
-  await box.waitForDisplayed();
-  await box.click();
-  await box.clearValue();
-  if (query) await box.setValue(query);
+  await openView(app.browser, 'contacts', '#search');
+  await searchContacts(app.browser, query);
 }
 
 /** Searches and opens the hit whose row shows `name` (default: the query). */
@@ -77,24 +69,13 @@ async function openContact(query, name = query) {
 }
 
 before(async () => {
-  app = await startApp({
+  app = await startAppReady({
     seed: (db) => {
-      const dir = join(db, '..');
-      const ics = join(dir, 'markup.ics');
-      writeFileSync(
-        ics,
-        [
-          'BEGIN:VCALENDAR', 'VERSION:2.0', 'BEGIN:VEVENT', 'UID:xss-e2e@example.org', 'DTSTAMP:20261101T000000Z',
-          `DTSTART:${icsTime(3, 9)}`, `DTEND:${icsTime(3, 12)}`, `SUMMARY:${XSS_TITLE}`,
-          'DESCRIPTION:<script>window.__xss=6</script>', 'URL:https://www.fitko.de/veranstaltung',
-          'END:VEVENT',
-          // A past event with the same title: "met at" takes the event's start as the encounter's time.
-          'BEGIN:VEVENT', 'UID:xss-past-e2e@example.org', 'DTSTAMP:20261101T000000Z',
-          `DTSTART:${icsTime(-10, 9)}`, `DTEND:${icsTime(-10, 12)}`, `SUMMARY:${XSS_TITLE}`,
-          'END:VEVENT', 'END:VCALENDAR', '',
-        ].join('\r\n'),
-      );
-      cli(db, 'feed', 'import', ics);
+      const upcoming = vevent('xss-e2e@example.org', 3, [9, 12], XSS_TITLE,
+        'DESCRIPTION:<script>window.__xss=6</script>', 'URL:https://www.fitko.de/veranstaltung');
+      // A past event with the same title: "met at" takes the event's start as the encounter's time.
+      const past = vevent('xss-past-e2e@example.org', -10, [9, 12], XSS_TITLE);
+      importFeed(db, 'markup.ics', calendar([upcoming, past]));
       const x = cli(db, 'contacts', 'add', '--name', XSS_NAME, '--email', 'xss@example.org', '--org', XSS_ORG,
         '--role', XSS_ROLE, '--note', XSS_NOTE);
       // The same e-mail: a duplicate group that shows the name.
@@ -107,7 +88,6 @@ before(async () => {
     },
   });
   exportDir = mkdtempSync(join(tmpdir(), 'vernetzt-auskunft-'));
-  await (await $('[data-testid="total"]')).waitForDisplayed({ timeout: 30_000 });
 });
 
 after(async () => {
@@ -142,9 +122,7 @@ test('the contact detail shows name, organisation, role, note and timeline as te
 });
 
 test('the events list and the event detail show the title as text', async () => {
-  await (await $('[data-testid="nav-events"]')).click();
-  const row = await $('[data-testid="event-row"]');
-  await row.waitForDisplayed({ timeout: 15_000 });
+  const row = await openView(app.browser, 'events', '[data-testid="event-row"]', 15_000);
   assert.ok((await allText('[data-testid="event-row"]')).includes(XSS_TITLE));
   await row.click();
   await (await $('[data-testid="event-detail"]')).waitForDisplayed();
@@ -176,9 +154,7 @@ test('the event search shows the title as text', async () => {
 });
 
 test('the duplicates view shows the name as text', async () => {
-  await (await $('[data-testid="nav-duplicates"]')).click();
-  const group = await $('[data-testid="duplicate-group"]');
-  await group.waitForDisplayed({ timeout: 10_000 });
+  await openView(app.browser, 'duplicates', '[data-testid="duplicate-group"]');
   assert.ok((await allText('[data-testid="duplicate-group"]')).includes(XSS_NAME));
   await noXss();
 });
@@ -282,10 +258,7 @@ test('the privacy view: notice, stale contacts, erase selected (axe on view and 
 
 test('a contact met recently is not stale after 24 months; with 0 months it is listed with the date', async () => {
   await (await $('[data-testid="nav-privacy"]')).click();
-  const months = await $('#privacy-months');
-  await months.waitForDisplayed();
-  await months.clearValue();
-  await months.setValue('24');
+  const months = await replaceValue(app.browser, '#privacy-months', '24');
   await (await $('[data-testid="privacy-stale-show"]')).click();
   await (await $('[data-testid="privacy-stale-empty"]')).waitForDisplayed({ timeout: 10_000 });
   await months.clearValue();

@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startApp, startRadicale, cli, cliWithInput, axeViolations, killLeftoverApp } from './harness.mjs';
+import { startRadicale, cli, cliWithInput, axeViolations, killLeftoverApp } from './harness.mjs';
+import { changeRole, fillIn, saveContact, searchContacts, startAppReady } from './steps.mjs';
 
 let app;
 let server;
@@ -46,23 +47,17 @@ async function syncNowInApp() {
   return text;
 }
 
-async function search(query) {
-  const box = await $('#search');
-  await box.click();
-  await box.clearValue();
-  await box.setValue(query);
-}
+const search = (query) => searchContacts(app.browser, query);
 
 before(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'vernetzt-sync-e2e-'));
   server = await startRadicale(scratch);
   other = join(scratch, 'tablet.db');
-  app = await startApp({
+  app = await startAppReady({
     seed: (db) => {
       cli(db, 'contacts', 'add', '--name', 'Clara Conrad', '--role', 'Referentin', '--org', 'FITKO');
     },
   });
-  await (await $('[data-testid="total"]')).waitForDisplayed({ timeout: 30_000 });
 });
 
 after(async () => {
@@ -139,12 +134,8 @@ test('a new contact goes to the server with "Jetzt abgleichen"; the header shows
   await (await $('[data-testid="nav-contacts"]')).click();
   await (await $('[data-testid="new-contact"]')).click();
   await (await $('#given_name')).waitForDisplayed();
-  await (await $('#given_name')).setValue('Bernd');
-  await (await $('#family_name')).setValue('Bauer');
-  await (await $('#role')).setValue('Referent OZG');
-  await (await $('[data-testid="save"]')).click();
-  const heading = await $('[data-testid="detail-name"]');
-  await heading.waitUntil(async () => (await heading.getText()) === 'Bernd Bauer', { timeout: 10_000 });
+  await fillIn(app.browser, { given_name: 'Bernd', family_name: 'Bauer', role: 'Referent OZG' });
+  await saveContact(app.browser, 'Bernd Bauer');
 
   const report = await syncNowInApp();
   assert.match(report, /Abgleich abgeschlossen/);
@@ -171,15 +162,7 @@ test('the same field changed on both devices is a conflict; resolving it brings 
   await search('Conrad');
   await app.browser.waitUntil(async () => (await app.browser.$$('[data-testid="contact-row"]')).length === 1, { timeout: 10_000 });
   await (await app.browser.$$('[data-testid="contact-row"]'))[0].click();
-  await (await $('[data-testid="edit"]')).click();
-  const role = await $('#role');
-  await role.waitForDisplayed();
-  await role.clearValue();
-  await role.setValue('OZG-Koordinatorin');
-  await (await $('[data-testid="save"]')).click();
-  await app.browser.waitUntil(() => cli(app.db, 'contacts', 'search', 'Conrad')[0]?.role === 'OZG-Koordinatorin', {
-    timeout: 10_000,
-  });
+  await changeRole(app, 'Conrad', 'OZG-Koordinatorin');
   await syncNowInApp();
   await waitForAttr('data-conflicts', '1', 'the header counts the conflict');
   const open = await $('[data-testid="sync-conflicts"]');

@@ -57,7 +57,18 @@ export interface Photo {
   base64: string;
 }
 
-export interface Contact {
+/** A contact's address, website, Themenfelder and tags: the same in what the store returns and what the UI sends. */
+export interface ContactDetails {
+  street: string | null;
+  postal_code: string | null;
+  locality: string | null;
+  country: string | null;
+  website: string | null;
+  themenfelder: string[];
+  tags: string[];
+}
+
+export interface Contact extends ContactDetails {
   id: number;
   uid: string;
   name: string;
@@ -71,13 +82,6 @@ export interface Contact {
   phones: string[];
   /** Labels of e-mail addresses and phone numbers, keyed by the value. */
   labels: Record<string, string>;
-  street: string | null;
-  postal_code: string | null;
-  locality: string | null;
-  country: string | null;
-  website: string | null;
-  themenfelder: string[];
-  tags: string[];
   notes: Note[];
   photo: Photo | null;
   created_at: string;
@@ -103,7 +107,7 @@ export type PhotoChange =
   | { action: 'remove' }
   | { action: 'set'; photo: Photo };
 
-export interface ContactInput {
+export interface ContactInput extends ContactDetails {
   display_name: string | null;
   given_name: string | null;
   family_name: string | null;
@@ -112,13 +116,6 @@ export interface ContactInput {
   organization_id: number | null;
   emails: Labeled[];
   phones: Labeled[];
-  street: string | null;
-  postal_code: string | null;
-  locality: string | null;
-  country: string | null;
-  website: string | null;
-  themenfelder: string[];
-  tags: string[];
   photo: PhotoChange;
 }
 

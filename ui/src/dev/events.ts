@@ -2,6 +2,7 @@
 // an event by UID or id that attendance, series and invitations share.
 import type { EventRef, Feed, FeedCounts, FeedInput, FeedSyncResult, Occurrence } from '../backend';
 import { counts, feedSeeds, unreachable } from './fixtures/feeds';
+import { type OccurrenceSeed, occurrence } from './fixtures/occurrence';
 import { at, clone, dateOnly, delay, invalid, nextId, notFound, now, uid } from './state';
 import type { MockHandlers } from './types';
 
@@ -33,22 +34,9 @@ function addFeedRow(f: Partial<Feed> & Pick<Feed, 'url' | 'name'>): Feed {
   return feed;
 }
 
-function addOcc(feed: Feed, o: Partial<Occurrence> & Pick<Occurrence, 'title' | 'start' | 'end'>): void {
-  occs.push({
-    uid: `${uid()}@${new URL(feed.url).host}`,
-    recurrence_id: null,
-    all_day: false,
-    status: 'confirmed',
-    location: null,
-    description: null,
-    url: null,
-    organizer: null,
-    tzid: 'Europe/Berlin',
-    feed: feed.name,
-    event_id: nextId(),
-    feed_id: feed.id,
-    ...o,
-  });
+function addOcc(feed: Feed, o: OccurrenceSeed): void {
+  const own = { uid: `${uid()}@${new URL(feed.url).host}`, tzid: 'Europe/Berlin', feed: feed.name };
+  occs.push({ ...occurrence({ ...own, event_id: nextId(), ...o }), feed_id: feed.id });
 }
 
 export function seedFeeds(): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Contact, Organization } from '../backend';
+import type { Contact, ContactDetails, Organization } from '../backend';
 import {
   composeName,
   emptyForm,
@@ -19,6 +19,17 @@ import {
   toInput,
 } from './contacts';
 
+/** The address, website, Themenfelder and tags of the test contact: carried over unchanged. */
+const DETAILS: ContactDetails = {
+  street: 'Friedrich-Ebert-Allee 12',
+  postal_code: '65185',
+  locality: 'Wiesbaden',
+  country: null,
+  website: 'https://hessen.de',
+  themenfelder: ['familie-kind'],
+  tags: ['EfA', 'Steuerung'],
+};
+
 function contact(over: Partial<Contact> = {}): Contact {
   return {
     id: 7,
@@ -33,13 +44,7 @@ function contact(over: Partial<Contact> = {}): Contact {
     emails: ['anna@hessen.de', 'a.mueller@example.de'],
     phones: ['+49 611 123'],
     labels: { 'anna@hessen.de': 'dienstlich', '+49 611 123': 'Büro' },
-    street: 'Friedrich-Ebert-Allee 12',
-    postal_code: '65185',
-    locality: 'Wiesbaden',
-    country: null,
-    website: 'https://hessen.de',
-    themenfelder: ['familie-kind'],
-    tags: ['EfA', 'Steuerung'],
+    ...DETAILS,
     notes: [{ id: 1, body: 'Hallo', created_at: '2025-01-01T00:00:00Z', updated_at: '2025-01-01T00:00:00Z' }],
     photo: null,
     created_at: '2025-01-01T00:00:00Z',
@@ -80,13 +85,7 @@ describe('Contact → ContactInput', () => {
         { value: 'a.mueller@example.de', label: null },
       ],
       phones: [{ value: '+49 611 123', label: 'Büro' }],
-      street: 'Friedrich-Ebert-Allee 12',
-      postal_code: '65185',
-      locality: 'Wiesbaden',
-      country: null,
-      website: 'https://hessen.de',
-      themenfelder: ['familie-kind'],
-      tags: ['EfA', 'Steuerung'],
+      ...DETAILS,
       photo: { action: 'keep' },
     });
   });

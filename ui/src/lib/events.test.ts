@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { FeedCounts, Occurrence } from '../backend';
+import type { FeedCounts } from '../backend';
+import { occurrence } from '../dev/fixtures/occurrence';
 import {
   addDays,
   allDayLength,
@@ -31,22 +32,7 @@ import {
 // Intl output differs in its spaces between ICU versions (narrow no-break, thin space …).
 const norm = (s: string) => s.replace(/[\u00a0\u2009\u202f]/g, ' ');
 
-function occ(o: Partial<Occurrence> & Pick<Occurrence, 'title' | 'start' | 'end'>): Occurrence {
-  return {
-    uid: `${o.title}@test`,
-    recurrence_id: null,
-    all_day: false,
-    status: 'confirmed',
-    location: null,
-    description: null,
-    url: null,
-    organizer: null,
-    tzid: null,
-    feed: 'FITKO',
-    event_id: 1,
-    ...o,
-  };
-}
+const occ = occurrence;
 
 function counts(c: Partial<FeedCounts>): FeedCounts {
   return { added: 0, updated: 0, cancelled: 0, removed: 0, unchanged: 0, not_modified: false, warnings: [], ...c };

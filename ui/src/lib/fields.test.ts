@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { URL_INPUT, describedBy, errorId, fieldAria, invalidAttr } from './fields';
+import {
+  NUMBER_INPUT,
+  SEARCH_INPUT,
+  TEXT_INPUT,
+  URL_INPUT,
+  VERBATIM_INPUT,
+  describedBy,
+  errorId,
+  fieldAria,
+  fieldNames,
+  invalidAttr,
+} from './fields';
 
 describe('describedBy', () => {
   it('joins the ids that are set, in order', () => {
@@ -43,5 +54,27 @@ describe('fieldAria', () => {
 describe('URL_INPUT', () => {
   it('asks for the URL keyboard without spell check', () => {
     expect(URL_INPUT).toEqual({ type: 'url', inputmode: 'url', spellcheck: 'false', placeholder: 'https://' });
+  });
+});
+
+describe('fieldNames', () => {
+  const named = fieldNames('oe-', 'own_event.', (k) => `«${k}»`, () => ({ 'oe-start-date': 'Fehlt' }));
+  it('names id, label and error from the key, the hint only when asked for', () => {
+    expect(named('start_date')).toEqual({ id: 'oe-start-date', label: '«own_event.start_date»', hint: undefined, error: 'Fehlt' });
+    expect(named('location', true)).toEqual({
+      id: 'oe-location',
+      label: '«own_event.location»',
+      hint: '«own_event.location_hint»',
+      error: undefined,
+    });
+  });
+});
+
+describe('the input kinds', () => {
+  it('turn off autofill, and spell check where the text is not prose', () => {
+    expect(TEXT_INPUT).toEqual({ type: 'text', autocomplete: 'off' });
+    expect(VERBATIM_INPUT).toEqual({ type: 'text', autocomplete: 'off', spellcheck: 'false' });
+    expect(NUMBER_INPUT).toEqual({ type: 'text', inputmode: 'numeric', autocomplete: 'off' });
+    expect(SEARCH_INPUT).toEqual({ type: 'search', autocomplete: 'off', spellcheck: 'false' });
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { InvitePreview, Occurrence, ReplyImport, RsvpCounts, SendReport } from '../backend';
+import { occurrence } from '../dev/fixtures/occurrence';
 import { catalogs } from './i18n';
 import {
   PARTSTATS,
@@ -207,22 +208,8 @@ describe('count texts', () => {
 });
 
 describe('the "attended" picker', () => {
-  const occ = (uid: string, title: string, start: string, allDay = false): Occurrence => ({
-    uid,
-    recurrence_id: null,
-    title,
-    start,
-    end: start,
-    all_day: allDay,
-    status: 'confirmed',
-    location: null,
-    description: null,
-    url: null,
-    organizer: null,
-    tzid: null,
-    feed: 'FITKO',
-    event_id: 1,
-  });
+  const occ = (uid: string, title: string, start: string, allDay = false): Occurrence =>
+    occurrence({ uid, title, start, end: start, all_day: allDay });
 
   it('lists each event once, newest first, without the event being planned', () => {
     const list = attendedChoices(

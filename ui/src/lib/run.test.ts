@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 vi.mock('./app.svelte', () => ({ announce: vi.fn(), checkFatal: vi.fn(() => false) }));
 
 import { announce, checkFatal } from './app.svelte';
-import { announceFailure, latestWins, oneAtATime } from './run';
+import { announceFailure, latestWins, oneAtATime, saveFailure } from './run';
 
 describe('announceFailure', () => {
   it('announces and returns the message of an ordinary failure', () => {
@@ -74,5 +74,30 @@ describe('latestWins', () => {
     await first;
     expect(fail).toHaveBeenCalledOnce();
     expect(fail).toHaveBeenCalledWith(expect.any(String));
+  });
+});
+
+describe('saveFailure', () => {
+  const focused: string[] = [];
+  vi.stubGlobal('document', { getElementById: (id: string) => ({ focus: () => focused.push(id) }) });
+  const form = { intro: 'feed.has_errors', order: ['feed-url', 'feed-name'], generalId: 'feed-form-error' };
+
+  it('puts a failure about a field at that field and focuses it', async () => {
+    const show = vi.fn();
+    focused.length = 0;
+    await saveFailure(form, show)('feed-name', 'Zu lang');
+    expect(show).toHaveBeenCalledWith({ 'feed-name': 'Zu lang' }, '');
+    expect(announce).toHaveBeenLastCalledWith(expect.stringContaining('Zu lang'));
+    expect(focused).toEqual(['feed-name']);
+  });
+  it("shows any other as the form's error, announced, and focuses it when the form says where", async () => {
+    const show = vi.fn();
+    focused.length = 0;
+    await saveFailure(form, show)(null, 'Keine Verbindung');
+    expect(show).toHaveBeenCalledWith({}, 'Keine Verbindung');
+    expect(announce).toHaveBeenLastCalledWith('Keine Verbindung');
+    expect(focused).toEqual(['feed-form-error']);
+    await saveFailure({ ...form, generalId: undefined }, show)(null, 'Keine Verbindung');
+    expect(focused).toEqual(['feed-form-error']);
   });
 });

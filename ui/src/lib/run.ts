@@ -4,7 +4,7 @@ import { tick } from 'svelte';
 import { announce, checkFatal } from './app.svelte';
 import { errorMessage } from './errors';
 import type { Lang } from './i18n';
-import { locale } from './locale.svelte';
+import { locale, t } from './locale.svelte';
 
 /** Runs `action`; a failure that is not fatal goes to `onError` and the live region as a message. */
 export type Runner = (action: () => Promise<void>, onError: (msg: string) => void) => Promise<void>;
@@ -90,4 +90,40 @@ export async function reportFieldErrors(
   const first = order.find((id) => errors[id]);
   announce(`${intro} ${first ? (errors[first] ?? '') : ''}`);
   await focusFirstError(order, errors);
+}
+
+/** What a form tells `saveFailure` about itself. */
+export interface FailingForm {
+  /** The text key of "the form has errors", said before the first field error. */
+  intro: string;
+  /** The input ids in form order. */
+  order: readonly string[];
+  /** The id of the form's general error, focused once shown; without it focus stays. */
+  generalId?: string;
+}
+
+/**
+ * How a form shows why saving failed: at the field the failure concerns when there is one (an
+ * id of `form.order`), said and focused as `reportFieldErrors` does, or else as the form's
+ * general error, announced. `show` puts the field errors and the general error on the form; the
+ * function returned is called with the field (or null) and the message of each failure.
+ */
+export function saveFailure(
+  form: FailingForm,
+  show: (fieldErrors: Record<string, string>, general: string) => void,
+): (field: string | null, message: string) => Promise<void> {
+  return async (field, message) => {
+    if (field) {
+      const errors = { [field]: message };
+      show(errors, '');
+      await reportFieldErrors(t(form.intro), form.order, errors);
+      return;
+    }
+    show({}, message);
+    announce(message);
+    if (form.generalId) {
+      await tick();
+      document.getElementById(form.generalId)?.focus();
+    }
+  };
 }
