@@ -7,8 +7,9 @@
 //! needs this file.
 
 use super::notes::insert_note;
+use super::orgs::org_exists;
 use super::search::{self, SUMMARY_SELECT, summary_row};
-use super::{Entity, Store, journal, live_contact_uid, new_uid};
+use super::{Entity, Store, exists, journal, live_contact_uid, new_uid, soft_delete};
 use crate::error::{Error, Result};
 use crate::fold::fold;
 use crate::model::{Contact, ContactInput, ContactPage, Labeled, Photo, PhotoChange};
@@ -88,29 +89,11 @@ fn validate(tx: &Transaction<'_>, input: &ContactInput) -> Result<Valid> {
         }
     };
     if let Some(org) = input.organization_id {
-        let exists: bool = tx
-            .query_row("SELECT 1 FROM organizations WHERE id = ?1", [org], |_| {
-                Ok(true)
-            })
-            .optional()?
-            .unwrap_or(false);
-        if !exists {
-            return Err(Error::invalid(
-                "org_unknown",
-                "organization_id",
-                format!("no organisation with id {org}"),
-            ));
-        }
+        org_exists(tx, org, "organization_id")?;
     }
     let mut themenfelder = Vec::new();
     for t in &input.themenfelder {
-        let known: bool = tx
-            .query_row("SELECT 1 FROM themenfelder WHERE key = ?1", [t], |_| {
-                Ok(true)
-            })
-            .optional()?
-            .unwrap_or(false);
-        if !known {
+        if !exists(tx, "SELECT 1 FROM themenfelder WHERE key = ?1", [t])? {
             return Err(Error::invalid(
                 "themenfeld_unknown",
                 "themenfelder",
@@ -243,6 +226,24 @@ fn write_children(tx: &Transaction<'_>, id: i64, v: &Valid, fresh: bool) -> Resu
     Ok(())
 }
 
+/// Reads a contact's own row (its lists, notes and labels are filled after); the columns are
+/// those of `contact_inner`'s SELECT, in the order of [`Contact`]'s fields.
+fn contact_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Contact> {
+    let photo = |bytes: Option<Vec<u8>>, mime: Option<String>| {
+        bytes.zip(mime).map(|(b, m)| Photo {
+            mime: m,
+            base64: base64::engine::general_purpose::STANDARD.encode(b),
+        })
+    };
+    read_row!(r, c => Contact {
+        id, uid, name, given_name, family_name, title, role, organization, organization_id,
+        emails = vec![], phones = vec![], labels = BTreeMap::new(),
+        street, postal_code, locality, country, website,
+        themenfelder = vec![], tags = vec![], notes = vec![],
+        photo = photo(c.next()?, c.next()?), created_at, updated_at,
+    })
+}
+
 impl Store {
     /// Creates a contact, optionally with a first note, and returns it as stored.
     pub fn create_contact(
@@ -250,8 +251,7 @@ impl Store {
         input: &ContactInput,
         first_note: Option<&str>,
     ) -> Result<Contact> {
-        let now = self.now_text();
-        let tx = self.write()?;
+        let (tx, now) = self.begin()?;
         let id = insert_contact(&tx, input, first_note, &now)?;
         tx.commit()?;
         self.search_touched(id)?;
@@ -264,8 +264,7 @@ impl Store {
         &mut self,
         inputs: &[(ContactInput, Option<String>)],
     ) -> Result<Vec<i64>> {
-        let now = self.now_text();
-        let tx = self.write()?;
+        let (tx, now) = self.begin()?;
         let mut ids = Vec::with_capacity(inputs.len());
         search::with_deferred_notes(&tx, || -> Result<()> {
             for (i, (input, note)) in inputs.iter().enumerate() {
@@ -295,8 +294,7 @@ impl Store {
 
     /// Replaces a contact's fields with `input` (notes are edited separately).
     pub fn update_contact(&mut self, id: i64, input: &ContactInput) -> Result<Contact> {
-        let now = self.now_text();
-        let tx = self.write()?;
+        let (tx, now) = self.begin()?;
         rewrite_contact(&tx, id, input, &now)?;
         tx.commit()?;
         self.search_touched(id)?;
@@ -306,15 +304,9 @@ impl Store {
     /// Deletes a contact: it leaves lists and search at once, and its row stays as the tombstone
     /// that the sync pushes and that [`Store::restore_contact`] brings back.
     pub fn delete_contact(&mut self, id: i64) -> Result<()> {
-        let now = self.now_text();
-        let tx = self.write()?;
+        let (tx, now) = self.begin()?;
         let uid = live_contact_uid(&tx, id)?;
-        super::exec(
-            &tx,
-            "UPDATE contacts SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1",
-            params![id, now],
-        )?;
-        journal(&tx, Entity::Contact, &uid, "delete", &now)?;
+        soft_delete(&tx, "contacts", id, Entity::Contact, &uid, &now)?;
         search::remove(&tx, id)?;
         tx.commit()?;
         self.search_touched(id)?;
@@ -323,8 +315,7 @@ impl Store {
 
     /// Undoes a delete.
     pub fn restore_contact(&mut self, id: i64) -> Result<Contact> {
-        let now = self.now_text();
-        let tx = self.write()?;
+        let (tx, now) = self.begin()?;
         let uid: String = tx
             .query_row(
                 "SELECT uid FROM contacts WHERE id = ?1 AND deleted_at IS NOT NULL",
@@ -366,38 +357,7 @@ impl Store {
                  FROM contacts c LEFT JOIN organizations o ON o.id = c.organization_id
                  WHERE c.id = ?1 AND (?2 OR c.deleted_at IS NULL)",
                 params![id, any],
-                |r| {
-                    let photo: Option<Vec<u8>> = r.get(14)?;
-                    let mime: Option<String> = r.get(15)?;
-                    Ok(Contact {
-                        id: r.get(0)?,
-                        uid: r.get(1)?,
-                        name: r.get(2)?,
-                        given_name: r.get(3)?,
-                        family_name: r.get(4)?,
-                        title: r.get(5)?,
-                        role: r.get(6)?,
-                        organization: r.get(7)?,
-                        organization_id: r.get(8)?,
-                        emails: vec![],
-                        phones: vec![],
-                        labels: BTreeMap::new(),
-                        street: r.get(9)?,
-                        postal_code: r.get(10)?,
-                        locality: r.get(11)?,
-                        country: r.get(12)?,
-                        website: r.get(13)?,
-                        themenfelder: vec![],
-                        tags: vec![],
-                        notes: vec![],
-                        photo: photo.zip(mime).map(|(b, m)| Photo {
-                            mime: m,
-                            base64: base64::engine::general_purpose::STANDARD.encode(b),
-                        }),
-                        created_at: r.get(16)?,
-                        updated_at: r.get(17)?,
-                    })
-                },
+                contact_row,
             )
             .optional()?
             .ok_or_else(|| Error::not_found("contact", id))?;

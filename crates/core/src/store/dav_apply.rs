@@ -198,8 +198,7 @@ impl Store {
         let Some(vcard) = parsed.roots.iter().find(|c| c.name == "VCARD") else {
             return Ok(());
         };
-        let t = self.now_text();
-        let tx = self.write()?;
+        let (tx, t) = self.begin()?;
         let event_id = |uid: Option<&str>| -> rusqlite::Result<Option<i64>> {
             match uid {
                 None => Ok(None),
@@ -419,8 +418,7 @@ impl Store {
                     self.apply_extras(uid, &cards[*i].2)?;
                 }
             }
-            let t = self.now_text();
-            let tx = self.write()?;
+            let (tx, t) = self.begin()?;
             exec(
                 &tx,
                 "UPDATE change_journal SET synced_at = ?2 WHERE seq > ?1 AND synced_at IS NULL",

@@ -156,8 +156,7 @@ impl Store {
     pub fn plan_outbox(&mut self, uid: &str, resend_uncertain: bool) -> Result<OutboxPlan> {
         let ev = self.own_event_row(uid)?;
         self.organizer()?;
-        let t = self.now_text();
-        let tx = self.write()?;
+        let (tx, t) = self.begin()?;
         let invitees: Vec<PlanInvitee> = {
             let mut stmt = tx.prepare(
                 "SELECT i.id, i.removed_at IS NULL,

@@ -7,7 +7,7 @@
 //! the store opens) overwrites the freed pages; a WAL checkpoint then moves the result into the
 //! database file so the log keeps no old page images.
 
-use super::{Store, exec};
+use super::{Store, all, exec, json_value};
 use crate::error::{Error, Result};
 use crate::model::Contact;
 use crate::vcard::{Version, write_vcard};
@@ -61,17 +61,7 @@ fn rows(conn: &rusqlite::Connection, sql: &str, id: i64) -> Result<Vec<serde_jso
         .query_map([id], |r| {
             let mut m = serde_json::Map::new();
             for (i, n) in names.iter().enumerate() {
-                let v: rusqlite::types::Value = r.get(i)?;
-                m.insert(
-                    n.clone(),
-                    match v {
-                        rusqlite::types::Value::Null => serde_json::Value::Null,
-                        rusqlite::types::Value::Integer(i) => i.into(),
-                        rusqlite::types::Value::Real(f) => f.into(),
-                        rusqlite::types::Value::Text(t) => t.into(),
-                        rusqlite::types::Value::Blob(_) => "(binary)".into(),
-                    },
-                );
+                m.insert(n.clone(), json_value(r.get(i)?));
             }
             Ok(serde_json::Value::Object(m))
         })?
@@ -140,8 +130,7 @@ impl Store {
     /// pages are overwritten. What stays is a journal entry "delete this UID" for the sync (a
     /// random UUID, no personal data), so the card is deleted on the server too.
     pub fn erase_person(&mut self, id: i64) -> Result<()> {
-        let t = self.now_text();
-        let tx = self.write()?;
+        let (tx, t) = self.begin()?;
         let ids: Vec<i64> = {
             let mut stmt = tx.prepare(
                 "WITH RECURSIVE merged(id) AS (SELECT ?1 UNION SELECT c.id FROM contacts c
@@ -246,7 +235,8 @@ impl Store {
         }
         let cutoff = (now - chrono::Duration::days(i64::from(months) * 365 / 12))
             .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-        let mut stmt = self.conn.prepare(
+        all(
+            &self.conn,
             "WITH last AS (
                SELECT c.id,
                       max(ifnull((SELECT max(met_at) FROM encounters WHERE contact_id = c.id), ''),
@@ -258,19 +248,9 @@ impl Store {
              LEFT JOIN organizations o ON o.id = c.organization_id
              WHERE ifnull(nullif(l.met, ''), c.created_at) < ?1
              ORDER BY ifnull(nullif(l.met, ''), c.created_at), c.id",
-        )?;
-        let out = stmt
-            .query_map([cutoff], |r| {
-                Ok(StaleContact {
-                    id: r.get(0)?,
-                    name: r.get(1)?,
-                    organization: r.get(2)?,
-                    last_met: r.get(3)?,
-                    created_at: r.get(4)?,
-                })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(out)
+            [cutoff],
+            |r| read_row!(r => StaleContact { id, name, organization, last_met, created_at }),
+        )
     }
 }
 

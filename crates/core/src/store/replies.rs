@@ -49,8 +49,7 @@ impl Store {
     /// answers for unknown events or addresses are counted, not stored.
     pub fn apply_replies(&mut self, replies: &[Reply]) -> Result<ReplyReport> {
         let mut report = ReplyReport::default();
-        let t = self.now_text();
-        let tx = self.write()?;
+        let (tx, t) = self.begin()?;
         for r in replies {
             let ev: Option<i64> = tx
                 .query_row(

@@ -28,8 +28,7 @@ impl Store {
                 "a series needs a name and at least one event",
             ));
         }
-        let t = self.now_text();
-        let tx = self.write()?;
+        let (tx, t) = self.begin()?;
         super::exec(
             &tx,
             "INSERT INTO event_series(uid, name, created_at) VALUES (?1, ?2, ?3)",
