@@ -7,7 +7,7 @@
 //! needs this file.
 
 use super::notes::insert_note;
-use super::orgs::org_exists;
+use super::orgs::check_org;
 use super::search::{self, SUMMARY_SELECT, summary_row};
 use super::{Entity, Store, exists, journal, live_contact_uid, new_uid, soft_delete};
 use crate::error::{Error, Result};
@@ -88,9 +88,7 @@ fn validate(tx: &Transaction<'_>, input: &ContactInput) -> Result<Valid> {
             ));
         }
     };
-    if let Some(org) = input.organization_id {
-        org_exists(tx, org, "organization_id")?;
-    }
+    check_org(tx, input.organization_id, "organization_id")?;
     let mut themenfelder = Vec::new();
     for t in &input.themenfelder {
         if !exists(tx, "SELECT 1 FROM themenfelder WHERE key = ?1", [t])? {
@@ -177,33 +175,21 @@ fn write_children(tx: &Transaction<'_>, id: i64, v: &Valid, fresh: bool) -> Resu
             [id],
         )?;
     }
-    for (i, e) in v.emails.iter().enumerate() {
-        super::exec(
-            tx,
-            "INSERT INTO contact_emails(contact_id, position, value, label) VALUES (?1, ?2, ?3, ?4)",
-            params![id, i as i64, e.value, e.label],
-        )?;
-    }
-    for (i, p) in v.phones.iter().enumerate() {
-        super::exec(
-            tx,
-            "INSERT INTO contact_phones(contact_id, position, value, label) VALUES (?1, ?2, ?3, ?4)",
-            params![id, i as i64, p.value, p.label],
-        )?;
+    for (table, values) in [("contact_emails", &v.emails), ("contact_phones", &v.phones)] {
+        let sql = format!(
+            "INSERT INTO {table}(contact_id, position, value, label) VALUES (?1, ?2, ?3, ?4)"
+        );
+        for (i, l) in values.iter().enumerate() {
+            super::exec(tx, &sql, params![id, i as i64, l.value, l.label])?;
+        }
     }
     for t in &v.tags {
-        super::exec(
-            tx,
-            "INSERT INTO contact_tags(contact_id, tag) VALUES (?1, ?2)",
-            params![id, t],
-        )?;
+        let sql = "INSERT INTO contact_tags(contact_id, tag) VALUES (?1, ?2)";
+        super::exec(tx, sql, params![id, t])?;
     }
     for t in &v.themenfelder {
-        super::exec(
-            tx,
-            "INSERT INTO contact_themenfelder(contact_id, themenfeld) VALUES (?1, ?2)",
-            params![id, t],
-        )?;
+        let sql = "INSERT INTO contact_themenfelder(contact_id, themenfeld) VALUES (?1, ?2)";
+        super::exec(tx, sql, params![id, t])?;
     }
     match &v.photo {
         PhotoChange::Keep => {}

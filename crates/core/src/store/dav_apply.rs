@@ -4,7 +4,7 @@
 //! with the server's richer lines kept where nothing changed ([`crate::vcard::patch`]). No
 //! network here.
 
-use super::{Store, exec};
+use super::{Store, exec, journal_head, journal_synced_after, tuple};
 use crate::error::{Error, Result};
 use crate::model::ImportedContact;
 use crate::sync::{self, Fields, Value};
@@ -123,19 +123,10 @@ impl Store {
              FROM encounters n LEFT JOIN events e ON e.id = n.event_id
              WHERE n.contact_id = ?1 ORDER BY n.met_at, n.id",
         )?;
-        let rows = stmt.query_map([contact_id], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, Option<String>>(1)?,
-                r.get::<_, Option<String>>(2)?,
-                r.get::<_, Option<String>>(3)?,
-                r.get::<_, Option<String>>(4)?,
-                r.get::<_, String>(5)?,
-                r.get::<_, String>(6)?,
-            ))
-        })?;
-        for row in rows {
-            let (uid, ev, title, session, note, met_at, occ) = row?;
+        type Text = Option<String>;
+        type Met = (String, Text, Text, Text, Text, String, String);
+        for row in stmt.query_map([contact_id], tuple)? {
+            let (uid, ev, title, session, note, met_at, occ): Met = row?;
             let mut line = format!(
                 "X-VERNETZT-MET;X-ID={};X-DATE={}",
                 param_value(&uid),
@@ -162,17 +153,8 @@ impl Store {
              FROM attendance a JOIN events e ON e.id = a.event_id
              WHERE a.contact_id = ?1 ORDER BY a.id",
         )?;
-        let rows = stmt.query_map([contact_id], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-            ))
-        })?;
-        for row in rows {
-            let (uid, ev, title, occ, status) = row?;
+        for row in stmt.query_map([contact_id], tuple)? {
+            let (uid, ev, title, occ, status): (String, String, String, String, String) = row?;
             let mut line = format!(
                 "X-VERNETZT-ATTENDED;X-ID={};X-EVENT={};X-STATUS={}",
                 param_value(&uid),
@@ -300,11 +282,7 @@ impl Store {
         let Some(uid) = remote.uid.clone().filter(|u| !u.trim().is_empty()) else {
             return Ok(PullOutcome::Unreadable(format!("{href}: card without UID")));
         };
-        let before: i64 =
-            self.conn
-                .query_row("SELECT ifnull(max(seq), 0) FROM change_journal", [], |r| {
-                    r.get(0)
-                })?;
+        let before = journal_head(&self.conn)?;
         // Deleted here but changed there: the edit wins, the contact comes back.
         let tomb: Option<i64> = self
             .conn
@@ -360,11 +338,7 @@ impl Store {
         self.record_item(&uid, href, etag, card)?;
         if !matches!(outcome, PullOutcome::Merged { .. }) {
             // What applying the server's card journaled is the server's state already.
-            exec(
-                &self.conn,
-                "UPDATE change_journal SET synced_at = ?2 WHERE seq > ?1 AND synced_at IS NULL",
-                params![before, self.now_text()],
-            )?;
+            journal_synced_after(&self.conn, before, &self.now_text())?;
         } else {
             // Make sure the merged card goes up even if nothing was journaled here.
             self.journal_contact_upsert(&uid)?;
@@ -406,11 +380,7 @@ impl Store {
             }
         }
         if !fresh.is_empty() {
-            let before: i64 =
-                self.conn
-                    .query_row("SELECT ifnull(max(seq), 0) FROM change_journal", [], |r| {
-                        r.get(0)
-                    })?;
+            let before = journal_head(&self.conn)?;
             let recs: Vec<ImportedContact> = fresh.iter().map(|(_, r)| r.clone()).collect();
             self.import_contacts(&recs, None, "carddav")?;
             for (i, rec) in &fresh {
@@ -419,11 +389,7 @@ impl Store {
                 }
             }
             let (tx, t) = self.begin()?;
-            exec(
-                &tx,
-                "UPDATE change_journal SET synced_at = ?2 WHERE seq > ?1 AND synced_at IS NULL",
-                params![before, t],
-            )?;
+            journal_synced_after(&tx, before, &t)?;
             for (i, rec) in &fresh {
                 let (href, etag, card) = &cards[*i];
                 exec(
@@ -483,17 +449,9 @@ impl Store {
         }
         let id = self.live_contact_id(&uid)?;
         if let Some(id) = id {
-            let before: i64 =
-                self.conn
-                    .query_row("SELECT ifnull(max(seq), 0) FROM change_journal", [], |r| {
-                        r.get(0)
-                    })?;
+            let before = journal_head(&self.conn)?;
             self.delete_contact(id)?;
-            exec(
-                &self.conn,
-                "UPDATE change_journal SET synced_at = ?2 WHERE seq > ?1 AND synced_at IS NULL",
-                params![before, self.now_text()],
-            )?;
+            journal_synced_after(&self.conn, before, &self.now_text())?;
         }
         Ok(RemoteDelete::Deleted)
     }

@@ -470,6 +470,20 @@ fn journal(tx: &Transaction<'_>, entity: Entity, uid: &str, op: &str, now: &str)
     Ok(())
 }
 
+/// The last sequence of the change journal: read before applying the server's state, so that
+/// what applying it journals can be marked synced after ([`journal_synced_after`]).
+fn journal_head(conn: &Connection) -> Result<i64> {
+    let sql = "SELECT ifnull(max(seq), 0) FROM change_journal";
+    Ok(conn.query_row(sql, [], |r| r.get(0))?)
+}
+
+/// Marks what was journaled after `seq` as synced: it came from the server.
+fn journal_synced_after(conn: &Connection, seq: i64, now: &str) -> Result<()> {
+    let sql = "UPDATE change_journal SET synced_at = ?2 WHERE seq > ?1 AND synced_at IS NULL";
+    exec(conn, sql, rusqlite::params![seq, now])?;
+    Ok(())
+}
+
 /// Deletes a record of `table` (soft: the row stays as the tombstone the sync pushes and undo
 /// restores) and journals the delete, in the caller's transaction.
 fn soft_delete(

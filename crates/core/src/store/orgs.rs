@@ -198,9 +198,7 @@ pub(super) fn create_org_in(
             "a Kommune lies in a Land: choose one",
         ));
     }
-    if let Some(p) = input.parent_id {
-        org_exists(tx, p, "parent_id")?;
-    }
+    check_org(tx, input.parent_id, "parent_id")?;
     let uid = new_uid();
     tx.execute(
         "INSERT INTO organizations(uid, name, short_name, level, kind, official_key, land_key,
@@ -227,9 +225,10 @@ fn land_key_in(tx: &Transaction<'_>, land: &str) -> Result<String> {
     resolve_land(&lands_in(tx)?, land)
 }
 
-/// Checks that organisation `id` exists (live or not: a contact may keep a retired one), for the
-/// form field `field`.
-pub(super) fn org_exists(tx: &Transaction<'_>, id: i64, field: &'static str) -> Result<()> {
+/// Checks that the organisation a form names in `field`, if any, exists (live or not: a contact
+/// may keep a retired one).
+pub(super) fn check_org(tx: &Transaction<'_>, id: Option<i64>, field: &'static str) -> Result<()> {
+    let Some(id) = id else { return Ok(()) };
     if exists(tx, "SELECT 1 FROM organizations WHERE id = ?1", [id])? {
         return Ok(());
     }
