@@ -268,10 +268,7 @@ impl Store {
                 .email
                 .iter()
                 .filter(|e| !e.trim().is_empty())
-                .map(|e| Labeled {
-                    value: e.clone(),
-                    label: None,
-                })
+                .map(Labeled::plain)
                 .collect(),
             ..Default::default()
         };

@@ -266,7 +266,8 @@ fn self_is_me(tx: &rusqlite::Transaction<'_>, id: i64) -> Result<bool> {
 mod tests {
     use crate::Store;
     use crate::invite::InviteeFilter;
-    use crate::model::{AttendanceStatus, ContactInput, Labeled, OwnEventInput};
+    use crate::model::{AttendanceStatus, ContactInput, Labeled};
+    use crate::test_support::{contact, own_event};
 
     fn raw(path: &std::path::Path) -> Vec<u8> {
         let mut bytes = std::fs::read(path).unwrap();
@@ -283,37 +284,16 @@ mod tests {
         let mut s = Store::open(&path).unwrap();
         s.set_setting("organizer_email", "orga@fitko.example")
             .unwrap();
-        let c = s
-            .create_contact(
-                &ContactInput {
-                    display_name: Some("Zacharias Quendel".into()),
-                    emails: vec![Labeled {
-                        value: "zq@geheimamt.example".into(),
-                        label: None,
-                    }],
-                    tags: vec!["Vertraulich".into()],
-                    ..Default::default()
-                },
-                Some("Geheimprojekt Xylophon besprochen"),
-            )
-            .unwrap();
-        let keep = s
-            .create_contact(
-                &ContactInput {
-                    display_name: Some("Anna Adler".into()),
-                    ..Default::default()
-                },
-                None,
-            )
-            .unwrap();
-        let ev = s
-            .create_own_event(&OwnEventInput {
-                title: "OZG-Erfahrungsaustausch".into(),
-                start: "2027-03-27T09:30".into(),
-                end: "2027-03-27T16:00".into(),
-                ..Default::default()
-            })
-            .unwrap();
+        let quendel = ContactInput {
+            display_name: Some("Zacharias Quendel".into()),
+            emails: vec![Labeled::plain("zq@geheimamt.example")],
+            tags: vec!["Vertraulich".into()],
+            ..Default::default()
+        };
+        let note = "Geheimprojekt Xylophon besprochen";
+        let c = s.create_contact(&quendel, Some(note)).unwrap();
+        let keep = contact(&mut s, "Anna Adler", None);
+        let ev = own_event(&mut s, "OZG-Erfahrungsaustausch");
         s.mark_attendance(&ev, Some(c.id), AttendanceStatus::Attended)
             .unwrap();
         s.add_encounter(
@@ -346,7 +326,7 @@ mod tests {
         assert!(s.search("Xylophon", 10).unwrap().is_empty());
         assert_eq!(s.list_contacts(0, 100).unwrap().total, 1);
         assert!(s.contact_any(c.id).is_err());
-        assert!(s.contact(keep.id).is_ok());
+        assert!(s.contact(keep).is_ok());
         assert!(s.invitees(&ev.uid).unwrap().is_empty());
         drop(s);
         let bytes = raw(&path);
