@@ -77,14 +77,16 @@ fn sync_builtin(tx: &Transaction<'_>, orgs: &[BuiltinOrg], now: &str) -> Result<
     for o in orgs {
         // The uid of a shipped entry is derived from its key, so every device agrees on it.
         let uid = format!("vernetzt-directory:{}", o.builtin_key);
+        let org = &o.org;
+        let level = org.level.unwrap_or(Level::Other).as_str();
         upsert.execute(params![
             uid,
-            o.name,
-            o.short_name,
-            o.level.as_str(),
-            o.kind,
-            o.official_key,
-            o.land_key,
+            org.name,
+            org.short_name,
+            level,
+            org.kind,
+            org.key,
+            org.land_key,
             o.builtin_key,
             now
         ])?;
