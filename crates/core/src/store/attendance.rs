@@ -14,7 +14,7 @@ use crate::model::{
     OrganizationInput, TimelineItem, split_name,
 };
 use crate::rules::note_body;
-use rusqlite::{OptionalExtension, params};
+use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
 impl Store {
@@ -63,14 +63,13 @@ impl Store {
         if let Some(c) = contact {
             live_contact_uid(&tx, c)?;
         }
-        let uid: String = tx
-            .query_row(
-                "SELECT uid FROM attendance WHERE event_id = ?1 AND occurrence_start = ?2 AND ifnull(contact_id, 0) = ifnull(?3, 0)",
-                params![event.event_id, event.occurrence, contact],
-                |r| r.get(0),
-            )
-            .optional()?
-            .unwrap_or_else(new_uid);
+        let uid: String = first(
+            &tx,
+            "SELECT uid FROM attendance WHERE event_id = ?1 AND occurrence_start = ?2 AND ifnull(contact_id, 0) = ifnull(?3, 0)",
+            params![event.event_id, event.occurrence, contact],
+            |r| r.get(0),
+        )?
+        .unwrap_or_else(new_uid);
         exec(&tx,
             "INSERT INTO attendance(uid, event_id, occurrence_start, contact_id, status, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)

@@ -9,7 +9,10 @@
 use super::notes::insert_note;
 use super::orgs::check_org;
 use super::search::{self, SUMMARY_SELECT, summary_row};
-use super::{Entity, Store, exists, journal, live_contact_uid, new_uid, soft_delete};
+use super::{
+    Entity, Store, all, exists, first, found, journal, live_contact_uid, new_uid, soft_delete,
+    tuple,
+};
 use crate::error::{Error, Result};
 use crate::fold::fold;
 use crate::model::{Contact, ContactInput, ContactPage, Labeled, Photo, PhotoChange};
@@ -18,7 +21,7 @@ use crate::rules::{
     decode_photo, labeled, note_body, single_line, valid_email, valid_phone,
 };
 use base64::Engine;
-use rusqlite::{OptionalExtension, ToSql, Transaction, params};
+use rusqlite::{ToSql, Transaction, params};
 use std::collections::BTreeMap;
 
 /// A contact input after validation: every field trimmed, checked and normalised.
@@ -302,14 +305,8 @@ impl Store {
     /// Undoes a delete.
     pub fn restore_contact(&mut self, id: i64) -> Result<Contact> {
         let (tx, now) = self.begin()?;
-        let uid: String = tx
-            .query_row(
-                "SELECT uid FROM contacts WHERE id = ?1 AND deleted_at IS NOT NULL",
-                [id],
-                |r| r.get(0),
-            )
-            .optional()?
-            .ok_or_else(|| Error::not_found("deleted contact", id))?;
+        let sql = "SELECT uid FROM contacts WHERE id = ?1 AND deleted_at IS NOT NULL";
+        let uid: String = found(&tx, sql, "deleted contact", id, |r| r.get(0))?;
         super::exec(
             &tx,
             "UPDATE contacts SET deleted_at = NULL, updated_at = ?2 WHERE id = ?1",
@@ -334,28 +331,22 @@ impl Store {
     }
 
     fn contact_inner(&self, id: i64, any: bool) -> Result<Contact> {
-        let mut c = self
-            .conn
-            .query_row(
-                "SELECT c.id, c.uid, c.display_name, c.given_name, c.family_name, c.title, c.role,
-                        o.name, c.organization_id, c.street, c.postal_code, c.locality, c.country,
-                        c.website, c.photo, c.photo_mime, c.created_at, c.updated_at
-                 FROM contacts c LEFT JOIN organizations o ON o.id = c.organization_id
-                 WHERE c.id = ?1 AND (?2 OR c.deleted_at IS NULL)",
-                params![id, any],
-                contact_row,
-            )
-            .optional()?
-            .ok_or_else(|| Error::not_found("contact", id))?;
+        let mut c = first(
+            &self.conn,
+            "SELECT c.id, c.uid, c.display_name, c.given_name, c.family_name, c.title, c.role,
+                    o.name, c.organization_id, c.street, c.postal_code, c.locality, c.country,
+                    c.website, c.photo, c.photo_mime, c.created_at, c.updated_at
+             FROM contacts c LEFT JOIN organizations o ON o.id = c.organization_id
+             WHERE c.id = ?1 AND (?2 OR c.deleted_at IS NULL)",
+            params![id, any],
+            contact_row,
+        )?
+        .ok_or_else(|| Error::not_found("contact", id))?;
         for (table, is_email) in [("contact_emails", true), ("contact_phones", false)] {
-            let mut stmt = self.conn.prepare_cached(&format!(
-                "SELECT value, label FROM {table} WHERE contact_id = ?1 ORDER BY position"
-            ))?;
-            let rows = stmt.query_map([id], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
-            })?;
-            for row in rows {
-                let (value, label) = row?;
+            let sql =
+                format!("SELECT value, label FROM {table} WHERE contact_id = ?1 ORDER BY position");
+            let rows: Vec<(String, Option<String>)> = all(&self.conn, &sql, [id], tuple)?;
+            for (value, label) in rows {
                 if let Some(l) = label {
                     c.labels.insert(value.clone(), l);
                 }
@@ -380,9 +371,7 @@ impl Store {
     }
 
     fn strings(&self, sql: &str, id: i64) -> Result<Vec<String>> {
-        let mut stmt = self.conn.prepare_cached(sql)?;
-        let rows = stmt.query_map([id], |r| r.get(0))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        all(&self.conn, sql, [id], |r| r.get(0))
     }
 
     /// Live contacts in name order, a page at a time.
@@ -392,23 +381,18 @@ impl Store {
             [],
             |r| r.get(0),
         )?;
-        let mut stmt = self.conn.prepare_cached(&format!(
+        let sql = format!(
             "{SUMMARY_SELECT} WHERE c.deleted_at IS NULL ORDER BY c.sort_key, c.id LIMIT ?1 OFFSET ?2"
-        ))?;
-        let items = stmt.query_map([limit.clamp(0, MAX_PAGE), offset.max(0)], summary_row)?;
-        Ok(ContactPage {
-            total,
-            items: items.collect::<Result<_, _>>()?,
-        })
+        );
+        let page = [limit.clamp(0, MAX_PAGE), offset.max(0)];
+        let items = all(&self.conn, &sql, page, summary_row)?;
+        Ok(ContactPage { total, items })
     }
 
     /// Every live contact id in name order (for exports and the CLI's full listing).
     pub fn contact_ids(&self) -> Result<Vec<i64>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT id FROM contacts WHERE deleted_at IS NULL ORDER BY sort_key, id")?;
-        let rows = stmt.query_map([], |r| r.get(0))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let sql = "SELECT id FROM contacts WHERE deleted_at IS NULL ORDER BY sort_key, id";
+        all(&self.conn, sql, [], |r| r.get(0))
     }
 
     /// Marks which contact is the user (for their own QR card); `None` unsets it.

@@ -4,7 +4,7 @@
 //! with the server's richer lines kept where nothing changed ([`crate::vcard::patch`]). No
 //! network here.
 
-use super::{Store, exec, journal_head, journal_synced_after, tuple};
+use super::{Store, exec, first, journal_head, journal_synced_after, tuple};
 use crate::error::{Error, Result};
 use crate::model::ImportedContact;
 use crate::sync::{self, Fields, Value};
@@ -70,14 +70,8 @@ impl Store {
 
     /// The id of the contact with this UID, unless it is deleted.
     fn live_contact_id(&self, uid: &str) -> Result<Option<i64>> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT id FROM contacts WHERE uid = ?1 AND deleted_at IS NULL",
-                [uid],
-                |r| r.get(0),
-            )
-            .optional()?)
+        let sql = "SELECT id FROM contacts WHERE uid = ?1 AND deleted_at IS NULL";
+        first(&self.conn, sql, [uid], |r| r.get(0))
     }
 
     /// Journals an upsert of the contact, so its card goes up on the next push.
@@ -284,14 +278,9 @@ impl Store {
         };
         let before = journal_head(&self.conn)?;
         // Deleted here but changed there: the edit wins, the contact comes back.
-        let tomb: Option<i64> = self
-            .conn
-            .query_row(
-                "SELECT id FROM contacts WHERE uid = ?1 AND deleted_at IS NOT NULL AND merged_into IS NULL",
-                [&uid],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let sql = "SELECT id FROM contacts
+                   WHERE uid = ?1 AND deleted_at IS NOT NULL AND merged_into IS NULL";
+        let tomb: Option<i64> = first(&self.conn, sql, [&uid], |r| r.get(0))?;
         if let Some(id) = tomb {
             self.restore_contact(id)?;
         }
@@ -431,15 +420,7 @@ impl Store {
     /// deletion) and will be created on the server again; otherwise it is deleted here too (a
     /// tombstone, undoable like any delete). Returns whether the contact was kept.
     pub fn apply_remote_delete(&mut self, href: &str) -> Result<RemoteDelete> {
-        let uid: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT uid FROM dav_items WHERE kind = 'contact' AND href = ?1",
-                [href],
-                |r| r.get(0),
-            )
-            .optional()?;
-        let Some(uid) = uid else {
+        let Some(uid) = self.dav_uid_at("contact", href)? else {
             return Ok(RemoteDelete::NotHeld);
         };
         self.forget_item(&uid)?;

@@ -193,8 +193,13 @@ impl Store {
 
     /// The UID of the own event the calendar holds at `href`.
     pub fn dav_event_uid_at(&self, href: &str) -> Result<Option<String>> {
-        let sql = "SELECT uid FROM dav_items WHERE kind = 'event' AND href = ?1";
-        first(&self.conn, sql, [href], |r| r.get(0))
+        self.dav_uid_at("event", href)
+    }
+
+    /// The UID of the record of `kind` (`contact`, `event`) the server holds at `href`.
+    pub(super) fn dav_uid_at(&self, kind: &str, href: &str) -> Result<Option<String>> {
+        let sql = "SELECT uid FROM dav_items WHERE kind = ?2 AND href = ?1";
+        first(&self.conn, sql, [href, kind], |r| r.get(0))
     }
 
     /// ETags of the calendar's items by href.

@@ -13,7 +13,7 @@ use crate::model::{EventRef, OwnEventInput};
 use crate::rules::MAX_EVENT_TITLE_CHARS;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use chrono_tz::Tz;
-use rusqlite::{OptionalExtension, params};
+use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
 fn parse_when(field: &'static str, v: &str, tz: Tz) -> Result<When> {
@@ -191,33 +191,42 @@ impl Store {
 
     /// An own event's stored fields, for editing: (input, sequence).
     pub fn own_event(&self, uid: &str) -> Result<(OwnEventInput, i64)> {
-        self.conn
-            .query_row(
-                "SELECT title, start_utc, end_utc, start_local, tzid, all_day, location, description, url, sequence
-                 FROM events WHERE uid = ?1 AND feed_id IS NULL AND deleted_at IS NULL",
-                [uid],
-                |r| {
-                    let all_day: bool = r.get(5)?;
-                    let tz: Option<String> = r.get(4)?;
-                    let local: Option<String> = r.get(3)?;
-                    let end_utc: String = r.get(2)?;
-                    let (start, end) = if all_day {
-                        (r.get::<_, String>(1)?, end_utc)
-                    } else {
-                        let zone: Tz = tz.as_deref().and_then(|z| z.parse().ok()).unwrap_or(Tz::Europe__Berlin);
-                        let end_local = chrono::DateTime::parse_from_rfc3339(&end_utc)
-                            .map(|e| e.with_timezone(&zone).format("%Y-%m-%dT%H:%M").to_string())
-                            .unwrap_or(end_utc);
-                        (local.map(|l| l[..16].to_string()).unwrap_or_default(), end_local)
-                    };
-                    Ok((
-                        OwnEventInput { title: r.get(0)?, start, end, tz, location: r.get(6)?, description: r.get(7)?, url: r.get(8)? },
-                        r.get(9)?,
-                    ))
+        let sql = "SELECT title, start_utc, end_utc, start_local, tzid, all_day, location,
+                          description, url, sequence
+                   FROM events WHERE uid = ?1 AND feed_id IS NULL AND deleted_at IS NULL";
+        found(&self.conn, sql, "own event", uid, |r| {
+            let all_day: bool = r.get(5)?;
+            let tz: Option<String> = r.get(4)?;
+            let local: Option<String> = r.get(3)?;
+            let end_utc: String = r.get(2)?;
+            let (start, end) = if all_day {
+                (r.get::<_, String>(1)?, end_utc)
+            } else {
+                let zone: Tz = tz
+                    .as_deref()
+                    .and_then(|z| z.parse().ok())
+                    .unwrap_or(Tz::Europe__Berlin);
+                let end_local = chrono::DateTime::parse_from_rfc3339(&end_utc)
+                    .map(|e| e.with_timezone(&zone).format("%Y-%m-%dT%H:%M").to_string())
+                    .unwrap_or(end_utc);
+                (
+                    local.map(|l| l[..16].to_string()).unwrap_or_default(),
+                    end_local,
+                )
+            };
+            Ok((
+                OwnEventInput {
+                    title: r.get(0)?,
+                    start,
+                    end,
+                    tz,
+                    location: r.get(6)?,
+                    description: r.get(7)?,
+                    url: r.get(8)?,
                 },
-            )
-            .optional()?
-            .ok_or_else(|| Error::not_found("own event", uid))
+                r.get(9)?,
+            ))
+        })
     }
 
     /// The stored row of an own event (not a feed's).

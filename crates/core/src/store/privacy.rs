@@ -111,13 +111,12 @@ impl Store {
                  ORDER BY e.start_utc",
                 id,
             )?,
-            other_properties: {
-                let mut stmt = self.conn.prepare(
-                    "SELECT line FROM contact_extra WHERE contact_id = ?1 ORDER BY position",
-                )?;
-                stmt.query_map([id], |r| r.get(0))?
-                    .collect::<rusqlite::Result<_>>()?
-            },
+            other_properties: all(
+                &self.conn,
+                "SELECT line FROM contact_extra WHERE contact_id = ?1 ORDER BY position",
+                [id],
+                |r| r.get(0),
+            )?,
             on_sync_server: self.dav_item(&contact.uid)?.map(|i| i.href),
             vcard,
             contact,
@@ -131,14 +130,13 @@ impl Store {
     /// random UUID, no personal data), so the card is deleted on the server too.
     pub fn erase_person(&mut self, id: i64) -> Result<()> {
         let (tx, t) = self.begin()?;
-        let ids: Vec<i64> = {
-            let mut stmt = tx.prepare(
-                "WITH RECURSIVE merged(id) AS (SELECT ?1 UNION SELECT c.id FROM contacts c
-                   JOIN merged m ON c.merged_into = m.id) SELECT id FROM merged",
-            )?;
-            stmt.query_map([id], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?
-        };
+        let ids: Vec<i64> = all(
+            &tx,
+            "WITH RECURSIVE merged(id) AS (SELECT ?1 UNION SELECT c.id FROM contacts c
+               JOIN merged m ON c.merged_into = m.id) SELECT id FROM merged",
+            [id],
+            |r| r.get(0),
+        )?;
         let known: bool = tx.query_row(
             "SELECT count(*) > 0 FROM contacts WHERE id = ?1",
             [id],
