@@ -65,10 +65,7 @@ mod tests {
                     given_name: Some("Jördis".into()),
                     family_name: Some("Müller".into()),
                     role: Some("OZG-Koordinatorin".into()),
-                    emails: vec![Labeled {
-                        value: "jm@fitko.example".into(),
-                        label: None,
-                    }],
+                    emails: vec![Labeled::plain("jm@fitko.example")],
                     tags: vec!["vertraulich".into()],
                     ..Default::default()
                 },

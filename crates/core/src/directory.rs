@@ -6,7 +6,7 @@
 //! later version can update names or retire entries without touching the user's own organisations,
 //! and contacts keep pointing at the same row.
 
-use crate::model::{Land, Level, Themenfeld};
+use crate::model::{Land, Level, OrganizationInput, Themenfeld};
 
 /// Bump when any file under `assets/directory/` changes; `Store::open` then refreshes the entries.
 pub const DIRECTORY_VERSION: i64 = 1;
@@ -15,23 +15,26 @@ const LANDS_CSV: &str = include_str!("../../../assets/directory/lands.csv");
 const KREISE_CSV: &str = include_str!("../../../assets/directory/kreise.csv");
 const OTHERS_CSV: &str = include_str!("../../../assets/directory/bund-und-weitere.csv");
 
-/// One entry of the shipped directory.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One entry of the shipped directory: an organisation as a user would enter it (level and kind
+/// always set, `key` the AGS or Länderschlüssel, no parent), under a key stable across versions.
+#[derive(Debug, Clone, PartialEq)]
 pub struct BuiltinOrg {
     /// Stable key across versions.
     pub builtin_key: String,
-    /// Level.
-    pub level: Level,
-    /// Kind within the level.
-    pub kind: String,
-    /// Name.
-    pub name: String,
-    /// Abbreviation.
-    pub short_name: Option<String>,
-    /// Land key, if the organisation belongs to a Land.
-    pub land_key: Option<String>,
-    /// Official key (AGS or Länderschlüssel).
-    pub official_key: Option<String>,
+    /// The organisation.
+    pub org: OrganizationInput,
+}
+
+impl BuiltinOrg {
+    fn new(builtin_key: String, level: Level, kind: &str, name: String) -> BuiltinOrg {
+        let org = OrganizationInput {
+            name,
+            level: Some(level),
+            kind: Some(kind.into()),
+            ..Default::default()
+        };
+        BuiltinOrg { builtin_key, org }
+    }
 }
 
 fn rows(csv: &str) -> impl Iterator<Item = Vec<&str>> {
@@ -108,39 +111,27 @@ pub fn themenfelder() -> Vec<Themenfeld> {
 pub fn organizations() -> Vec<BuiltinOrg> {
     let mut out = Vec::with_capacity(460);
     for land in lands() {
-        out.push(BuiltinOrg {
-            builtin_key: format!("land:{}", land.key),
-            level: Level::Land,
-            kind: "Land".into(),
-            name: land.name.clone(),
-            short_name: Some(land.short_code.clone()),
-            land_key: Some(land.key.clone()),
-            official_key: Some(land.key.clone()),
-        });
+        let mut o = BuiltinOrg::new(format!("land:{}", land.key), Level::Land, "Land", land.name);
+        o.org.short_name = Some(land.short_code);
+        o.org.land_key = Some(land.key.clone());
+        o.org.key = Some(land.key);
+        out.push(o);
     }
     for r in rows(KREISE_CSV) {
         let ags = r[0];
-        out.push(BuiltinOrg {
-            builtin_key: format!("kreis:{ags}"),
-            level: Level::Kommune,
-            kind: r[1].into(),
-            name: kreis_display_name(r[1], r[2]),
-            short_name: None,
-            land_key: Some(ags[..2].into()),
-            official_key: Some(ags.into()),
-        });
+        let name = kreis_display_name(r[1], r[2]);
+        let mut o = BuiltinOrg::new(format!("kreis:{ags}"), Level::Kommune, r[1], name);
+        o.org.land_key = Some(ags[..2].into());
+        o.org.key = Some(ags.into());
+        out.push(o);
     }
     for r in rows(OTHERS_CSV) {
         let opt = |s: &str| (!s.is_empty()).then(|| s.to_string());
-        out.push(BuiltinOrg {
-            builtin_key: r[0].into(),
-            level: Level::parse(r[1]).expect("level in bund-und-weitere.csv"),
-            kind: r[2].into(),
-            name: r[3].into(),
-            short_name: opt(r[4]),
-            land_key: opt(r[5]),
-            official_key: None,
-        });
+        let level = Level::parse(r[1]).expect("level in bund-und-weitere.csv");
+        let mut o = BuiltinOrg::new(r[0].into(), level, r[2], r[3].into());
+        o.org.short_name = opt(r[4]);
+        o.org.land_key = opt(r[5]);
+        out.push(o);
     }
     out
 }
@@ -163,20 +154,26 @@ mod tests {
         assert_eq!(lands().len(), 16);
         assert_eq!(themenfelder().len(), 14);
         let orgs = organizations();
-        let kreise = orgs.iter().filter(|o| o.level == Level::Kommune).count();
+        let kreise = orgs
+            .iter()
+            .filter(|o| o.org.level == Some(Level::Kommune))
+            .count();
         assert_eq!(kreise, 400);
         assert!(orgs.iter().any(|o| o.builtin_key == "other:fitko"));
-        assert!(orgs.iter().filter(|o| o.kind == "Ministerium").count() >= 15);
+        let ministries = orgs
+            .iter()
+            .filter(|o| o.org.kind.as_deref() == Some("Ministerium"));
+        assert!(ministries.count() >= 15);
         let mut keys: Vec<_> = orgs.iter().map(|o| &o.builtin_key).collect();
         keys.sort();
         keys.dedup();
         assert_eq!(keys.len(), orgs.len(), "builtin keys are unique");
         for o in &orgs {
-            if let Some(k) = &o.land_key {
+            if let Some(k) = &o.org.land_key {
                 assert!(
                     lands().iter().any(|l| &l.key == k),
                     "{} has unknown land {k}",
-                    o.name
+                    o.org.name
                 );
             }
         }
@@ -189,6 +186,7 @@ mod tests {
             orgs.iter()
                 .find(|o| o.builtin_key == k)
                 .unwrap()
+                .org
                 .name
                 .clone()
         };

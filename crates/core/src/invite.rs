@@ -208,6 +208,15 @@ impl MessageKind {
             MessageKind::Cancel => "cancel",
         }
     }
+
+    /// Reads the stored form: `cancel` is a cancellation, anything else an invitation.
+    pub fn from_stored(s: &str) -> MessageKind {
+        if s == "cancel" {
+            MessageKind::Cancel
+        } else {
+            MessageKind::Request
+        }
+    }
 }
 
 /// What the planner knows about one invitee: whether they are on the list and which messages

@@ -8,38 +8,46 @@ use crate::error::{Error, Result};
 use crate::model::{Labeled, Photo};
 use base64::Engine;
 
-/// Longest note body we store, in bytes. Notes are conversation notes, not documents; a larger
-/// paste is refused with a clear message instead of bloating every sync and search.
-pub const MAX_NOTE_BYTES: usize = 100_000;
-/// Longest name part (display, given, family name), in characters.
+// Lengths of single-line fields, in characters.
+
+/// Longest name part (display, given, family name).
 pub const MAX_NAME_CHARS: usize = 200;
-/// Longest free single-line field (role, street, locality, website), in characters.
+/// Longest free single-line field (role, street, locality, website).
 pub const MAX_FIELD_CHARS: usize = 1_000;
-/// Longest short field (title, tag, country, the label of an address or number), in characters.
+/// Longest short field (title, tag, country, the label of an address or number).
 pub const MAX_SHORT_CHARS: usize = 100;
-/// Longest e-mail address or phone number, in characters (an SMTP path is at most 254).
+/// Longest e-mail address or phone number (an SMTP path is at most 254).
 pub const MAX_VALUE_CHARS: usize = 254;
-/// Longest postal code, in characters.
+/// Longest postal code.
 pub const MAX_POSTAL_CODE_CHARS: usize = 20;
+/// Longest feed name.
+pub const MAX_FEED_NAME_CHARS: usize = 200;
+/// Longest organisation name (German authorities' names run long).
+pub const MAX_ORG_NAME_CHARS: usize = 500;
+/// Longest own event title.
+pub const MAX_EVENT_TITLE_CHARS: usize = 500;
+/// Longest series name (as long as a feed's name).
+pub const MAX_SERIES_NAME_CHARS: usize = 200;
+/// Longest session name of an encounter ("Workshop 3: Roll-in").
+pub const MAX_SESSION_CHARS: usize = 200;
+
+// Sizes of texts and files, in bytes.
+
+/// Longest note body we store. Notes are conversation notes, not documents; a larger paste is
+/// refused with a clear message instead of bloating every sync and search.
+pub const MAX_NOTE_BYTES: usize = 100_000;
+/// Largest contact photo: a portrait, not an archive of scans.
+pub const MAX_PHOTO_BYTES: usize = 2 * 1024 * 1024;
+/// Longest follow-up text: a reminder, not a note.
+pub const MAX_FOLLOW_UP_BYTES: usize = 10_000;
+/// Largest setting value: the invitation template is the longest (a letter, not a book);
+/// without a cap a pasted file would sit in every settings read.
+pub const MAX_SETTING_BYTES: usize = 100_000;
+
+// Counts.
+
 /// Most e-mail addresses (or phone numbers) one contact holds.
 pub const MAX_VALUES: usize = 50;
-/// Largest contact photo, in bytes: a portrait, not an archive of scans.
-pub const MAX_PHOTO_BYTES: usize = 2 * 1024 * 1024;
-/// Longest follow-up text, in bytes: a reminder, not a note.
-pub const MAX_FOLLOW_UP_BYTES: usize = 10_000;
-/// Longest feed name, in characters.
-pub const MAX_FEED_NAME_CHARS: usize = 200;
-/// Longest organisation name, in characters (German authorities' names run long).
-pub const MAX_ORG_NAME_CHARS: usize = 500;
-/// Longest own event title, in characters.
-pub const MAX_EVENT_TITLE_CHARS: usize = 500;
-/// Longest series name, in characters (as long as a feed's name).
-pub const MAX_SERIES_NAME_CHARS: usize = 200;
-/// Longest session name of an encounter ("Workshop 3: Roll-in"), in characters.
-pub const MAX_SESSION_CHARS: usize = 200;
-/// Largest setting value, in bytes: the invitation template is the longest (a letter, not a
-/// book); without a cap a pasted file would sit in every settings read.
-pub const MAX_SETTING_BYTES: usize = 100_000;
 /// Most contacts one page of the contact list returns.
 pub const MAX_PAGE: i64 = 10_000;
 /// Longest period the stale-contacts review looks back, in months (a century): a larger number
@@ -114,15 +122,10 @@ pub fn decode_photo(p: &Photo) -> Result<(Vec<u8>, &'static str)> {
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(p.base64.trim())
         .map_err(|_| Error::invalid("photo_invalid", "photo", "the photo is not valid base64"))?;
-    if bytes.len() > MAX_PHOTO_BYTES {
-        return Err(Error::invalid(
-            "photo_too_large",
-            "photo",
-            format!(
-                "the photo has {} bytes; at most {MAX_PHOTO_BYTES}",
-                bytes.len()
-            ),
-        ));
+    let size = bytes.len();
+    if size > MAX_PHOTO_BYTES {
+        let message = format!("the photo has {size} bytes; at most {MAX_PHOTO_BYTES}");
+        return Err(Error::invalid("photo_too_large", "photo", message));
     }
     let mime = sniff_image(&bytes).ok_or_else(|| {
         Error::invalid(

@@ -118,17 +118,25 @@ pub fn apply(rec: &mut ImportedContact, f: &Fields, labels_from: &[&ImportedCont
         Some(Value::Many(v)) => v.iter().cloned().collect::<Vec<_>>(),
         _ => Vec::new(),
     };
-    let label = |kind: &str, value: &str| {
-        labels_from.iter().find_map(|r| {
-            let list = if kind == "emails" {
-                &r.contact.emails
-            } else {
-                &r.contact.phones
-            };
-            list.iter()
-                .find(|l| l.value.eq_ignore_ascii_case(value))
-                .and_then(|l| l.label.clone())
-        })
+    // Addresses or numbers, each with its label from `labels_from` where it is there.
+    let labeled = |kind: &str| -> Vec<Labeled> {
+        let label = |value: &str| {
+            labels_from.iter().find_map(|r| {
+                let list = if kind == "emails" {
+                    &r.contact.emails
+                } else {
+                    &r.contact.phones
+                };
+                list.iter()
+                    .find(|l| l.value.eq_ignore_ascii_case(value))
+                    .and_then(|l| l.label.clone())
+            })
+        };
+        let with_label = |value: String| Labeled {
+            label: label(&value),
+            value,
+        };
+        many(kind).into_iter().map(with_label).collect()
     };
     let c = &mut rec.contact;
     c.display_name = one("display_name");
@@ -140,20 +148,8 @@ pub fn apply(rec: &mut ImportedContact, f: &Fields, labels_from: &[&ImportedCont
     c.postal_code = one("postal_code");
     c.locality = one("locality");
     c.website = one("website");
-    c.emails = many("emails")
-        .into_iter()
-        .map(|v| Labeled {
-            label: label("emails", &v),
-            value: v,
-        })
-        .collect();
-    c.phones = many("phones")
-        .into_iter()
-        .map(|v| Labeled {
-            label: label("phones", &v),
-            value: v,
-        })
-        .collect();
+    c.emails = labeled("emails");
+    c.phones = labeled("phones");
     c.tags = many("tags");
     c.themenfelder = many("themenfelder");
     rec.notes = many("notes");

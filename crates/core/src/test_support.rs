@@ -6,14 +6,7 @@ use crate::model::{ContactInput, EventRef, Labeled, OwnEventInput};
 
 /// A new contact with this name and, if given, this address; returns its id.
 pub fn contact(s: &mut Store, name: &str, email: Option<&str>) -> i64 {
-    let emails = email
-        .map(|e| {
-            vec![Labeled {
-                value: e.into(),
-                label: None,
-            }]
-        })
-        .unwrap_or_default();
+    let emails = email.map(Labeled::plain).into_iter().collect();
     s.create_contact(
         &ContactInput {
             display_name: Some(name.into()),

@@ -395,12 +395,7 @@ fn plant_duplicates(store: &mut Store, org: &dyn Fn(&str) -> (i64, String)) -> R
         emails: labeled(email),
         ..ContactInput::default()
     };
-    let phone = |v: &str| {
-        vec![Labeled {
-            value: v.into(),
-            label: None,
-        }]
-    };
+    let phone = |v: &str| vec![Labeled::plain(v)];
     let batch = [
         ContactInput {
             themenfelder: vec!["familie-kind".into()],

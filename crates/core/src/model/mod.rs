@@ -137,6 +137,16 @@ pub struct Labeled {
     pub label: Option<String>,
 }
 
+impl Labeled {
+    /// A value without a label, as quick capture, the demo and most imports have them.
+    pub fn plain(value: impl Into<String>) -> Labeled {
+        Labeled {
+            value: value.into(),
+            label: None,
+        }
+    }
+}
+
 /// A timestamped note on a contact.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Note {

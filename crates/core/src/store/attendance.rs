@@ -5,29 +5,26 @@
 //! Why together: quick capture writes a contact, their attendance and the encounter in one go,
 //! and the timeline reads the same rows; apart, each would need the other's SQL.
 
-use super::{Entity, Store, event_ref_row, exec, journal, live_contact_uid, new_uid};
+use super::{
+    Entity, Store, all, event_ref_row, exec, first, journal, live_contact_uid, new_uid, tuple,
+};
 use crate::error::{Error, Result};
 use crate::model::{
     AttendanceRow, AttendanceStatus, Contact, ContactInput, Encounter, EventRef, Labeled,
     OrganizationInput, TimelineItem, split_name,
 };
 use crate::rules::note_body;
-use rusqlite::{OptionalExtension, params};
+use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
 impl Store {
     /// Finds an event by UID, and for a recurring event the occurrence by its start (RFC 3339 or
     /// `YYYY-MM-DD`, as `events list` prints it).
     pub fn event_ref(&self, uid: &str, occurrence: Option<&str>) -> Result<EventRef> {
-        let row: Option<(i64, String, bool, String)> = self
-            .conn
-            .query_row(
-                "SELECT id, title, recurring, start_utc FROM events
-                 WHERE uid = ?1 AND recurrence_id IS NULL AND deleted_at IS NULL ORDER BY id LIMIT 1",
-                [uid],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-            )
-            .optional()?;
+        let sql = "SELECT id, title, recurring, start_utc FROM events
+                   WHERE uid = ?1 AND recurrence_id IS NULL AND deleted_at IS NULL
+                   ORDER BY id LIMIT 1";
+        let row: Option<(i64, String, bool, String)> = first(&self.conn, sql, [uid], tuple)?;
         let Some((id, title, recurring, start)) = row else {
             return Err(Error::not_found("event", uid));
         };
@@ -62,19 +59,17 @@ impl Store {
         contact: Option<i64>,
         status: AttendanceStatus,
     ) -> Result<()> {
-        let t = self.now_text();
-        let tx = self.write()?;
+        let (tx, t) = self.begin()?;
         if let Some(c) = contact {
             live_contact_uid(&tx, c)?;
         }
-        let uid: String = tx
-            .query_row(
-                "SELECT uid FROM attendance WHERE event_id = ?1 AND occurrence_start = ?2 AND ifnull(contact_id, 0) = ifnull(?3, 0)",
-                params![event.event_id, event.occurrence, contact],
-                |r| r.get(0),
-            )
-            .optional()?
-            .unwrap_or_else(new_uid);
+        let uid: String = first(
+            &tx,
+            "SELECT uid FROM attendance WHERE event_id = ?1 AND occurrence_start = ?2 AND ifnull(contact_id, 0) = ifnull(?3, 0)",
+            params![event.event_id, event.occurrence, contact],
+            |r| r.get(0),
+        )?
+        .unwrap_or_else(new_uid);
         exec(&tx,
             "INSERT INTO attendance(uid, event_id, occurrence_start, contact_id, status, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)
@@ -89,15 +84,15 @@ impl Store {
 
     /// The user's own status and the contacts at an event, by name.
     pub fn attendance(&self, event: &EventRef) -> Result<(Option<String>, Vec<AttendanceRow>)> {
-        let mine: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT status FROM attendance WHERE event_id = ?1 AND occurrence_start = ?2 AND contact_id IS NULL",
-                params![event.event_id, event.occurrence],
-                |r| r.get(0),
-            )
-            .optional()?;
-        let mut stmt = self.conn.prepare_cached(
+        let at = params![event.event_id, event.occurrence];
+        let mine: Option<String> = first(
+            &self.conn,
+            "SELECT status FROM attendance WHERE event_id = ?1 AND occurrence_start = ?2 AND contact_id IS NULL",
+            at,
+            |r| r.get(0),
+        )?;
+        let rows = all(
+            &self.conn,
             "SELECT c.id, c.display_name,
                     (SELECT value FROM contact_emails e WHERE e.contact_id = c.id ORDER BY position LIMIT 1),
                     o.name, a.status
@@ -105,17 +100,10 @@ impl Store {
              LEFT JOIN organizations o ON o.id = c.organization_id
              WHERE a.event_id = ?1 AND a.occurrence_start = ?2 AND c.deleted_at IS NULL
              ORDER BY c.sort_key, c.id",
+            at,
+            |r| read_row!(r => AttendanceRow { contact_id, name, email, organization, status }),
         )?;
-        let rows = stmt.query_map(params![event.event_id, event.occurrence], |r| {
-            Ok(AttendanceRow {
-                contact_id: r.get(0)?,
-                name: r.get(1)?,
-                email: r.get(2)?,
-                organization: r.get(3)?,
-                status: r.get(4)?,
-            })
-        })?;
-        Ok((mine, rows.collect::<Result<_, _>>()?))
+        Ok((mine, rows))
     }
 
     /// Records where the user met a contact.
@@ -126,8 +114,7 @@ impl Store {
         session: Option<&str>,
         note: Option<&str>,
     ) -> Result<Encounter> {
-        let t = self.now_text();
-        let tx = self.write()?;
+        let (tx, t) = self.begin()?;
         live_contact_uid(&tx, contact)?;
         let clean = |v: Option<&str>| v.map(str::trim).filter(|s| !s.is_empty()).map(String::from);
         let note = clean(note).map(|n| note_body(&n)).transpose()?;
@@ -285,10 +272,7 @@ impl Store {
                 .email
                 .iter()
                 .filter(|e| !e.trim().is_empty())
-                .map(|e| Labeled {
-                    value: e.clone(),
-                    label: None,
-                })
+                .map(Labeled::plain)
                 .collect(),
             ..Default::default()
         };

@@ -7,8 +7,12 @@
 //! needs this file.
 
 use super::notes::insert_note;
+use super::orgs::check_org;
 use super::search::{self, SUMMARY_SELECT, summary_row};
-use super::{Entity, Store, journal, live_contact_uid, new_uid};
+use super::{
+    Entity, Store, all, exists, first, found, journal, live_contact_uid, new_uid, soft_delete,
+    tuple,
+};
 use crate::error::{Error, Result};
 use crate::fold::fold;
 use crate::model::{Contact, ContactInput, ContactPage, Labeled, Photo, PhotoChange};
@@ -17,7 +21,7 @@ use crate::rules::{
     decode_photo, labeled, note_body, single_line, valid_email, valid_phone,
 };
 use base64::Engine;
-use rusqlite::{OptionalExtension, ToSql, Transaction, params};
+use rusqlite::{ToSql, Transaction, params};
 use std::collections::BTreeMap;
 
 /// A contact input after validation: every field trimmed, checked and normalised.
@@ -87,30 +91,10 @@ fn validate(tx: &Transaction<'_>, input: &ContactInput) -> Result<Valid> {
             ));
         }
     };
-    if let Some(org) = input.organization_id {
-        let exists: bool = tx
-            .query_row("SELECT 1 FROM organizations WHERE id = ?1", [org], |_| {
-                Ok(true)
-            })
-            .optional()?
-            .unwrap_or(false);
-        if !exists {
-            return Err(Error::invalid(
-                "org_unknown",
-                "organization_id",
-                format!("no organisation with id {org}"),
-            ));
-        }
-    }
+    check_org(tx, input.organization_id, "organization_id")?;
     let mut themenfelder = Vec::new();
     for t in &input.themenfelder {
-        let known: bool = tx
-            .query_row("SELECT 1 FROM themenfelder WHERE key = ?1", [t], |_| {
-                Ok(true)
-            })
-            .optional()?
-            .unwrap_or(false);
-        if !known {
+        if !exists(tx, "SELECT 1 FROM themenfelder WHERE key = ?1", [t])? {
             return Err(Error::invalid(
                 "themenfeld_unknown",
                 "themenfelder",
@@ -194,33 +178,21 @@ fn write_children(tx: &Transaction<'_>, id: i64, v: &Valid, fresh: bool) -> Resu
             [id],
         )?;
     }
-    for (i, e) in v.emails.iter().enumerate() {
-        super::exec(
-            tx,
-            "INSERT INTO contact_emails(contact_id, position, value, label) VALUES (?1, ?2, ?3, ?4)",
-            params![id, i as i64, e.value, e.label],
-        )?;
-    }
-    for (i, p) in v.phones.iter().enumerate() {
-        super::exec(
-            tx,
-            "INSERT INTO contact_phones(contact_id, position, value, label) VALUES (?1, ?2, ?3, ?4)",
-            params![id, i as i64, p.value, p.label],
-        )?;
+    for (table, values) in [("contact_emails", &v.emails), ("contact_phones", &v.phones)] {
+        let sql = format!(
+            "INSERT INTO {table}(contact_id, position, value, label) VALUES (?1, ?2, ?3, ?4)"
+        );
+        for (i, l) in values.iter().enumerate() {
+            super::exec(tx, &sql, params![id, i as i64, l.value, l.label])?;
+        }
     }
     for t in &v.tags {
-        super::exec(
-            tx,
-            "INSERT INTO contact_tags(contact_id, tag) VALUES (?1, ?2)",
-            params![id, t],
-        )?;
+        let sql = "INSERT INTO contact_tags(contact_id, tag) VALUES (?1, ?2)";
+        super::exec(tx, sql, params![id, t])?;
     }
     for t in &v.themenfelder {
-        super::exec(
-            tx,
-            "INSERT INTO contact_themenfelder(contact_id, themenfeld) VALUES (?1, ?2)",
-            params![id, t],
-        )?;
+        let sql = "INSERT INTO contact_themenfelder(contact_id, themenfeld) VALUES (?1, ?2)";
+        super::exec(tx, sql, params![id, t])?;
     }
     match &v.photo {
         PhotoChange::Keep => {}
@@ -243,6 +215,24 @@ fn write_children(tx: &Transaction<'_>, id: i64, v: &Valid, fresh: bool) -> Resu
     Ok(())
 }
 
+/// Reads a contact's own row (its lists, notes and labels are filled after); the columns are
+/// those of `contact_inner`'s SELECT, in the order of [`Contact`]'s fields.
+fn contact_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Contact> {
+    let photo = |bytes: Option<Vec<u8>>, mime: Option<String>| {
+        bytes.zip(mime).map(|(b, m)| Photo {
+            mime: m,
+            base64: base64::engine::general_purpose::STANDARD.encode(b),
+        })
+    };
+    read_row!(r, c => Contact {
+        id, uid, name, given_name, family_name, title, role, organization, organization_id,
+        emails = vec![], phones = vec![], labels = BTreeMap::new(),
+        street, postal_code, locality, country, website,
+        themenfelder = vec![], tags = vec![], notes = vec![],
+        photo = photo(c.next()?, c.next()?), created_at, updated_at,
+    })
+}
+
 impl Store {
     /// Creates a contact, optionally with a first note, and returns it as stored.
     pub fn create_contact(
@@ -250,8 +240,7 @@ impl Store {
         input: &ContactInput,
         first_note: Option<&str>,
     ) -> Result<Contact> {
-        let now = self.now_text();
-        let tx = self.write()?;
+        let (tx, now) = self.begin()?;
         let id = insert_contact(&tx, input, first_note, &now)?;
         tx.commit()?;
         self.search_touched(id)?;
@@ -264,8 +253,7 @@ impl Store {
         &mut self,
         inputs: &[(ContactInput, Option<String>)],
     ) -> Result<Vec<i64>> {
-        let now = self.now_text();
-        let tx = self.write()?;
+        let (tx, now) = self.begin()?;
         let mut ids = Vec::with_capacity(inputs.len());
         search::with_deferred_notes(&tx, || -> Result<()> {
             for (i, (input, note)) in inputs.iter().enumerate() {
@@ -295,8 +283,7 @@ impl Store {
 
     /// Replaces a contact's fields with `input` (notes are edited separately).
     pub fn update_contact(&mut self, id: i64, input: &ContactInput) -> Result<Contact> {
-        let now = self.now_text();
-        let tx = self.write()?;
+        let (tx, now) = self.begin()?;
         rewrite_contact(&tx, id, input, &now)?;
         tx.commit()?;
         self.search_touched(id)?;
@@ -306,15 +293,9 @@ impl Store {
     /// Deletes a contact: it leaves lists and search at once, and its row stays as the tombstone
     /// that the sync pushes and that [`Store::restore_contact`] brings back.
     pub fn delete_contact(&mut self, id: i64) -> Result<()> {
-        let now = self.now_text();
-        let tx = self.write()?;
+        let (tx, now) = self.begin()?;
         let uid = live_contact_uid(&tx, id)?;
-        super::exec(
-            &tx,
-            "UPDATE contacts SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1",
-            params![id, now],
-        )?;
-        journal(&tx, Entity::Contact, &uid, "delete", &now)?;
+        soft_delete(&tx, "contacts", id, Entity::Contact, &uid, &now)?;
         search::remove(&tx, id)?;
         tx.commit()?;
         self.search_touched(id)?;
@@ -323,16 +304,9 @@ impl Store {
 
     /// Undoes a delete.
     pub fn restore_contact(&mut self, id: i64) -> Result<Contact> {
-        let now = self.now_text();
-        let tx = self.write()?;
-        let uid: String = tx
-            .query_row(
-                "SELECT uid FROM contacts WHERE id = ?1 AND deleted_at IS NOT NULL",
-                [id],
-                |r| r.get(0),
-            )
-            .optional()?
-            .ok_or_else(|| Error::not_found("deleted contact", id))?;
+        let (tx, now) = self.begin()?;
+        let sql = "SELECT uid FROM contacts WHERE id = ?1 AND deleted_at IS NOT NULL";
+        let uid: String = found(&tx, sql, "deleted contact", id, |r| r.get(0))?;
         super::exec(
             &tx,
             "UPDATE contacts SET deleted_at = NULL, updated_at = ?2 WHERE id = ?1",
@@ -357,59 +331,22 @@ impl Store {
     }
 
     fn contact_inner(&self, id: i64, any: bool) -> Result<Contact> {
-        let mut c = self
-            .conn
-            .query_row(
-                "SELECT c.id, c.uid, c.display_name, c.given_name, c.family_name, c.title, c.role,
-                        o.name, c.organization_id, c.street, c.postal_code, c.locality, c.country,
-                        c.website, c.photo, c.photo_mime, c.created_at, c.updated_at
-                 FROM contacts c LEFT JOIN organizations o ON o.id = c.organization_id
-                 WHERE c.id = ?1 AND (?2 OR c.deleted_at IS NULL)",
-                params![id, any],
-                |r| {
-                    let photo: Option<Vec<u8>> = r.get(14)?;
-                    let mime: Option<String> = r.get(15)?;
-                    Ok(Contact {
-                        id: r.get(0)?,
-                        uid: r.get(1)?,
-                        name: r.get(2)?,
-                        given_name: r.get(3)?,
-                        family_name: r.get(4)?,
-                        title: r.get(5)?,
-                        role: r.get(6)?,
-                        organization: r.get(7)?,
-                        organization_id: r.get(8)?,
-                        emails: vec![],
-                        phones: vec![],
-                        labels: BTreeMap::new(),
-                        street: r.get(9)?,
-                        postal_code: r.get(10)?,
-                        locality: r.get(11)?,
-                        country: r.get(12)?,
-                        website: r.get(13)?,
-                        themenfelder: vec![],
-                        tags: vec![],
-                        notes: vec![],
-                        photo: photo.zip(mime).map(|(b, m)| Photo {
-                            mime: m,
-                            base64: base64::engine::general_purpose::STANDARD.encode(b),
-                        }),
-                        created_at: r.get(16)?,
-                        updated_at: r.get(17)?,
-                    })
-                },
-            )
-            .optional()?
-            .ok_or_else(|| Error::not_found("contact", id))?;
+        let mut c = first(
+            &self.conn,
+            "SELECT c.id, c.uid, c.display_name, c.given_name, c.family_name, c.title, c.role,
+                    o.name, c.organization_id, c.street, c.postal_code, c.locality, c.country,
+                    c.website, c.photo, c.photo_mime, c.created_at, c.updated_at
+             FROM contacts c LEFT JOIN organizations o ON o.id = c.organization_id
+             WHERE c.id = ?1 AND (?2 OR c.deleted_at IS NULL)",
+            params![id, any],
+            contact_row,
+        )?
+        .ok_or_else(|| Error::not_found("contact", id))?;
         for (table, is_email) in [("contact_emails", true), ("contact_phones", false)] {
-            let mut stmt = self.conn.prepare_cached(&format!(
-                "SELECT value, label FROM {table} WHERE contact_id = ?1 ORDER BY position"
-            ))?;
-            let rows = stmt.query_map([id], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
-            })?;
-            for row in rows {
-                let (value, label) = row?;
+            let sql =
+                format!("SELECT value, label FROM {table} WHERE contact_id = ?1 ORDER BY position");
+            let rows: Vec<(String, Option<String>)> = all(&self.conn, &sql, [id], tuple)?;
+            for (value, label) in rows {
                 if let Some(l) = label {
                     c.labels.insert(value.clone(), l);
                 }
@@ -434,9 +371,7 @@ impl Store {
     }
 
     fn strings(&self, sql: &str, id: i64) -> Result<Vec<String>> {
-        let mut stmt = self.conn.prepare_cached(sql)?;
-        let rows = stmt.query_map([id], |r| r.get(0))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        all(&self.conn, sql, [id], |r| r.get(0))
     }
 
     /// Live contacts in name order, a page at a time.
@@ -446,23 +381,18 @@ impl Store {
             [],
             |r| r.get(0),
         )?;
-        let mut stmt = self.conn.prepare_cached(&format!(
+        let sql = format!(
             "{SUMMARY_SELECT} WHERE c.deleted_at IS NULL ORDER BY c.sort_key, c.id LIMIT ?1 OFFSET ?2"
-        ))?;
-        let items = stmt.query_map([limit.clamp(0, MAX_PAGE), offset.max(0)], summary_row)?;
-        Ok(ContactPage {
-            total,
-            items: items.collect::<Result<_, _>>()?,
-        })
+        );
+        let page = [limit.clamp(0, MAX_PAGE), offset.max(0)];
+        let items = all(&self.conn, &sql, page, summary_row)?;
+        Ok(ContactPage { total, items })
     }
 
     /// Every live contact id in name order (for exports and the CLI's full listing).
     pub fn contact_ids(&self) -> Result<Vec<i64>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT id FROM contacts WHERE deleted_at IS NULL ORDER BY sort_key, id")?;
-        let rows = stmt.query_map([], |r| r.get(0))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let sql = "SELECT id FROM contacts WHERE deleted_at IS NULL ORDER BY sort_key, id";
+        all(&self.conn, sql, [], |r| r.get(0))
     }
 
     /// Marks which contact is the user (for their own QR card); `None` unsets it.

@@ -4,7 +4,7 @@
 //! What the server holds of each record is in `dav_items.rs`, applying a server's card in
 //! `dav_apply.rs`, conflicts in `dav_conflicts.rs`. No network here.
 
-use super::{Store, exec};
+use super::{Store, exec, tuple};
 use crate::error::Result;
 use crate::sync::{self, CollectionState};
 use rusqlite::params;
@@ -64,16 +64,9 @@ impl Collection {
 impl Store {
     /// The account, if set up.
     pub fn dav_account(&self) -> Result<Option<Account>> {
-        let row: (
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-        ) = self.conn.query_row(
-            "SELECT url, user, addressbook, calendar FROM dav_sync WHERE id = 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )?;
+        let sql = "SELECT url, user, addressbook, calendar FROM dav_sync WHERE id = 1";
+        type Text = Option<String>;
+        let row: (Text, Text, Text, Text) = self.conn.query_row(sql, [], tuple)?;
         Ok(match row {
             (Some(url), Some(user), Some(addressbook), cal) if !url.is_empty() => Some(Account {
                 url,
@@ -89,8 +82,7 @@ impl Store {
     /// one says nothing about the new one, so every contact is pushed again.
     pub fn set_dav_account(&mut self, a: &Account) -> Result<()> {
         let old = self.dav_account()?;
-        let t = self.now_text();
-        let tx = self.write()?;
+        let (tx, t) = self.begin()?;
         if old.as_ref().map(|o| &o.addressbook) != Some(&a.addressbook) {
             exec(&tx, "DELETE FROM dav_items", [])?;
             exec(
@@ -132,16 +124,10 @@ impl Store {
             [],
             |r| r.get(0),
         )?;
-        let (last_sync, last_error, retry_at, failures): (
-            Option<String>,
-            Option<String>,
-            Option<String>,
-            u32,
-        ) = self.conn.query_row(
-            "SELECT last_sync, last_error, retry_at, failures FROM dav_sync WHERE id = 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )?;
+        let sql = "SELECT last_sync, last_error, retry_at, failures FROM dav_sync WHERE id = 1";
+        type Text = Option<String>;
+        let (last_sync, last_error, retry_at, failures): (Text, Text, Text, u32) =
+            self.conn.query_row(sql, [], tuple)?;
         let some = |v: Option<String>| v.filter(|s| !s.is_empty());
         Ok(SyncStatus {
             configured: self.dav_account()?.is_some(),
@@ -186,14 +172,7 @@ impl Store {
             "SELECT sync_token, ctag, token_current, listing FROM dav_collections
              WHERE collection = ?1",
             [c.as_str()],
-            |r| {
-                Ok(CollectionState {
-                    sync_token: r.get(0)?,
-                    ctag: r.get(1)?,
-                    token_current: r.get(2)?,
-                    listing: r.get(3)?,
-                })
-            },
+            |r| read_row!(r => CollectionState { sync_token, ctag, token_current, listing }),
         )?)
     }
 

@@ -4,7 +4,7 @@
 //! with the server's richer lines kept where nothing changed ([`crate::vcard::patch`]). No
 //! network here.
 
-use super::{Store, exec};
+use super::{Store, exec, first, journal_head, journal_synced_after, tuple};
 use crate::error::{Error, Result};
 use crate::model::ImportedContact;
 use crate::sync::{self, Fields, Value};
@@ -70,14 +70,8 @@ impl Store {
 
     /// The id of the contact with this UID, unless it is deleted.
     fn live_contact_id(&self, uid: &str) -> Result<Option<i64>> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT id FROM contacts WHERE uid = ?1 AND deleted_at IS NULL",
-                [uid],
-                |r| r.get(0),
-            )
-            .optional()?)
+        let sql = "SELECT id FROM contacts WHERE uid = ?1 AND deleted_at IS NULL";
+        first(&self.conn, sql, [uid], |r| r.get(0))
     }
 
     /// Journals an upsert of the contact, so its card goes up on the next push.
@@ -123,19 +117,10 @@ impl Store {
              FROM encounters n LEFT JOIN events e ON e.id = n.event_id
              WHERE n.contact_id = ?1 ORDER BY n.met_at, n.id",
         )?;
-        let rows = stmt.query_map([contact_id], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, Option<String>>(1)?,
-                r.get::<_, Option<String>>(2)?,
-                r.get::<_, Option<String>>(3)?,
-                r.get::<_, Option<String>>(4)?,
-                r.get::<_, String>(5)?,
-                r.get::<_, String>(6)?,
-            ))
-        })?;
-        for row in rows {
-            let (uid, ev, title, session, note, met_at, occ) = row?;
+        type Text = Option<String>;
+        type Met = (String, Text, Text, Text, Text, String, String);
+        for row in stmt.query_map([contact_id], tuple)? {
+            let (uid, ev, title, session, note, met_at, occ): Met = row?;
             let mut line = format!(
                 "X-VERNETZT-MET;X-ID={};X-DATE={}",
                 param_value(&uid),
@@ -162,17 +147,8 @@ impl Store {
              FROM attendance a JOIN events e ON e.id = a.event_id
              WHERE a.contact_id = ?1 ORDER BY a.id",
         )?;
-        let rows = stmt.query_map([contact_id], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-            ))
-        })?;
-        for row in rows {
-            let (uid, ev, title, occ, status) = row?;
+        for row in stmt.query_map([contact_id], tuple)? {
+            let (uid, ev, title, occ, status): (String, String, String, String, String) = row?;
             let mut line = format!(
                 "X-VERNETZT-ATTENDED;X-ID={};X-EVENT={};X-STATUS={}",
                 param_value(&uid),
@@ -198,8 +174,7 @@ impl Store {
         let Some(vcard) = parsed.roots.iter().find(|c| c.name == "VCARD") else {
             return Ok(());
         };
-        let t = self.now_text();
-        let tx = self.write()?;
+        let (tx, t) = self.begin()?;
         let event_id = |uid: Option<&str>| -> rusqlite::Result<Option<i64>> {
             match uid {
                 None => Ok(None),
@@ -301,20 +276,11 @@ impl Store {
         let Some(uid) = remote.uid.clone().filter(|u| !u.trim().is_empty()) else {
             return Ok(PullOutcome::Unreadable(format!("{href}: card without UID")));
         };
-        let before: i64 =
-            self.conn
-                .query_row("SELECT ifnull(max(seq), 0) FROM change_journal", [], |r| {
-                    r.get(0)
-                })?;
+        let before = journal_head(&self.conn)?;
         // Deleted here but changed there: the edit wins, the contact comes back.
-        let tomb: Option<i64> = self
-            .conn
-            .query_row(
-                "SELECT id FROM contacts WHERE uid = ?1 AND deleted_at IS NOT NULL AND merged_into IS NULL",
-                [&uid],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let sql = "SELECT id FROM contacts
+                   WHERE uid = ?1 AND deleted_at IS NOT NULL AND merged_into IS NULL";
+        let tomb: Option<i64> = first(&self.conn, sql, [&uid], |r| r.get(0))?;
         if let Some(id) = tomb {
             self.restore_contact(id)?;
         }
@@ -361,11 +327,7 @@ impl Store {
         self.record_item(&uid, href, etag, card)?;
         if !matches!(outcome, PullOutcome::Merged { .. }) {
             // What applying the server's card journaled is the server's state already.
-            exec(
-                &self.conn,
-                "UPDATE change_journal SET synced_at = ?2 WHERE seq > ?1 AND synced_at IS NULL",
-                params![before, self.now_text()],
-            )?;
+            journal_synced_after(&self.conn, before, &self.now_text())?;
         } else {
             // Make sure the merged card goes up even if nothing was journaled here.
             self.journal_contact_upsert(&uid)?;
@@ -407,11 +369,7 @@ impl Store {
             }
         }
         if !fresh.is_empty() {
-            let before: i64 =
-                self.conn
-                    .query_row("SELECT ifnull(max(seq), 0) FROM change_journal", [], |r| {
-                        r.get(0)
-                    })?;
+            let before = journal_head(&self.conn)?;
             let recs: Vec<ImportedContact> = fresh.iter().map(|(_, r)| r.clone()).collect();
             self.import_contacts(&recs, None, "carddav")?;
             for (i, rec) in &fresh {
@@ -419,13 +377,8 @@ impl Store {
                     self.apply_extras(uid, &cards[*i].2)?;
                 }
             }
-            let t = self.now_text();
-            let tx = self.write()?;
-            exec(
-                &tx,
-                "UPDATE change_journal SET synced_at = ?2 WHERE seq > ?1 AND synced_at IS NULL",
-                params![before, t],
-            )?;
+            let (tx, t) = self.begin()?;
+            journal_synced_after(&tx, before, &t)?;
             for (i, rec) in &fresh {
                 let (href, etag, card) = &cards[*i];
                 exec(
@@ -467,15 +420,7 @@ impl Store {
     /// deletion) and will be created on the server again; otherwise it is deleted here too (a
     /// tombstone, undoable like any delete). Returns whether the contact was kept.
     pub fn apply_remote_delete(&mut self, href: &str) -> Result<RemoteDelete> {
-        let uid: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT uid FROM dav_items WHERE kind = 'contact' AND href = ?1",
-                [href],
-                |r| r.get(0),
-            )
-            .optional()?;
-        let Some(uid) = uid else {
+        let Some(uid) = self.dav_uid_at("contact", href)? else {
             return Ok(RemoteDelete::NotHeld);
         };
         self.forget_item(&uid)?;
@@ -485,17 +430,9 @@ impl Store {
         }
         let id = self.live_contact_id(&uid)?;
         if let Some(id) = id {
-            let before: i64 =
-                self.conn
-                    .query_row("SELECT ifnull(max(seq), 0) FROM change_journal", [], |r| {
-                        r.get(0)
-                    })?;
+            let before = journal_head(&self.conn)?;
             self.delete_contact(id)?;
-            exec(
-                &self.conn,
-                "UPDATE change_journal SET synced_at = ?2 WHERE seq > ?1 AND synced_at IS NULL",
-                params![before, self.now_text()],
-            )?;
+            journal_synced_after(&self.conn, before, &self.now_text())?;
         }
         Ok(RemoteDelete::Deleted)
     }

@@ -1,10 +1,10 @@
 //! Sync conflicts (`sync_conflicts`): a field changed differently here and on the server keeps
 //! the local value, and the server's waits here until the user chooses. No network here.
 
-use super::{Store, exec};
+use super::{Store, all, exec, found, tuple};
 use crate::error::{Error, Result};
 use crate::sync::{self, FieldConflict, Value};
-use rusqlite::{OptionalExtension, params};
+use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
 /// An open conflict.
@@ -54,39 +54,24 @@ impl Store {
 
     /// Open conflicts, oldest first.
     pub fn conflicts(&self) -> Result<Vec<Conflict>> {
-        let mut stmt = self.conn.prepare(
+        all(
+            &self.conn,
             "SELECT s.id, c.id, c.display_name, s.field, s.local, s.remote, s.created_at
              FROM sync_conflicts s LEFT JOIN contacts c ON c.uid = s.contact_uid AND c.deleted_at IS NULL
              WHERE s.resolved_at IS NULL ORDER BY s.id",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(Conflict {
-                id: r.get(0)?,
-                contact_id: r.get(1)?,
-                name: r.get(2)?,
-                field: r.get(3)?,
-                local: r.get(4)?,
-                remote: r.get(5)?,
-                created_at: r.get(6)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            [],
+            |r| read_row!(r => Conflict { id, contact_id, name, field, local, remote, created_at }),
+        )
     }
 
     /// Resolves a conflict: `local` keeps this device's value, `remote` takes the server's,
     /// `both` keeps this device's value and adds the server's as a note, so neither is lost.
     /// The contact is journaled, so the choice reaches the server on the next sync.
     pub fn resolve_conflict(&mut self, id: i64, keep: &str) -> Result<()> {
-        let row: Option<(String, String, Option<String>)> = self
-            .conn
-            .query_row(
-                "SELECT contact_uid, field, remote FROM sync_conflicts WHERE id = ?1 AND resolved_at IS NULL",
-                [id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()?;
-        let (uid, field, remote) =
-            row.ok_or_else(|| Error::not_found("conflict", id.to_string()))?;
+        let sql = "SELECT contact_uid, field, remote FROM sync_conflicts
+                   WHERE id = ?1 AND resolved_at IS NULL";
+        let (uid, field, remote): (String, String, Option<String>) =
+            found(&self.conn, sql, "conflict", id, tuple)?;
         if !matches!(keep, "local" | "remote" | "both") {
             return Err(Error::invalid(
                 "keep_invalid",

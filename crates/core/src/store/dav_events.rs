@@ -3,11 +3,11 @@
 //! the server. Events merge by "the last writer wins, a pending local edit first": an event has
 //! one organiser, and a field-by-field merge of times would produce times nobody chose.
 
-use super::{Store, exec};
+use super::{Store, all, exec, first, tuple};
 use crate::error::Result;
 use crate::ical::event::{Status, When, read_feed};
 use crate::ical::itip::{self, Person};
-use rusqlite::{OptionalExtension, params};
+use rusqlite::params;
 
 /// A pending change of an own event: its UID and whether it still exists.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,31 +23,25 @@ pub struct EventChange {
 impl Store {
     /// Pending changes of own events (feed events are the feed's business), oldest first.
     pub fn sync_event_changes(&self) -> Result<Vec<EventChange>> {
-        let mut stmt = self.conn.prepare(
+        // Each change with whether its UID is an own event's.
+        let rows: Vec<(EventChange, bool)> = all(
+            &self.conn,
             "SELECT j.seq, j.entity_uid,
                     EXISTS (SELECT 1 FROM events e WHERE e.uid = j.entity_uid AND e.feed_id IS NULL
                               AND e.deleted_at IS NULL),
                     EXISTS (SELECT 1 FROM events e WHERE e.uid = j.entity_uid AND e.feed_id IS NULL)
              FROM change_journal j WHERE j.synced_at IS NULL AND j.entity = 'event' ORDER BY j.seq",
+            [],
+            |r| {
+                let (seq, uid, live, own) = tuple(r)?;
+                Ok((EventChange { seq, uid, live }, own))
+            },
         )?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                EventChange {
-                    seq: r.get(0)?,
-                    uid: r.get(1)?,
-                    live: r.get(2)?,
-                },
-                r.get::<_, bool>(3)?,
-            ))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (c, own) = row?;
-            if own {
-                out.push(c);
-            }
-        }
-        Ok(out)
+        Ok(rows
+            .into_iter()
+            .filter(|(_, own)| *own)
+            .map(|(c, _)| c)
+            .collect())
     }
 
     /// Marks the journal of these events synced up to `upto`.
@@ -138,13 +132,9 @@ impl Store {
             _ => "confirmed",
         };
         let tx = self.write()?;
-        let id: Option<i64> = tx
-            .query_row(
-                "SELECT id FROM events WHERE uid = ?1 AND feed_id IS NULL AND recurrence_id IS NULL",
-                [&ev.uid],
-                |r| r.get(0),
-            )
-            .optional()?;
+        let sql =
+            "SELECT id FROM events WHERE uid = ?1 AND feed_id IS NULL AND recurrence_id IS NULL";
+        let id: Option<i64> = first(&tx, sql, [&ev.uid], |r| r.get(0))?;
         let id = match id {
             Some(id) => {
                 exec(

@@ -2,7 +2,7 @@
 //! object as last synced, the base of the next merge), and the contact changes the change
 //! journal holds for the sync. No network here.
 
-use super::{Store, exec};
+use super::{Store, all, exec, first, tuple};
 use crate::error::Result;
 use crate::sync::Change;
 use rusqlite::{OptionalExtension, params};
@@ -21,19 +21,15 @@ pub struct DavItem {
 }
 
 fn dav_item_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<DavItem> {
-    Ok(DavItem {
-        uid: r.get(0)?,
-        href: r.get(1)?,
-        etag: r.get(2)?,
-        base: r.get(3)?,
-    })
+    read_row!(r => DavItem { uid, href, etag, base })
 }
 
 impl Store {
     /// The changes the journal holds for contacts (notes, encounters, attendance and follow-ups
     /// travel in their contact's card), oldest first, and the highest sequence read.
     pub fn sync_changes(&self) -> Result<(Vec<Change>, i64)> {
-        let mut stmt = self.conn.prepare(
+        let rows: Vec<(i64, Option<String>)> = all(
+            &self.conn,
             "SELECT j.seq,
                     CASE j.entity
                       WHEN 'contact' THEN j.entity_uid
@@ -47,10 +43,9 @@ impl Store {
                                              WHERE f.uid = j.entity_uid)
                     END AS cuid
              FROM change_journal j WHERE j.synced_at IS NULL ORDER BY j.seq",
+            [],
+            tuple,
         )?;
-        let rows: Vec<(i64, Option<String>)> = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
         let mut max = 0;
         let mut out = Vec::new();
         for (seq, uid) in rows {
@@ -98,14 +93,8 @@ impl Store {
 
     /// A contact's name by UID (for messages about a card).
     pub fn contact_name_by_uid(&self, uid: &str) -> Result<Option<String>> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT display_name FROM contacts WHERE uid = ?1",
-                [uid],
-                |r| r.get(0),
-            )
-            .optional()?)
+        let sql = "SELECT display_name FROM contacts WHERE uid = ?1";
+        first(&self.conn, sql, [uid], |r| r.get(0))
     }
 
     /// What the server holds of a contact.
@@ -119,24 +108,15 @@ impl Store {
     }
 
     fn dav_item_of(&self, kind: &str, uid: &str) -> Result<Option<DavItem>> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT uid, href, etag, base FROM dav_items WHERE kind = ?2 AND uid = ?1",
-                params![uid, kind],
-                dav_item_row,
-            )
-            .optional()?)
+        let sql = "SELECT uid, href, etag, base FROM dav_items WHERE kind = ?2 AND uid = ?1";
+        first(&self.conn, sql, params![uid, kind], dav_item_row)
     }
 
     /// All contacts' items (href and ETag, without the stored cards: at 10,000 contacts those
     /// are megabytes a sync does not need), for comparing with a server listing.
     pub fn dav_items(&self) -> Result<Vec<DavItem>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT uid, href, etag, NULL FROM dav_items WHERE kind = 'contact'")?;
-        let rows = stmt.query_map([], dav_item_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let sql = "SELECT uid, href, etag, NULL FROM dav_items WHERE kind = 'contact'";
+        all(&self.conn, sql, [], dav_item_row)
     }
 
     /// The ETags held for these contact hrefs (absent: not held). Looked up one by one through
@@ -213,23 +193,19 @@ impl Store {
 
     /// The UID of the own event the calendar holds at `href`.
     pub fn dav_event_uid_at(&self, href: &str) -> Result<Option<String>> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT uid FROM dav_items WHERE kind = 'event' AND href = ?1",
-                [href],
-                |r| r.get(0),
-            )
-            .optional()?)
+        self.dav_uid_at("event", href)
+    }
+
+    /// The UID of the record of `kind` (`contact`, `event`) the server holds at `href`.
+    pub(super) fn dav_uid_at(&self, kind: &str, href: &str) -> Result<Option<String>> {
+        let sql = "SELECT uid FROM dav_items WHERE kind = ?2 AND href = ?1";
+        first(&self.conn, sql, [href, kind], |r| r.get(0))
     }
 
     /// ETags of the calendar's items by href.
     pub fn dav_event_etags(&self) -> Result<std::collections::HashMap<String, Option<String>>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT href, etag FROM dav_items WHERE kind = 'event'")?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let sql = "SELECT href, etag FROM dav_items WHERE kind = 'event'";
+        all(&self.conn, sql, [], tuple)
     }
 
     /// Forgets what the server held of a contact (after a confirmed DELETE, or when the server

@@ -8,11 +8,11 @@
 
 use super::contacts::rewrite_contact;
 use super::search;
-use super::{Entity, Store, exec, journal};
+use super::{Entity, Store, all, exec, found, journal, soft_delete, tuple};
 use crate::error::{Error, Result};
 use crate::fold::fold;
 use crate::model::{Contact, ContactInput, Labeled, PhotoChange, split_name};
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{Transaction, params};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -61,6 +61,25 @@ struct Moved {
     attendance_dropped: Vec<(i64, String, String, String)>,
 }
 
+impl Moved {
+    /// Points the moved rows of other topics' tables at `contact`: the kept contact on a merge,
+    /// the merged one again on undo.
+    fn point_at(&self, tx: &Transaction<'_>, contact: i64) -> Result<()> {
+        for (table, ids) in [
+            ("notes", &self.notes),
+            ("encounters", &self.encounters),
+            ("follow_ups", &self.follow_ups),
+            ("attendance", &self.attendance),
+        ] {
+            let sql = format!("UPDATE {table} SET contact_id = ?2 WHERE id = ?1");
+            for id in ids {
+                exec(tx, &sql, params![id, contact])?;
+            }
+        }
+        Ok(())
+    }
+}
+
 impl Store {
     /// Groups of live contacts that look like the same person: the same e-mail address (ignoring
     /// case), the same folded name (Jördis Müller = Joerdis Mueller), or the same phone number in
@@ -89,16 +108,9 @@ impl Store {
             }
         };
         let mut stmt = self.conn.prepare("SELECT id, display_name, given_name, family_name FROM contacts WHERE deleted_at IS NULL ORDER BY id")?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, Option<String>>(2)?,
-                r.get::<_, Option<String>>(3)?,
-            ))
-        })?;
-        for row in rows {
-            let (id, display, given, family) = row?;
+        type Names = (i64, String, Option<String>, Option<String>);
+        for row in stmt.query_map([], tuple)? {
+            let (id, display, given, family): Names = row?;
             let i = ids.len();
             ids.push(id);
             index.insert(id, i);
@@ -111,15 +123,8 @@ impl Store {
             "SELECT contact_id, 'e', lower(value) FROM contact_emails
              UNION ALL SELECT contact_id, 'p', value FROM contact_phones",
         )?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-            ))
-        })?;
-        for row in rows {
-            let (id, kind, value) = row?;
+        for row in stmt.query_map([], tuple)? {
+            let (id, kind, value): (i64, String, String) = row?;
             let Some(&i) = index.get(&id) else { continue };
             let key = if kind == "p" {
                 phone_e164(&value).map(|p| format!("p:{p}"))
@@ -204,69 +209,28 @@ impl Store {
             (None, Some(p)) => PhotoChange::Set(p.clone()),
             _ => PhotoChange::Keep,
         };
-        let t = self.now_text();
-        let tx = self.write()?;
-        let ids = |sql: &str| -> Result<Vec<i64>> {
-            let mut stmt = tx.prepare(sql)?;
-            let rows = stmt.query_map([other], |r| r.get(0))?;
-            Ok(rows.collect::<Result<_, _>>()?)
-        };
+        let (tx, t) = self.begin()?;
+        let ids = |sql: &str| -> Result<Vec<i64>> { all(&tx, sql, [other], |r| r.get(0)) };
         let notes = ids("SELECT id FROM notes WHERE contact_id = ?1")?;
         let encounters = ids("SELECT id FROM encounters WHERE contact_id = ?1")?;
         let follow_ups = ids("SELECT id FROM follow_ups WHERE contact_id = ?1")?;
         // Attendance of both at the same event: keep the kept contact's row, remember the other.
-        let mut dropped: Vec<(i64, String, String, String)> = Vec::new();
-        {
-            let mut stmt = tx.prepare(
-                "SELECT o.id, o.uid, o.status, o.updated_at FROM attendance o WHERE o.contact_id = ?1 AND EXISTS
-                   (SELECT 1 FROM attendance k WHERE k.contact_id = ?2 AND k.event_id = o.event_id
-                      AND k.occurrence_start = o.occurrence_start)",
-            )?;
-            let rows = stmt.query_map(params![other, keep], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-            })?;
-            for r in rows {
-                dropped.push(r?);
-            }
-        }
+        let dropped: Vec<(i64, String, String, String)> = all(
+            &tx,
+            "SELECT o.id, o.uid, o.status, o.updated_at FROM attendance o WHERE o.contact_id = ?1 AND EXISTS
+               (SELECT 1 FROM attendance k WHERE k.contact_id = ?2 AND k.event_id = o.event_id
+                  AND k.occurrence_start = o.occurrence_start)",
+            params![other, keep],
+            tuple,
+        )?;
         let mut dropped_full = Vec::new();
         for (id, uid, status, updated) in &dropped {
-            let (event_id, occ): (i64, String) = tx.query_row(
-                "SELECT event_id, occurrence_start FROM attendance WHERE id = ?1",
-                [id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )?;
+            let sql = "SELECT event_id, occurrence_start FROM attendance WHERE id = ?1";
+            let (event_id, occ): (i64, String) = tx.query_row(sql, [id], tuple)?;
             dropped_full.push((event_id, occ, status.clone(), format!("{uid}|{updated}")));
             exec(&tx, "DELETE FROM attendance WHERE id = ?1", [id])?;
         }
         let attendance = ids("SELECT id FROM attendance WHERE contact_id = ?1")?;
-        for (table, list) in [
-            ("notes", &notes),
-            ("encounters", &encounters),
-            ("follow_ups", &follow_ups),
-            ("attendance", &attendance),
-        ] {
-            for id in list.iter() {
-                exec(
-                    &tx,
-                    &format!("UPDATE {table} SET contact_id = ?2 WHERE id = ?1"),
-                    params![id, keep],
-                )?;
-            }
-        }
-        rewrite_contact(&tx, keep, &merged, &t)?;
-        let other_uid: String =
-            tx.query_row("SELECT uid FROM contacts WHERE id = ?1", [other], |r| {
-                r.get(0)
-            })?;
-        exec(
-            &tx,
-            "UPDATE contacts SET deleted_at = ?2, updated_at = ?2, merged_into = ?3 WHERE id = ?1",
-            params![other, t, keep],
-        )?;
-        journal(&tx, Entity::Contact, &other_uid, "delete", &t)?;
-        search::remove(&tx, other)?;
-        search::reindex(&tx, keep)?;
         let moved = Moved {
             kept_before,
             notes,
@@ -275,6 +239,17 @@ impl Store {
             attendance,
             attendance_dropped: dropped_full,
         };
+        moved.point_at(&tx, keep)?;
+        rewrite_contact(&tx, keep, &merged, &t)?;
+        let other_uid: String =
+            tx.query_row("SELECT uid FROM contacts WHERE id = ?1", [other], |r| {
+                r.get(0)
+            })?;
+        soft_delete(&tx, "contacts", other, Entity::Contact, &other_uid, &t)?;
+        let sql = "UPDATE contacts SET merged_into = ?2 WHERE id = ?1";
+        exec(&tx, sql, params![other, keep])?;
+        search::remove(&tx, other)?;
+        search::reindex(&tx, keep)?;
         exec(
             &tx,
             "INSERT INTO merges(kept_id, merged_id, moved, created_at) VALUES (?1, ?2, ?3, ?4)",
@@ -295,38 +270,19 @@ impl Store {
     /// Undoes a merge: the merged contact comes back with everything that was its own, and the
     /// kept contact gets its fields back as they were before.
     pub fn undo_merge(&mut self, merge_id: i64) -> Result<()> {
-        let (keep, other, moved): (i64, i64, String) = self
-            .conn
-            .query_row(
-                "SELECT kept_id, merged_id, moved FROM merges WHERE id = ?1 AND undone_at IS NULL",
-                [merge_id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()?
-            .ok_or_else(|| Error::not_found("merge", merge_id))?;
+        let sql =
+            "SELECT kept_id, merged_id, moved FROM merges WHERE id = ?1 AND undone_at IS NULL";
+        let (keep, other, moved): (i64, i64, String) =
+            found(&self.conn, sql, "merge", merge_id, tuple)?;
         let moved: Moved =
             serde_json::from_str(&moved).map_err(|e| Error::Migration(e.to_string()))?;
-        let t = self.now_text();
-        let tx = self.write()?;
+        let (tx, t) = self.begin()?;
         exec(
             &tx,
             "UPDATE contacts SET deleted_at = NULL, merged_into = NULL, updated_at = ?2 WHERE id = ?1",
             params![other, t],
         )?;
-        for (table, list) in [
-            ("notes", &moved.notes),
-            ("encounters", &moved.encounters),
-            ("follow_ups", &moved.follow_ups),
-            ("attendance", &moved.attendance),
-        ] {
-            for id in list.iter() {
-                exec(
-                    &tx,
-                    &format!("UPDATE {table} SET contact_id = ?2 WHERE id = ?1"),
-                    params![id, other],
-                )?;
-            }
-        }
+        moved.point_at(&tx, other)?;
         for (event_id, occ, status, uid_updated) in &moved.attendance_dropped {
             let (uid, updated) = uid_updated.split_once('|').unwrap_or((uid_updated, &t));
             exec(

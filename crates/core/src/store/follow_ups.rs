@@ -1,11 +1,11 @@
 //! Follow-ups (`follow_ups`, Wiedervorlagen): a dated reminder on a contact, done or open.
 
-use super::{Entity, Store, exec, journal, live_contact_uid, new_uid};
+use super::{Entity, Store, all, exec, found, journal, live_contact_uid, new_uid};
 use crate::error::{Error, Result};
 use crate::model::FollowUp;
 use crate::rules::MAX_FOLLOW_UP_BYTES;
 use chrono::NaiveDate;
-use rusqlite::{OptionalExtension, params};
+use rusqlite::params;
 
 impl Store {
     /// Adds a follow-up (Wiedervorlage) on a contact.
@@ -38,14 +38,9 @@ impl Store {
 
     /// Marks a follow-up done.
     pub fn complete_follow_up(&mut self, id: i64) -> Result<()> {
-        let t = self.now_text();
-        let tx = self.write()?;
-        let uid: String = tx
-            .query_row("SELECT uid FROM follow_ups WHERE id = ?1", [id], |r| {
-                r.get(0)
-            })
-            .optional()?
-            .ok_or_else(|| Error::not_found("follow-up", id))?;
+        let (tx, t) = self.begin()?;
+        let sql = "SELECT uid FROM follow_ups WHERE id = ?1";
+        let uid: String = found(&tx, sql, "follow-up", id, |r| r.get(0))?;
         exec(
             &tx,
             "UPDATE follow_ups SET done_at = ?2, updated_at = ?2 WHERE id = ?1",
@@ -62,24 +57,19 @@ impl Store {
         include_done: bool,
         until: Option<NaiveDate>,
     ) -> Result<Vec<FollowUp>> {
-        let mut stmt = self.conn.prepare_cached(
+        let until = until.map(|d| d.format("%Y-%m-%d").to_string());
+        all(
+            &self.conn,
             "SELECT f.id, f.uid, f.contact_id, c.display_name, f.due_date, f.text, f.done_at
              FROM follow_ups f JOIN contacts c ON c.id = f.contact_id
              WHERE c.deleted_at IS NULL AND (?1 OR f.done_at IS NULL) AND (?2 IS NULL OR f.due_date <= ?2)
              ORDER BY f.due_date, f.id",
-        )?;
-        let until = until.map(|d| d.format("%Y-%m-%d").to_string());
-        let rows = stmt.query_map(params![include_done, until], |r| {
-            Ok(FollowUp {
-                id: r.get(0)?,
-                uid: r.get(1)?,
-                contact_id: r.get(2)?,
-                contact_name: r.get(3)?,
-                due_date: r.get(4)?,
-                text: r.get(5)?,
-                done_at: r.get(6)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+            params![include_done, until],
+            |r| {
+                read_row!(r => FollowUp {
+                    id, uid, contact_id, contact_name, due_date, text, done_at
+                })
+            },
+        )
     }
 }

@@ -9,12 +9,12 @@ use super::contacts::{insert_contact_with_uid, rewrite_contact};
 use super::notes::insert_note;
 use super::orgs::create_org_in;
 use super::search;
-use super::{Entity, Store, exec, journal, new_uid};
+use super::{Entity, Store, exec, first, journal, new_uid, tuple};
 use crate::error::{Error, Result};
 use crate::fold::fold;
 use crate::model::{EventRef, ImportReport, ImportedContact, Level, OrganizationInput, Skipped};
 use crate::rules::note_body;
-use rusqlite::{OptionalExtension, params};
+use rusqlite::params;
 use std::collections::{HashMap, HashSet};
 
 impl Store {
@@ -89,12 +89,10 @@ impl Store {
                 // One look-up: a live contact with this UID is updated; a UID held by a deleted
                 // contact stays with its tombstone and the import gets a fresh one.
                 let by_uid: Option<(i64, bool)> = match &rec.uid {
-                    Some(uid) => tx
-                        .prepare_cached(
-                            "SELECT id, deleted_at IS NULL FROM contacts WHERE uid = ?1",
-                        )?
-                        .query_row([uid], |r| Ok((r.get(0)?, r.get(1)?)))
-                        .optional()?,
+                    Some(uid) => {
+                        let sql = "SELECT id, deleted_at IS NULL FROM contacts WHERE uid = ?1";
+                        first(&tx, sql, [uid], tuple)?
+                    }
                     None => None,
                 };
                 let existing = by_uid.filter(|(_, live)| *live).map(|(id, _)| id);
@@ -194,14 +192,8 @@ impl Store {
 
     /// The remembered CSV column mapping for files with this header row.
     pub fn csv_mapping(&self, header_key: &str) -> Result<Option<String>> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT mapping FROM csv_mappings WHERE header_key = ?1",
-                [header_key],
-                |r| r.get(0),
-            )
-            .optional()?)
+        let sql = "SELECT mapping FROM csv_mappings WHERE header_key = ?1";
+        first(&self.conn, sql, [header_key], |r| r.get(0))
     }
 
     /// Remembers a CSV column mapping (JSON) for files with this header row.

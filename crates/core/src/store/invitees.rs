@@ -3,7 +3,7 @@
 //! everyone's answer. The organiser and the invitation text are plain settings (keys below).
 //! The rules of who gets which message live in [`crate::invite`]; this file loads and stores.
 
-use super::{Entity, Store, exec, journal};
+use super::{Entity, Store, all, exec, journal};
 use crate::error::{Error, Result};
 use crate::ical::itip::Person;
 use crate::invite::{Candidate, Delivery, InvitePreview, Invitee, InviteeFilter, RsvpCounts};
@@ -84,14 +84,10 @@ impl Store {
                     })?,
             ),
         };
-        let level = filter.level.map(|l| match l {
-            Level::Bund => "bund",
-            Level::Land => "land",
-            Level::Kommune => "kommune",
-            Level::Other => "other",
-        });
+        let level = filter.level.map(Level::as_str);
         let ids_json = serde_json::to_string(contacts).expect("ids serialise");
-        let mut stmt = self.conn.prepare(
+        all(
+            &self.conn,
             "SELECT c.id, c.display_name,
                     (SELECT value FROM contact_emails e WHERE e.contact_id = c.id ORDER BY position LIMIT 1),
                     o.name
@@ -109,8 +105,6 @@ impl Store {
                                                WHERE a.contact_id = c.id AND ev.uid = ?7
                                                  AND a.status = 'attended'))))
              ORDER BY c.sort_key, c.id",
-        )?;
-        let rows = stmt.query_map(
             params![
                 ids_json,
                 level,
@@ -121,16 +115,8 @@ impl Store {
                 filter.attended,
                 !filter.is_empty()
             ],
-            |r| {
-                Ok(Candidate {
-                    contact_id: r.get(0)?,
-                    name: r.get(1)?,
-                    email: r.get(2)?,
-                    organization: r.get(3)?,
-                })
-            },
-        )?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            |r| read_row!(r => Candidate { contact_id, name, email, organization }),
+        )
     }
 
     /// What inviting these contacts would do: who is ready, who lacks an address, who is
@@ -142,13 +128,9 @@ impl Store {
         filter: &InviteeFilter,
     ) -> Result<InvitePreview> {
         let ev = self.own_event_row(uid)?;
-        let invited: std::collections::HashSet<String> = {
-            let mut stmt = self
-                .conn
-                .prepare("SELECT email FROM invitees WHERE event_id = ?1 AND removed_at IS NULL")?;
-            stmt.query_map([ev.id], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?
-        };
+        let sql = "SELECT email FROM invitees WHERE event_id = ?1 AND removed_at IS NULL";
+        let invited: std::collections::HashSet<String> =
+            all(&self.conn, sql, [ev.id], |r| r.get(0))?;
         let mut p = InvitePreview::default();
         let mut seen = std::collections::HashSet::new();
         for c in self.invite_candidates(contacts, filter)? {
@@ -179,8 +161,7 @@ impl Store {
                 "the event is cancelled; nobody can be invited to it",
             ));
         }
-        let t = self.now_text();
-        let tx = self.write()?;
+        let (tx, t) = self.begin()?;
         for c in &p.ready {
             let email = c.email.as_deref().unwrap_or_default().trim().to_lowercase();
             exec(
@@ -208,35 +189,22 @@ impl Store {
         emails: &[String],
     ) -> Result<Vec<Person>> {
         let ev = self.own_event_row(uid)?;
-        let t = self.now_text();
-        let tx = self.write()?;
-        let mut removed = Vec::new();
-        {
-            let mut stmt = tx.prepare(
-                "UPDATE invitees SET removed_at = ?2
-                 WHERE event_id = ?1 AND removed_at IS NULL
-                   AND (contact_id IN (SELECT value FROM json_each(?3))
-                        OR email IN (SELECT lower(value) FROM json_each(?4)))
-                 RETURNING name, email",
-            )?;
-            let rows = stmt.query_map(
-                params![
-                    ev.id,
-                    t,
-                    serde_json::to_string(contacts).expect("ids"),
-                    serde_json::to_string(emails).expect("emails")
-                ],
-                |r| {
-                    Ok(Person {
-                        name: r.get(0)?,
-                        email: r.get(1)?,
-                    })
-                },
-            )?;
-            for p in rows {
-                removed.push(p?);
-            }
-        }
+        let (tx, t) = self.begin()?;
+        let removed: Vec<Person> = all(
+            &tx,
+            "UPDATE invitees SET removed_at = ?2
+             WHERE event_id = ?1 AND removed_at IS NULL
+               AND (contact_id IN (SELECT value FROM json_each(?3))
+                    OR email IN (SELECT lower(value) FROM json_each(?4)))
+             RETURNING name, email",
+            params![
+                ev.id,
+                t,
+                serde_json::to_string(contacts).expect("ids"),
+                serde_json::to_string(emails).expect("emails")
+            ],
+            |r| read_row!(r => Person { name, email }),
+        )?;
         if removed.is_empty() {
             return Err(Error::not_found(
                 "invitee",
@@ -251,7 +219,15 @@ impl Store {
     /// The event's list with answers and delivery, in name order.
     pub fn invitees(&self, uid: &str) -> Result<Vec<Invitee>> {
         let ev = self.own_event_row(uid)?;
-        let mut stmt = self.conn.prepare(
+        let delivery = |status: Option<String>| match status.as_deref() {
+            Some("pending") => Delivery::Pending,
+            Some("sending") => Delivery::Uncertain,
+            Some("sent") => Delivery::Sent,
+            Some("failed") => Delivery::Failed,
+            _ => Delivery::NotSent,
+        };
+        all(
+            &self.conn,
             "SELECT i.id, i.contact_id, i.name, i.email, i.partstat, i.answered_at,
                     i.answered_sequence, i.removed_at IS NOT NULL,
                     (SELECT status FROM outbox o WHERE o.invitee_id = i.id AND o.status <> 'superseded'
@@ -260,30 +236,16 @@ impl Store {
                      ORDER BY o.id DESC LIMIT 1)
              FROM invitees i WHERE i.event_id = ?1
              ORDER BY i.removed_at IS NOT NULL, i.name COLLATE NOCASE, i.id",
-        )?;
-        let rows = stmt.query_map([ev.id], |r| {
-            let seq: Option<i64> = r.get(6)?;
-            let status: Option<String> = r.get(8)?;
-            Ok(Invitee {
-                id: r.get(0)?,
-                contact_id: r.get(1)?,
-                name: r.get(2)?,
-                email: r.get(3)?,
-                partstat: r.get(4)?,
-                answered_at: r.get(5)?,
-                answered_earlier_version: seq.is_some_and(|s| s < ev.sequence),
-                removed: r.get(7)?,
-                delivery: match status.as_deref() {
-                    Some("pending") => Delivery::Pending,
-                    Some("sending") => Delivery::Uncertain,
-                    Some("sent") => Delivery::Sent,
-                    Some("failed") => Delivery::Failed,
-                    _ => Delivery::NotSent,
-                },
-                error: r.get(9)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+            [ev.id],
+            |r| {
+                read_row!(r, c => Invitee {
+                    id, contact_id, name, email, partstat, answered_at,
+                    answered_earlier_version =
+                        c.next::<Option<i64>>()?.is_some_and(|s| s < ev.sequence),
+                    removed, delivery = delivery(c.next()?), error,
+                })
+            },
+        )
     }
 
     /// The RSVP overview: list and counts.

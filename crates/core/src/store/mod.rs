@@ -20,6 +20,28 @@
 //! a lower topic (`search`, `notes`, `orgs`, `contacts`, `events`); `scripts/check-cycles.py`
 //! refuses two topic files that import each other.
 
+/// Reads one row into a struct, its fields from the columns in the order the SELECT lists them:
+/// `read_row!(r => Land { key, name, short_code })` is `Ok(Land { key: r.get(0)?, name:
+/// r.get(1)?, short_code: r.get(2)? })`. A field written `field = expr` takes `expr` instead;
+/// with `read_row!(r, c => …)` such an `expr` reads the next columns itself with `c.next()?`.
+/// Each row type has one reader built this way, so its column list is written once and no index
+/// can be miscounted when a column is added.
+macro_rules! read_row {
+    (@value $cols:ident) => {
+        $cols.next()?
+    };
+    (@value $cols:ident, $value:expr) => {
+        $value
+    };
+    ($row:expr => $ty:ident { $($body:tt)* }) => {
+        read_row!($row, cols => $ty { $($body)* })
+    };
+    ($row:expr, $cols:ident => $ty:ident { $($field:ident $(= $value:expr)?),* $(,)? }) => {{
+        let mut $cols = $crate::store::Columns::new($row);
+        Ok($ty { $($field: read_row!(@value $cols $(, $value)?)),* })
+    }};
+}
+
 mod attendance;
 mod contacts;
 mod crypt;
@@ -47,7 +69,10 @@ use crate::clock::{self, Clock, SystemClock};
 use crate::directory;
 use crate::error::{Error, Result};
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite::types::FromSql;
+use rusqlite::{
+    Connection, OpenFlags, OptionalExtension, Params, Row, Transaction, TransactionBehavior,
+};
 use rusqlite_migration::{M, Migrations};
 use std::path::{Path, PathBuf};
 
@@ -292,8 +317,7 @@ impl Store {
         if stored >= directory::DIRECTORY_VERSION {
             return Ok(());
         }
-        let now = self.now_text();
-        let tx = self.write()?;
+        let (tx, now) = self.begin()?;
         orgs::load_builtin(&tx, &now)?;
         exec(
             &tx,
@@ -305,6 +329,13 @@ impl Store {
         Ok(())
     }
 
+    /// Starts a write transaction with the time its changes are stamped with (one action, one
+    /// time), taken before the lock is.
+    fn begin(&mut self) -> Result<(Transaction<'_>, String)> {
+        let now = self.now_text();
+        Ok((self.write()?, now))
+    }
+
     /// Starts a write transaction that holds the write lock from its first statement.
     fn write(&mut self) -> Result<Transaction<'_>> {
         Ok(self
@@ -314,20 +345,13 @@ impl Store {
 
     /// The changes not yet confirmed by a sync, oldest first.
     pub fn pending_changes(&self) -> Result<Vec<JournalEntry>> {
-        let mut stmt = self.conn.prepare(
+        all(
+            &self.conn,
             "SELECT seq, entity, entity_uid, op, changed_at FROM change_journal
              WHERE synced_at IS NULL ORDER BY seq",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(JournalEntry {
-                seq: r.get(0)?,
-                entity: r.get(1)?,
-                entity_uid: r.get(2)?,
-                op: r.get(3)?,
-                changed_at: r.get(4)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+            [],
+            |r| read_row!(r => JournalEntry { seq, entity, entity_uid, op, changed_at }),
+        )
     }
 
     /// Runs SQLite's integrity check; `Ok(())` when the file is sound.
@@ -352,6 +376,90 @@ fn exec(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> rusqlite
     conn.prepare_cached(sql)?.execute(params)
 }
 
+/// Every row of a query, each read with `read` (a row type's reader, or a closure for a tuple),
+/// into any collection: the prepare, `query_map` and collect that every list repeated. Through
+/// the statement cache, like [`exec`].
+fn all<T, C: FromIterator<T>>(
+    conn: &Connection,
+    sql: &str,
+    params: impl Params,
+    read: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
+) -> Result<C> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt.query_map(params, read)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The first row of a query read with `read`, or `None` when it finds none.
+fn first<T>(
+    conn: &Connection,
+    sql: &str,
+    params: impl Params,
+    read: impl FnOnce(&Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Option<T>> {
+    Ok(conn
+        .prepare_cached(sql)?
+        .query_row(params, read)
+        .optional()?)
+}
+
+/// The row a query finds by a key, or [`Error::NotFound`] naming `what` and `key`: the
+/// "SELECT … WHERE id = ?1" that every topic's look-up by id or UID repeated.
+fn found<T, K: rusqlite::ToSql + ToString>(
+    conn: &Connection,
+    sql: &str,
+    what: &'static str,
+    key: K,
+    read: impl FnOnce(&Row<'_>) -> rusqlite::Result<T>,
+) -> Result<T> {
+    first(conn, sql, [&key], read)?.ok_or_else(|| Error::not_found(what, key))
+}
+
+/// A stored value as JSON: a column of the GDPR export, and a value an event's fingerprint is
+/// taken over. A blob is named, not copied.
+fn json_value(v: rusqlite::types::Value) -> serde_json::Value {
+    use rusqlite::types::Value;
+    match v {
+        Value::Null => serde_json::Value::Null,
+        Value::Integer(i) => i.into(),
+        Value::Real(f) => f.into(),
+        Value::Text(t) => t.into(),
+        Value::Blob(_) => "(binary)".into(),
+    }
+}
+
+/// Reads a row into a tuple of its columns, in order: the reader of a one-off query, typed by
+/// where its value goes.
+fn tuple<T>(r: &Row<'_>) -> rusqlite::Result<T>
+where
+    T: for<'a> TryFrom<&'a Row<'a>, Error = rusqlite::Error>,
+{
+    T::try_from(r)
+}
+
+/// Whether a query finds a row at all.
+fn exists(conn: &Connection, sql: &str, params: impl Params) -> Result<bool> {
+    Ok(first(conn, sql, params, |_| Ok(()))?.is_some())
+}
+
+/// The columns of one row, read left to right (see `read_row!`).
+struct Columns<'a, 'r> {
+    row: &'a Row<'r>,
+    next: usize,
+}
+
+impl<'a, 'r> Columns<'a, 'r> {
+    fn new(row: &'a Row<'r>) -> Self {
+        Columns { row, next: 0 }
+    }
+
+    /// The next column's value.
+    fn next<T: FromSql>(&mut self) -> rusqlite::Result<T> {
+        self.next += 1;
+        self.row.get(self.next - 1)
+    }
+}
+
 /// Appends a change to the journal; call inside the transaction that made the change.
 fn journal(tx: &Transaction<'_>, entity: Entity, uid: &str, op: &str, now: &str) -> Result<()> {
     exec(
@@ -362,28 +470,55 @@ fn journal(tx: &Transaction<'_>, entity: Entity, uid: &str, op: &str, now: &str)
     Ok(())
 }
 
+/// The last sequence of the change journal: read before applying the server's state, so that
+/// what applying it journals can be marked synced after ([`journal_synced_after`]).
+fn journal_head(conn: &Connection) -> Result<i64> {
+    let sql = "SELECT ifnull(max(seq), 0) FROM change_journal";
+    Ok(conn.query_row(sql, [], |r| r.get(0))?)
+}
+
+/// Marks what was journaled after `seq` as synced: it came from the server.
+fn journal_synced_after(conn: &Connection, seq: i64, now: &str) -> Result<()> {
+    let sql = "UPDATE change_journal SET synced_at = ?2 WHERE seq > ?1 AND synced_at IS NULL";
+    exec(conn, sql, rusqlite::params![seq, now])?;
+    Ok(())
+}
+
+/// Deletes a record of `table` (soft: the row stays as the tombstone the sync pushes and undo
+/// restores) and journals the delete, in the caller's transaction.
+fn soft_delete(
+    tx: &Transaction<'_>,
+    table: &str,
+    id: i64,
+    entity: Entity,
+    uid: &str,
+    now: &str,
+) -> Result<()> {
+    let sql = format!("UPDATE {table} SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1");
+    exec(tx, &sql, rusqlite::params![id, now])?;
+    journal(tx, entity, uid, "delete", now)
+}
+
 /// Checks that contact `id` exists and is not deleted; returns its UID. Here, not in a topic
 /// file, because attendance, follow-ups and notes all guard their writes with it.
 fn live_contact_uid(tx: &Transaction<'_>, id: i64) -> Result<String> {
-    tx.query_row(
-        "SELECT uid FROM contacts WHERE id = ?1 AND deleted_at IS NULL",
-        [id],
-        |r| r.get(0),
-    )
-    .optional()?
-    .ok_or_else(|| Error::not_found("contact", id))
+    let sql = "SELECT uid FROM contacts WHERE id = ?1 AND deleted_at IS NULL";
+    found(tx, sql, "contact", id, |r| r.get(0))
 }
 
 /// Reads an [`EventRef`](crate::model::EventRef) from columns `id, uid, occurrence, title,
 /// start`; attendance, the timeline and series all list events this way.
-fn event_ref_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<crate::model::EventRef> {
-    Ok(crate::model::EventRef {
-        event_id: r.get(0)?,
-        uid: r.get(1)?,
-        occurrence: r.get(2)?,
-        title: r.get(3)?,
-        start: r.get(4)?,
-    })
+fn event_ref_row(r: &Row<'_>) -> rusqlite::Result<crate::model::EventRef> {
+    use crate::model::EventRef;
+    read_row!(r => EventRef { event_id, uid, occurrence, title, start })
+}
+
+/// An optional text trimmed; `None` when nothing is left.
+fn trimmed(v: &Option<String>) -> Option<String> {
+    v.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
 }
 
 fn new_uid() -> String {

@@ -3,21 +3,16 @@
 //! see `search.rs`).
 
 use super::search;
-use super::{Entity, Store, journal, live_contact_uid, new_uid};
-use crate::error::{Error, Result};
+use super::{Entity, Store, all, found, journal, live_contact_uid, new_uid, soft_delete, tuple};
+use crate::error::Result;
 use crate::model::Note;
 use crate::rules::note_body;
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{Transaction, params};
 
 const NOTE_SELECT: &str = "SELECT id, body, created_at, updated_at FROM notes";
 
 fn note_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Note> {
-    Ok(Note {
-        id: r.get(0)?,
-        body: r.get(1)?,
-        created_at: r.get(2)?,
-        updated_at: r.get(3)?,
-    })
+    read_row!(r => Note { id, body, created_at, updated_at })
 }
 
 impl Store {
@@ -52,38 +47,25 @@ impl Store {
 
     /// Deletes a note (soft, like contacts).
     pub fn delete_note(&mut self, note_id: i64) -> Result<()> {
-        let now = self.now_text();
-        let tx = self.write()?;
+        let (tx, now) = self.begin()?;
         let (uid, contact_id) = note_owner(&tx, note_id)?;
-        super::exec(
-            &tx,
-            "UPDATE notes SET deleted_at = ?2, updated_at = ?2 WHERE id = ?1",
-            params![note_id, now],
-        )?;
-        journal(&tx, Entity::Note, &uid, "delete", &now)?;
+        soft_delete(&tx, "notes", note_id, Entity::Note, &uid, &now)?;
         search::reindex(&tx, contact_id)?;
         tx.commit()?;
         Ok(())
     }
 
     fn note(&self, id: i64) -> Result<Note> {
-        self.conn
-            .query_row(
-                &format!("{NOTE_SELECT} WHERE id = ?1 AND deleted_at IS NULL"),
-                [id],
-                note_row,
-            )
-            .optional()?
-            .ok_or_else(|| Error::not_found("note", id))
+        let sql = format!("{NOTE_SELECT} WHERE id = ?1 AND deleted_at IS NULL");
+        found(&self.conn, &sql, "note", id, note_row)
     }
 
     /// A contact's live notes, oldest first (for its detail view).
     pub(super) fn notes_of(&self, contact_id: i64) -> Result<Vec<Note>> {
-        let mut stmt = self.conn.prepare_cached(&format!(
+        let sql = format!(
             "{NOTE_SELECT} WHERE contact_id = ?1 AND deleted_at IS NULL ORDER BY created_at, id"
-        ))?;
-        let rows = stmt.query_map([contact_id], note_row)?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        );
+        all(&self.conn, &sql, [contact_id], note_row)
     }
 }
 
@@ -106,12 +88,7 @@ pub(super) fn insert_note(
 }
 
 fn note_owner(tx: &Transaction<'_>, note_id: i64) -> Result<(String, i64)> {
-    tx.query_row(
-        "SELECT n.uid, n.contact_id FROM notes n JOIN contacts c ON c.id = n.contact_id
-         WHERE n.id = ?1 AND n.deleted_at IS NULL AND c.deleted_at IS NULL",
-        [note_id],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )
-    .optional()?
-    .ok_or_else(|| Error::not_found("note", note_id))
+    let sql = "SELECT n.uid, n.contact_id FROM notes n JOIN contacts c ON c.id = n.contact_id
+               WHERE n.id = ?1 AND n.deleted_at IS NULL AND c.deleted_at IS NULL";
+    found(tx, sql, "note", note_id, tuple)
 }

@@ -1,33 +1,35 @@
 //! Organisations (the directory: `organizations`, with `lands` and `themenfelder`): the entries
 //! this build ships, loaded when a newer directory arrives, and the user's own.
 
-use super::{Entity, Store, exec, journal, new_uid};
+use super::{Entity, Store, all, exec, exists, found, journal, new_uid, trimmed};
 use crate::directory::{self, BuiltinOrg};
 use crate::error::{Error, Result};
 use crate::fold::fold;
 use crate::model::{Land, Level, Organization, OrganizationInput, Themenfeld};
 use crate::rules::MAX_ORG_NAME_CHARS;
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{Connection, Transaction, params};
 
 const ORG_SELECT: &str = "SELECT o.id, o.uid, o.name, o.short_name, o.level, o.kind, l.name,
         o.land_key, o.official_key, o.parent_id, o.builtin_key IS NOT NULL
      FROM organizations o LEFT JOIN lands l ON l.key = o.land_key";
 
 fn org_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Organization> {
-    let level: String = r.get(4)?;
-    Ok(Organization {
-        id: r.get(0)?,
-        uid: r.get(1)?,
-        name: r.get(2)?,
-        short_name: r.get(3)?,
-        level: Level::parse(&level).unwrap_or(Level::Other),
-        kind: r.get(5)?,
-        land: r.get(6)?,
-        land_key: r.get(7)?,
-        key: r.get(8)?,
-        parent_id: r.get(9)?,
-        builtin: r.get(10)?,
+    read_row!(r, c => Organization {
+        id, uid, name, short_name,
+        level = Level::parse(&c.next::<String>()?).unwrap_or(Level::Other),
+        kind, land, land_key, key, parent_id, builtin,
     })
+}
+
+/// The 16 Länder, by key.
+fn lands_in(conn: &Connection) -> Result<Vec<Land>> {
+    let sql = "SELECT key, name, short_code FROM lands ORDER BY key";
+    all(
+        conn,
+        sql,
+        [],
+        |r| read_row!(r => Land { key, name, short_code }),
+    )
 }
 
 /// Writes the built-in directory (`lands`, `themenfelder`, the built-in `organizations`) as this
@@ -75,14 +77,16 @@ fn sync_builtin(tx: &Transaction<'_>, orgs: &[BuiltinOrg], now: &str) -> Result<
     for o in orgs {
         // The uid of a shipped entry is derived from its key, so every device agrees on it.
         let uid = format!("vernetzt-directory:{}", o.builtin_key);
+        let org = &o.org;
+        let level = org.level.unwrap_or(Level::Other).as_str();
         upsert.execute(params![
             uid,
-            o.name,
-            o.short_name,
-            o.level.as_str(),
-            o.kind,
-            o.official_key,
-            o.land_key,
+            org.name,
+            org.short_name,
+            level,
+            org.kind,
+            org.key,
+            org.land_key,
             o.builtin_key,
             now
         ])?;
@@ -96,13 +100,6 @@ fn sync_builtin(tx: &Transaction<'_>, orgs: &[BuiltinOrg], now: &str) -> Result<
     Ok(())
 }
 
-fn opt_trim(v: &Option<String>) -> Option<String> {
-    v.as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-}
-
 impl Store {
     /// Organisations, optionally filtered by level and Land (key `09` or name `Bayern`), by name.
     pub fn list_orgs(&self, level: Option<Level>, land: Option<&str>) -> Result<Vec<Organization>> {
@@ -110,22 +107,20 @@ impl Store {
             None => None,
             Some(l) => Some(self.land_key(l)?),
         };
-        let mut stmt = self.conn.prepare_cached(&format!(
+        let sql = format!(
             "{ORG_SELECT} WHERE o.deleted_at IS NULL AND (?1 IS NULL OR o.level = ?1)
                AND (?2 IS NULL OR o.land_key = ?2)
              ORDER BY CASE o.level WHEN 'bund' THEN 0 WHEN 'land' THEN 1 WHEN 'kommune' THEN 2 ELSE 3 END,
                       o.land_key, o.name"
-        ))?;
-        let rows = stmt.query_map(params![level.map(Level::as_str), land_key], org_row)?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        );
+        let level = level.map(Level::as_str);
+        all(&self.conn, &sql, params![level, land_key], org_row)
     }
 
     /// One organisation by id.
     pub fn org(&self, id: i64) -> Result<Organization> {
-        self.conn
-            .query_row(&format!("{ORG_SELECT} WHERE o.id = ?1"), [id], org_row)
-            .optional()?
-            .ok_or_else(|| Error::not_found("organization", id))
+        let sql = format!("{ORG_SELECT} WHERE o.id = ?1");
+        found(&self.conn, &sql, "organization", id, org_row)
     }
 
     /// Finds live organisations by name or abbreviation: exact (case-insensitive) matches if any,
@@ -151,8 +146,7 @@ impl Store {
 
     /// Creates a user organisation.
     pub fn create_org(&mut self, input: &OrganizationInput) -> Result<Organization> {
-        let now = self.now_text();
-        let tx = self.write()?;
+        let (tx, now) = self.begin()?;
         let id = create_org_in(&tx, input, &now)?;
         tx.commit()?;
         self.org(id)
@@ -160,32 +154,18 @@ impl Store {
 
     /// The 16 Länder.
     pub fn lands(&self) -> Result<Vec<Land>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT key, name, short_code FROM lands ORDER BY key")?;
-        let rows = stmt.query_map([], |r| {
-            Ok(Land {
-                key: r.get(0)?,
-                name: r.get(1)?,
-                short_code: r.get(2)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        lands_in(&self.conn)
     }
 
     /// The 14 OZG Themenfelder.
     pub fn themenfelder(&self) -> Result<Vec<Themenfeld>> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT key, name_de, name_en FROM themenfelder ORDER BY position")?;
-        let rows = stmt.query_map([], |r| {
-            Ok(Themenfeld {
-                key: r.get(0)?,
-                name_de: r.get(1)?,
-                name_en: r.get(2)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let sql = "SELECT key, name_de, name_en FROM themenfelder ORDER BY position";
+        all(
+            &self.conn,
+            sql,
+            [],
+            |r| read_row!(r => Themenfeld { key, name_de, name_en }),
+        )
     }
 
     fn land_key(&self, land: &str) -> Result<String> {
@@ -199,7 +179,7 @@ pub(super) fn create_org_in(
     input: &OrganizationInput,
     now: &str,
 ) -> Result<i64> {
-    let name = opt_trim(&Some(input.name.clone()))
+    let name = trimmed(&Some(input.name.clone()))
         .ok_or_else(|| Error::invalid("name_required", "name", "an organisation needs a name"))?;
     if name.chars().count() > MAX_ORG_NAME_CHARS {
         return Err(Error::invalid(
@@ -209,7 +189,7 @@ pub(super) fn create_org_in(
         ));
     }
     let level = input.level.unwrap_or(Level::Other);
-    let land_key = match opt_trim(&input.land_key) {
+    let land_key = match trimmed(&input.land_key) {
         None => None,
         Some(l) => Some(land_key_in(tx, &l)?),
     };
@@ -220,17 +200,7 @@ pub(super) fn create_org_in(
             "a Kommune lies in a Land: choose one",
         ));
     }
-    if let Some(p) = input.parent_id {
-        tx.query_row("SELECT 1 FROM organizations WHERE id = ?1", [p], |_| Ok(()))
-            .optional()?
-            .ok_or_else(|| {
-                Error::invalid(
-                    "org_unknown",
-                    "parent_id",
-                    format!("no organisation with id {p}"),
-                )
-            })?;
-    }
+    check_org(tx, input.parent_id, "parent_id")?;
     let uid = new_uid();
     tx.execute(
         "INSERT INTO organizations(uid, name, short_name, level, kind, official_key, land_key,
@@ -239,10 +209,10 @@ pub(super) fn create_org_in(
         params![
             uid,
             name,
-            opt_trim(&input.short_name),
+            trimmed(&input.short_name),
             level.as_str(),
-            opt_trim(&input.kind),
-            opt_trim(&input.key),
+            trimmed(&input.kind),
+            trimmed(&input.key),
             land_key,
             input.parent_id,
             now
@@ -254,17 +224,18 @@ pub(super) fn create_org_in(
 }
 
 fn land_key_in(tx: &Transaction<'_>, land: &str) -> Result<String> {
-    let mut stmt = tx.prepare_cached("SELECT key, name, short_code FROM lands")?;
-    let lands = stmt
-        .query_map([], |r| {
-            Ok(Land {
-                key: r.get(0)?,
-                name: r.get(1)?,
-                short_code: r.get(2)?,
-            })
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
-    resolve_land(&lands, land)
+    resolve_land(&lands_in(tx)?, land)
+}
+
+/// Checks that the organisation a form names in `field`, if any, exists (live or not: a contact
+/// may keep a retired one).
+pub(super) fn check_org(tx: &Transaction<'_>, id: Option<i64>, field: &'static str) -> Result<()> {
+    let Some(id) = id else { return Ok(()) };
+    if exists(tx, "SELECT 1 FROM organizations WHERE id = ?1", [id])? {
+        return Ok(());
+    }
+    let message = format!("no organisation with id {id}");
+    Err(Error::invalid("org_unknown", field, message))
 }
 
 /// Accepts a Land as key (`09`, `9`), ISO code (`BY`) or name in any folding (`Baden-Wuerttemberg`).

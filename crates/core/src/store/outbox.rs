@@ -4,7 +4,7 @@
 //! [`crate::invite::plan`]; this file loads and stores.
 
 use super::invitees::{INVITE_SUBJECT, INVITE_TEMPLATE};
-use super::{Store, exec, new_uid};
+use super::{Store, all, exec, new_uid};
 use crate::error::{Error, Result};
 use crate::ical::itip::{self, Invitation, Method, Person};
 use crate::invite::{
@@ -156,38 +156,22 @@ impl Store {
     pub fn plan_outbox(&mut self, uid: &str, resend_uncertain: bool) -> Result<OutboxPlan> {
         let ev = self.own_event_row(uid)?;
         self.organizer()?;
-        let t = self.now_text();
-        let tx = self.write()?;
-        let invitees: Vec<PlanInvitee> = {
-            let mut stmt = tx.prepare(
-                "SELECT i.id, i.removed_at IS NULL,
-                        (SELECT json_group_array(json_array(o.method, o.sequence)) FROM outbox o
-                         WHERE o.invitee_id = i.id AND o.status <> 'superseded')
-                 FROM invitees i WHERE i.event_id = ?1 ORDER BY i.name COLLATE NOCASE, i.id",
-            )?;
-            let rows = stmt.query_map([ev.id], |r| {
-                let msgs: String = r.get(2)?;
-                let parsed: Vec<(String, i64)> = serde_json::from_str(&msgs).unwrap_or_default();
-                Ok(PlanInvitee {
-                    id: r.get(0)?,
-                    active: r.get(1)?,
-                    messages: parsed
-                        .into_iter()
-                        .map(|(m, s)| {
-                            (
-                                if m == "cancel" {
-                                    MessageKind::Cancel
-                                } else {
-                                    MessageKind::Request
-                                },
-                                s,
-                            )
-                        })
-                        .collect(),
-                })
-            })?;
-            rows.collect::<rusqlite::Result<_>>()?
+        let (tx, t) = self.begin()?;
+        // Each message as [method, sequence] (JSON from SQLite).
+        let messages = |json: String| {
+            let parsed: Vec<(String, i64)> = serde_json::from_str(&json).unwrap_or_default();
+            let read = |(m, s): (String, i64)| (MessageKind::from_stored(&m), s);
+            parsed.into_iter().map(read).collect()
         };
+        let invitees: Vec<PlanInvitee> = all(
+            &tx,
+            "SELECT i.id, i.removed_at IS NULL,
+                    (SELECT json_group_array(json_array(o.method, o.sequence)) FROM outbox o
+                     WHERE o.invitee_id = i.id AND o.status <> 'superseded')
+             FROM invitees i WHERE i.event_id = ?1 ORDER BY i.name COLLATE NOCASE, i.id",
+            [ev.id],
+            |r| read_row!(r, c => PlanInvitee { id, active, messages = messages(c.next()?) }),
+        )?;
         for (invitee, kind) in plan(ev.sequence, ev.cancelled, &invitees) {
             // An older message not yet sent is replaced by this one.
             exec(
@@ -221,33 +205,24 @@ impl Store {
             )?;
         }
         tx.commit()?;
-        let mut stmt = self.conn.prepare(
+        let mut plan = OutboxPlan::default();
+        // Each message with its status.
+        let rows: Vec<(OutboxItem, String)> = all(
+            &self.conn,
             "SELECT o.id, i.email, i.name, o.method, o.sequence, o.message_id, o.status
              FROM outbox o JOIN invitees i ON i.id = o.invitee_id
              WHERE i.event_id = ?1 AND o.status IN ('pending', 'failed', 'sending')
              ORDER BY o.id",
+            [ev.id],
+            |r| {
+                let item: rusqlite::Result<_> = read_row!(r, c => OutboxItem {
+                    id, email, name, kind = MessageKind::from_stored(&c.next::<String>()?),
+                    sequence, message_id,
+                });
+                Ok((item?, r.get(6)?))
+            },
         )?;
-        let mut plan = OutboxPlan::default();
-        let rows = stmt.query_map([ev.id], |r| {
-            let method: String = r.get(3)?;
-            Ok((
-                OutboxItem {
-                    id: r.get(0)?,
-                    email: r.get(1)?,
-                    name: r.get(2)?,
-                    kind: if method == "cancel" {
-                        MessageKind::Cancel
-                    } else {
-                        MessageKind::Request
-                    },
-                    sequence: r.get(4)?,
-                    message_id: r.get(5)?,
-                },
-                r.get::<_, String>(6)?,
-            ))
-        })?;
-        for row in rows {
-            let (item, status) = row?;
+        for (item, status) in rows {
             if status == "sending" && !resend_uncertain {
                 plan.uncertain.push(item);
             } else {

@@ -5,7 +5,7 @@
 //! which the invitation list, the outbox and the calendar sync build their messages from.
 
 use super::events::start_local;
-use super::{Entity, Store, exec, journal, new_uid};
+use super::{Entity, Store, exec, found, journal, new_uid, trimmed, tuple};
 use crate::error::{Error, Result};
 use crate::ical::event::When;
 use crate::ical::itip::{EventTime, Invitation, Person};
@@ -13,7 +13,7 @@ use crate::model::{EventRef, OwnEventInput};
 use crate::rules::MAX_EVENT_TITLE_CHARS;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use chrono_tz::Tz;
-use rusqlite::{OptionalExtension, params};
+use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
 fn parse_when(field: &'static str, v: &str, tz: Tz) -> Result<When> {
@@ -137,13 +137,6 @@ fn event_times(e: &EventRow) -> (EventTime, EventTime) {
     )
 }
 
-fn clean(v: &Option<String>) -> Option<String> {
-    v.as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(String::from)
-}
-
 impl Store {
     /// Creates an own event; returns how to address it (its UID is stable from now on).
     pub fn create_own_event(&mut self, input: &OwnEventInput) -> Result<EventRef> {
@@ -157,7 +150,7 @@ impl Store {
                  tzid, all_day, status, sequence, dtstamp, created_at, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'confirmed', 0, ?11, ?11, ?11)",
             params![
-                uid, input.title.trim(), clean(&input.description), clean(&input.location), clean(&input.url),
+                uid, input.title.trim(), trimmed(&input.description), trimmed(&input.location), trimmed(&input.url),
                 start.stored(), end.stored(), start_local(&start),
                 (!matches!(start, When::Date(_))).then(|| tz.name()), matches!(start, When::Date(_)), t
             ],
@@ -170,20 +163,14 @@ impl Store {
     /// Changes an own event; a new time or place raises its SEQUENCE. Returns the new SEQUENCE.
     pub fn update_own_event(&mut self, uid: &str, input: &OwnEventInput) -> Result<i64> {
         let (start, end, tz) = checked(input)?;
-        let t = self.now_text();
-        let tx = self.write()?;
-        let (id, old_start, old_end, old_loc, seq): (i64, String, String, Option<String>, i64) = tx
-            .query_row(
-                "SELECT id, start_utc, end_utc, location, sequence FROM events
-                 WHERE uid = ?1 AND feed_id IS NULL AND deleted_at IS NULL",
-                [uid],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-            )
-            .optional()?
-            .ok_or_else(|| Error::not_found("own event", uid))?;
+        let (tx, t) = self.begin()?;
+        let sql = "SELECT id, start_utc, end_utc, location, sequence FROM events
+                   WHERE uid = ?1 AND feed_id IS NULL AND deleted_at IS NULL";
+        let (id, old_start, old_end, old_loc, seq): (i64, String, String, Option<String>, i64) =
+            found(&tx, sql, "own event", uid, tuple)?;
         let moved = old_start != start.stored()
             || old_end != end.stored()
-            || old_loc != clean(&input.location);
+            || old_loc != trimmed(&input.location);
         let sequence = if moved { seq + 1 } else { seq };
         exec(
             &tx,
@@ -192,7 +179,7 @@ impl Store {
                  updated_at = ?12
              WHERE id = ?1",
             params![
-                id, input.title.trim(), clean(&input.description), clean(&input.location), clean(&input.url),
+                id, input.title.trim(), trimmed(&input.description), trimmed(&input.location), trimmed(&input.url),
                 start.stored(), end.stored(), start_local(&start),
                 (!matches!(start, When::Date(_))).then(|| tz.name()), matches!(start, When::Date(_)), sequence, t
             ],
@@ -204,64 +191,56 @@ impl Store {
 
     /// An own event's stored fields, for editing: (input, sequence).
     pub fn own_event(&self, uid: &str) -> Result<(OwnEventInput, i64)> {
-        self.conn
-            .query_row(
-                "SELECT title, start_utc, end_utc, start_local, tzid, all_day, location, description, url, sequence
-                 FROM events WHERE uid = ?1 AND feed_id IS NULL AND deleted_at IS NULL",
-                [uid],
-                |r| {
-                    let all_day: bool = r.get(5)?;
-                    let tz: Option<String> = r.get(4)?;
-                    let local: Option<String> = r.get(3)?;
-                    let end_utc: String = r.get(2)?;
-                    let (start, end) = if all_day {
-                        (r.get::<_, String>(1)?, end_utc)
-                    } else {
-                        let zone: Tz = tz.as_deref().and_then(|z| z.parse().ok()).unwrap_or(Tz::Europe__Berlin);
-                        let end_local = chrono::DateTime::parse_from_rfc3339(&end_utc)
-                            .map(|e| e.with_timezone(&zone).format("%Y-%m-%dT%H:%M").to_string())
-                            .unwrap_or(end_utc);
-                        (local.map(|l| l[..16].to_string()).unwrap_or_default(), end_local)
-                    };
-                    Ok((
-                        OwnEventInput { title: r.get(0)?, start, end, tz, location: r.get(6)?, description: r.get(7)?, url: r.get(8)? },
-                        r.get(9)?,
-                    ))
+        let sql = "SELECT title, start_utc, end_utc, start_local, tzid, all_day, location,
+                          description, url, sequence
+                   FROM events WHERE uid = ?1 AND feed_id IS NULL AND deleted_at IS NULL";
+        found(&self.conn, sql, "own event", uid, |r| {
+            let all_day: bool = r.get(5)?;
+            let tz: Option<String> = r.get(4)?;
+            let local: Option<String> = r.get(3)?;
+            let end_utc: String = r.get(2)?;
+            let (start, end) = if all_day {
+                (r.get::<_, String>(1)?, end_utc)
+            } else {
+                let zone: Tz = tz
+                    .as_deref()
+                    .and_then(|z| z.parse().ok())
+                    .unwrap_or(Tz::Europe__Berlin);
+                let end_local = chrono::DateTime::parse_from_rfc3339(&end_utc)
+                    .map(|e| e.with_timezone(&zone).format("%Y-%m-%dT%H:%M").to_string())
+                    .unwrap_or(end_utc);
+                (
+                    local.map(|l| l[..16].to_string()).unwrap_or_default(),
+                    end_local,
+                )
+            };
+            Ok((
+                OwnEventInput {
+                    title: r.get(0)?,
+                    start,
+                    end,
+                    tz,
+                    location: r.get(6)?,
+                    description: r.get(7)?,
+                    url: r.get(8)?,
                 },
-            )
-            .optional()?
-            .ok_or_else(|| Error::not_found("own event", uid))
+                r.get(9)?,
+            ))
+        })
     }
 
     /// The stored row of an own event (not a feed's).
     pub(super) fn own_event_row(&self, uid: &str) -> Result<EventRow> {
-        self.conn
-            .query_row(
-                "SELECT id, uid, title, description, location, url, start_utc, end_utc, start_local,
-                        tzid, all_day, status, sequence
-                 FROM events WHERE uid = ?1 AND feed_id IS NULL AND recurrence_id IS NULL
-                   AND deleted_at IS NULL",
-                [uid],
-                |r| {
-                    Ok(EventRow {
-                        id: r.get(0)?,
-                        uid: r.get(1)?,
-                        title: r.get(2)?,
-                        description: r.get(3)?,
-                        location: r.get(4)?,
-                        url: r.get(5)?,
-                        start_utc: r.get(6)?,
-                        end_utc: r.get(7)?,
-                        start_local: r.get(8)?,
-                        tzid: r.get(9)?,
-                        all_day: r.get(10)?,
-                        cancelled: r.get::<_, String>(11)? == "cancelled",
-                        sequence: r.get(12)?,
-                    })
-                },
-            )
-            .optional()?
-            .ok_or_else(|| Error::not_found("own event", uid))
+        let sql = "SELECT id, uid, title, description, location, url, start_utc, end_utc,
+                          start_local, tzid, all_day, status, sequence
+                   FROM events WHERE uid = ?1 AND feed_id IS NULL AND recurrence_id IS NULL
+                     AND deleted_at IS NULL";
+        found(&self.conn, sql, "own event", uid, |r| {
+            read_row!(r, c => EventRow {
+                id, uid, title, description, location, url, start_utc, end_utc, start_local, tzid,
+                all_day, cancelled = c.next::<String>()? == "cancelled", sequence,
+            })
+        })
     }
 
     /// An own event for the form and the invitation view.
@@ -280,28 +259,12 @@ impl Store {
     /// An own event's form filled from a feed event (or one occurrence of it), for "copy into
     /// my own event": title, place, link and text, times in the event's zone.
     pub fn copy_event(&self, event_id: i64, occurrence: Option<&str>) -> Result<OwnEventInput> {
-        let row = self
-            .conn
-            .query_row(
-                "SELECT title, description, location, url, start_utc, end_utc, tzid, all_day
-                 FROM events WHERE id = ?1 AND deleted_at IS NULL",
-                [event_id],
-                |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, Option<String>>(1)?,
-                        r.get::<_, Option<String>>(2)?,
-                        r.get::<_, Option<String>>(3)?,
-                        r.get::<_, String>(4)?,
-                        r.get::<_, String>(5)?,
-                        r.get::<_, Option<String>>(6)?,
-                        r.get::<_, bool>(7)?,
-                    ))
-                },
-            )
-            .optional()?
-            .ok_or_else(|| Error::not_found("event", event_id.to_string()))?;
-        let (title, description, location, url, start, end, tzid, all_day) = row;
+        let sql = "SELECT title, description, location, url, start_utc, end_utc, tzid, all_day
+                   FROM events WHERE id = ?1 AND deleted_at IS NULL";
+        type Text = Option<String>;
+        type Copied = (String, Text, Text, Text, String, String, Text, bool);
+        let (title, description, location, url, start, end, tzid, all_day): Copied =
+            found(&self.conn, sql, "event", event_id, tuple)?;
         let start_at = occurrence.filter(|o| !o.is_empty()).unwrap_or(&start);
         let (s, e) = if all_day {
             let d = |v: &str| NaiveDate::parse_from_str(&v[..v.len().min(10)], "%Y-%m-%d");
@@ -396,8 +359,7 @@ impl Store {
         if ev.cancelled {
             return Ok(ev.sequence);
         }
-        let t = self.now_text();
-        let tx = self.write()?;
+        let (tx, t) = self.begin()?;
         exec(
             &tx,
             "UPDATE events SET status = 'cancelled', sequence = sequence + 1, dtstamp = ?2,

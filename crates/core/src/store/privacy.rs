@@ -7,7 +7,7 @@
 //! the store opens) overwrites the freed pages; a WAL checkpoint then moves the result into the
 //! database file so the log keeps no old page images.
 
-use super::{Store, exec};
+use super::{Store, all, exec, json_value};
 use crate::error::{Error, Result};
 use crate::model::Contact;
 use crate::vcard::{Version, write_vcard};
@@ -61,17 +61,7 @@ fn rows(conn: &rusqlite::Connection, sql: &str, id: i64) -> Result<Vec<serde_jso
         .query_map([id], |r| {
             let mut m = serde_json::Map::new();
             for (i, n) in names.iter().enumerate() {
-                let v: rusqlite::types::Value = r.get(i)?;
-                m.insert(
-                    n.clone(),
-                    match v {
-                        rusqlite::types::Value::Null => serde_json::Value::Null,
-                        rusqlite::types::Value::Integer(i) => i.into(),
-                        rusqlite::types::Value::Real(f) => f.into(),
-                        rusqlite::types::Value::Text(t) => t.into(),
-                        rusqlite::types::Value::Blob(_) => "(binary)".into(),
-                    },
-                );
+                m.insert(n.clone(), json_value(r.get(i)?));
             }
             Ok(serde_json::Value::Object(m))
         })?
@@ -121,13 +111,12 @@ impl Store {
                  ORDER BY e.start_utc",
                 id,
             )?,
-            other_properties: {
-                let mut stmt = self.conn.prepare(
-                    "SELECT line FROM contact_extra WHERE contact_id = ?1 ORDER BY position",
-                )?;
-                stmt.query_map([id], |r| r.get(0))?
-                    .collect::<rusqlite::Result<_>>()?
-            },
+            other_properties: all(
+                &self.conn,
+                "SELECT line FROM contact_extra WHERE contact_id = ?1 ORDER BY position",
+                [id],
+                |r| r.get(0),
+            )?,
             on_sync_server: self.dav_item(&contact.uid)?.map(|i| i.href),
             vcard,
             contact,
@@ -140,16 +129,14 @@ impl Store {
     /// pages are overwritten. What stays is a journal entry "delete this UID" for the sync (a
     /// random UUID, no personal data), so the card is deleted on the server too.
     pub fn erase_person(&mut self, id: i64) -> Result<()> {
-        let t = self.now_text();
-        let tx = self.write()?;
-        let ids: Vec<i64> = {
-            let mut stmt = tx.prepare(
-                "WITH RECURSIVE merged(id) AS (SELECT ?1 UNION SELECT c.id FROM contacts c
-                   JOIN merged m ON c.merged_into = m.id) SELECT id FROM merged",
-            )?;
-            stmt.query_map([id], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?
-        };
+        let (tx, t) = self.begin()?;
+        let ids: Vec<i64> = all(
+            &tx,
+            "WITH RECURSIVE merged(id) AS (SELECT ?1 UNION SELECT c.id FROM contacts c
+               JOIN merged m ON c.merged_into = m.id) SELECT id FROM merged",
+            [id],
+            |r| r.get(0),
+        )?;
         let known: bool = tx.query_row(
             "SELECT count(*) > 0 FROM contacts WHERE id = ?1",
             [id],
@@ -246,7 +233,8 @@ impl Store {
         }
         let cutoff = (now - chrono::Duration::days(i64::from(months) * 365 / 12))
             .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-        let mut stmt = self.conn.prepare(
+        all(
+            &self.conn,
             "WITH last AS (
                SELECT c.id,
                       max(ifnull((SELECT max(met_at) FROM encounters WHERE contact_id = c.id), ''),
@@ -258,19 +246,9 @@ impl Store {
              LEFT JOIN organizations o ON o.id = c.organization_id
              WHERE ifnull(nullif(l.met, ''), c.created_at) < ?1
              ORDER BY ifnull(nullif(l.met, ''), c.created_at), c.id",
-        )?;
-        let out = stmt
-            .query_map([cutoff], |r| {
-                Ok(StaleContact {
-                    id: r.get(0)?,
-                    name: r.get(1)?,
-                    organization: r.get(2)?,
-                    last_met: r.get(3)?,
-                    created_at: r.get(4)?,
-                })
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(out)
+            [cutoff],
+            |r| read_row!(r => StaleContact { id, name, organization, last_met, created_at }),
+        )
     }
 }
 
@@ -286,7 +264,8 @@ fn self_is_me(tx: &rusqlite::Transaction<'_>, id: i64) -> Result<bool> {
 mod tests {
     use crate::Store;
     use crate::invite::InviteeFilter;
-    use crate::model::{AttendanceStatus, ContactInput, Labeled, OwnEventInput};
+    use crate::model::{AttendanceStatus, ContactInput, Labeled};
+    use crate::test_support::{contact, own_event};
 
     fn raw(path: &std::path::Path) -> Vec<u8> {
         let mut bytes = std::fs::read(path).unwrap();
@@ -303,37 +282,16 @@ mod tests {
         let mut s = Store::open(&path).unwrap();
         s.set_setting("organizer_email", "orga@fitko.example")
             .unwrap();
-        let c = s
-            .create_contact(
-                &ContactInput {
-                    display_name: Some("Zacharias Quendel".into()),
-                    emails: vec![Labeled {
-                        value: "zq@geheimamt.example".into(),
-                        label: None,
-                    }],
-                    tags: vec!["Vertraulich".into()],
-                    ..Default::default()
-                },
-                Some("Geheimprojekt Xylophon besprochen"),
-            )
-            .unwrap();
-        let keep = s
-            .create_contact(
-                &ContactInput {
-                    display_name: Some("Anna Adler".into()),
-                    ..Default::default()
-                },
-                None,
-            )
-            .unwrap();
-        let ev = s
-            .create_own_event(&OwnEventInput {
-                title: "OZG-Erfahrungsaustausch".into(),
-                start: "2027-03-27T09:30".into(),
-                end: "2027-03-27T16:00".into(),
-                ..Default::default()
-            })
-            .unwrap();
+        let quendel = ContactInput {
+            display_name: Some("Zacharias Quendel".into()),
+            emails: vec![Labeled::plain("zq@geheimamt.example")],
+            tags: vec!["Vertraulich".into()],
+            ..Default::default()
+        };
+        let note = "Geheimprojekt Xylophon besprochen";
+        let c = s.create_contact(&quendel, Some(note)).unwrap();
+        let keep = contact(&mut s, "Anna Adler", None);
+        let ev = own_event(&mut s, "OZG-Erfahrungsaustausch");
         s.mark_attendance(&ev, Some(c.id), AttendanceStatus::Attended)
             .unwrap();
         s.add_encounter(
@@ -366,7 +324,7 @@ mod tests {
         assert!(s.search("Xylophon", 10).unwrap().is_empty());
         assert_eq!(s.list_contacts(0, 100).unwrap().total, 1);
         assert!(s.contact_any(c.id).is_err());
-        assert!(s.contact(keep.id).is_ok());
+        assert!(s.contact(keep).is_ok());
         assert!(s.invitees(&ev.uid).unwrap().is_empty());
         drop(s);
         let bytes = raw(&path);

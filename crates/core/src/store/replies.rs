@@ -1,10 +1,10 @@
 //! Answers to invitations (the `partstat` columns of `invitees`): reading reply files and
 //! storing each attendee's answer, newest (by DTSTAMP) wins.
 
-use super::{Entity, Store, exec, journal};
+use super::{Entity, Store, exec, first, journal, tuple};
 use crate::error::Result;
 use crate::ical::itip::Reply;
-use rusqlite::{OptionalExtension, params};
+use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
 /// What importing replies did.
@@ -49,28 +49,18 @@ impl Store {
     /// answers for unknown events or addresses are counted, not stored.
     pub fn apply_replies(&mut self, replies: &[Reply]) -> Result<ReplyReport> {
         let mut report = ReplyReport::default();
-        let t = self.now_text();
-        let tx = self.write()?;
+        let (tx, t) = self.begin()?;
         for r in replies {
-            let ev: Option<i64> = tx
-                .query_row(
-                    "SELECT id FROM events WHERE uid = ?1 AND feed_id IS NULL AND deleted_at IS NULL
-                       AND recurrence_id IS NULL",
-                    [&r.uid],
-                    |x| x.get(0),
-                )
-                .optional()?;
-            let Some(event_id) = ev else {
+            let sql = "SELECT id FROM events WHERE uid = ?1 AND feed_id IS NULL
+                         AND deleted_at IS NULL AND recurrence_id IS NULL";
+            let Some(event_id): Option<i64> = first(&tx, sql, [&r.uid], |x| x.get(0))? else {
                 report.unknown_event += 1;
                 continue;
             };
-            let row: Option<(i64, Option<String>)> = tx
-                .query_row(
-                    "SELECT id, answered_at FROM invitees WHERE event_id = ?1 AND email = ?2",
-                    params![event_id, r.email.to_lowercase()],
-                    |x| Ok((x.get(0)?, x.get(1)?)),
-                )
-                .optional()?;
+            let sql = "SELECT id, answered_at FROM invitees WHERE event_id = ?1 AND email = ?2";
+            let email = r.email.to_lowercase();
+            let row: Option<(i64, Option<String>)> =
+                first(&tx, sql, params![event_id, email], tuple)?;
             let Some((id, answered)) = row else {
                 report.unknown_attendee.push(r.email.clone());
                 continue;

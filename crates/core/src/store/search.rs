@@ -37,14 +37,7 @@ pub(super) const SUMMARY_SELECT: &str = "SELECT c.id, c.display_name, c.title, c
 
 /// Reads a row selected by [`SUMMARY_SELECT`].
 pub(super) fn summary_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ContactSummary> {
-    Ok(ContactSummary {
-        id: r.get(0)?,
-        name: r.get(1)?,
-        title: r.get(2)?,
-        role: r.get(3)?,
-        organization: r.get(4)?,
-        email: r.get(5)?,
-    })
+    read_row!(r => ContactSummary { id, name, title, role, organization, email })
 }
 
 /// Own writes patched in through the overlay before a full rebuild is cheaper.

@@ -1,6 +1,6 @@
 //! Event series: suggestions from titles, confirmation, and the attendance matrix.
 
-use super::{Store, event_ref_row, new_uid};
+use super::{Store, all, event_ref_row, new_uid, tuple};
 use crate::error::{Error, Result};
 use crate::model::{Series, SeriesMatrix, SeriesRow};
 use crate::series::{SeriesSuggestion, suggest};
@@ -10,12 +10,14 @@ use std::collections::HashMap;
 impl Store {
     /// Series suggested from the titles of single events not yet in a series.
     pub fn series_suggestions(&self) -> Result<Vec<SeriesSuggestion>> {
-        let mut stmt = self.conn.prepare(
+        let titles: Vec<(i64, String)> = all(
+            &self.conn,
             "SELECT id, title FROM events WHERE series_id IS NULL AND recurring = 0
                AND recurrence_id IS NULL AND deleted_at IS NULL ORDER BY start_utc",
+            [],
+            tuple,
         )?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(suggest(&rows.collect::<Result<Vec<_>, _>>()?))
+        Ok(suggest(&titles))
     }
 
     /// Makes a series of these events (a suggestion the user confirmed, or chose by hand).
@@ -33,8 +35,7 @@ impl Store {
                 "a series needs a name and at least one event",
             ));
         }
-        let t = self.now_text();
-        let tx = self.write()?;
+        let (tx, t) = self.begin()?;
         super::exec(
             &tx,
             "INSERT INTO event_series(uid, name, created_at) VALUES (?1, ?2, ?3)",
@@ -57,20 +58,13 @@ impl Store {
 
     /// Every confirmed series with its events.
     pub fn series(&self) -> Result<Vec<Series>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT id, name FROM event_series ORDER BY name, id")?;
-        let list: Vec<(i64, String)> = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<Result<_, _>>()?;
-        let mut ev = self.conn.prepare_cached(
-            "SELECT id, uid, '', title, start_utc FROM events WHERE series_id = ?1 ORDER BY start_utc, id",
-        )?;
+        let sql = "SELECT id, name FROM event_series ORDER BY name, id";
+        let list: Vec<(i64, String)> = all(&self.conn, sql, [], tuple)?;
+        let events_sql = "SELECT id, uid, '', title, start_utc FROM events WHERE series_id = ?1
+                          ORDER BY start_utc, id";
         let mut out = Vec::with_capacity(list.len());
         for (id, name) in list {
-            let events = ev
-                .query_map([id], event_ref_row)?
-                .collect::<Result<_, _>>()?;
+            let events = all(&self.conn, events_sql, [id], event_ref_row)?;
             out.push(Series { id, name, events });
         }
         Ok(out)
@@ -98,16 +92,8 @@ impl Store {
              WHERE e.series_id = ?1 AND (a.contact_id IS NULL OR c.deleted_at IS NULL)
              ORDER BY c.sort_key, c.id",
         )?;
-        let recs = stmt.query_map([series_id], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, Option<i64>>(1)?,
-                r.get::<_, Option<String>>(2)?,
-                r.get::<_, String>(3)?,
-            ))
-        })?;
-        for rec in recs {
-            let (event, contact, name, status) = rec?;
+        for rec in stmt.query_map([series_id], tuple)? {
+            let (event, contact, name, status): (i64, Option<i64>, Option<String>, String) = rec?;
             let Some(&c) = col.get(&event) else { continue };
             match contact {
                 None => mine[c] = Some(status),

@@ -4,24 +4,23 @@
 //! (pure, so the shell and the CLI can check a value without a store); the SQL and the reads
 //! that need the store are here, so the table's SQL sits in one file like every other table's.
 
-use super::Store;
+use super::{Store, first};
 use crate::error::Result;
 use crate::settings::{
     self, SMTP_PER_MINUTE, SMTP_URL, SMTP_USER, SettingError, Smtp, TIMEZONE, check_ui_write,
     ui_may_use,
 };
 use chrono_tz::Tz;
-use rusqlite::OptionalExtension;
 
 impl Store {
     /// Reads a setting (language and the like; never secrets).
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
-        Ok(self
-            .conn
-            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
-                r.get(0)
-            })
-            .optional()?)
+        first(
+            &self.conn,
+            "SELECT value FROM settings WHERE key = ?1",
+            [key],
+            |r| r.get(0),
+        )
     }
 
     /// Writes a setting; a value over [`crate::rules::MAX_SETTING_BYTES`] is refused.

@@ -98,73 +98,42 @@ mod tests {
         }
     }
 
-    /// Before, whether the check showed it unchanged, the CTag seen, the token got, how it was
-    /// listed; after.
-    type Case = (
-        CollectionState,
-        bool,
-        Option<&'static str>,
-        Option<&'static str>,
-        Listed,
-        CollectionState,
-    );
+    /// What a pull leaves: `before`, whether the check showed it unchanged, the CTag seen, the
+    /// token got, how it was listed.
+    fn pull(
+        before: CollectionState,
+        unchanged: bool,
+        ctag: Option<&str>,
+        token: Option<&str>,
+        listed: Listed,
+    ) -> CollectionState {
+        let mut s = before;
+        s.pulled(unchanged, ctag, token, listed);
+        s
+    }
 
     #[test]
     fn a_pull_keeps_what_it_learnt() {
-        // (before, unchanged, seen ctag, token, listed) → after
-        let cases: Vec<Case> = vec![
-            (
-                kept("t1", "", false),
-                false,
-                Some("c2"),
-                Some("t2"),
-                Listed::No,
-                kept("t2", "c2", true),
-            ),
-            (
-                kept("t1", "c1", true),
-                true,
-                Some("c1"),
-                None,
-                Listed::No,
-                kept("t1", "c1", true),
-            ),
-            (
-                kept("t1", "c1", true),
-                false,
-                None,
-                Some("t2"),
-                Listed::No,
-                kept("t2", "", true),
-            ),
-            (
-                kept("t1", "", true),
-                false,
-                None,
-                None,
-                Listed::TokenRefused,
-                kept("", "", false),
-            ),
-            (
-                kept("", "", false),
-                false,
-                Some("c9"),
-                None,
-                Listed::NoSyncCollection,
-                CollectionState {
-                    listing: true,
-                    ..kept("", "c9", false)
-                },
-            ),
-        ];
-        for (before, was_unchanged, ctag, token, listed, after) in cases {
-            let mut s = before.clone();
-            s.pulled(was_unchanged, ctag, token, listed);
-            assert_eq!(
-                s, after,
-                "{before:?} {was_unchanged} {ctag:?} {token:?} {listed:?}"
-            );
-        }
+        let (c1, c2, t2) = (Some("c1"), Some("c2"), Some("t2"));
+        let after = pull(kept("t1", "", false), false, c2, t2, Listed::No);
+        assert_eq!(after, kept("t2", "c2", true));
+        let after = pull(kept("t1", "c1", true), true, c1, None, Listed::No);
+        assert_eq!(after, kept("t1", "c1", true));
+        // A new token, the CTag not seen.
+        let after = pull(kept("t1", "c1", true), false, None, t2, Listed::No);
+        assert_eq!(after, kept("t2", "", true));
+        // A refused token is dropped.
+        let refused = Listed::TokenRefused;
+        let after = pull(kept("t1", "", true), false, None, None, refused);
+        assert_eq!(after, kept("", "", false));
+        // Without sync-collection, the collection is listed from now on.
+        let listed = Listed::NoSyncCollection;
+        let after = pull(kept("", "", false), false, Some("c9"), None, listed);
+        let listing = CollectionState {
+            listing: true,
+            ..kept("", "c9", false)
+        };
+        assert_eq!(after, listing);
     }
 
     #[test]

@@ -136,16 +136,13 @@ pub fn write_vcard(c: &Contact, org: Option<&Organization>, version: Version) ->
         c.name.clone()
     };
     push_line(&mut out, &format!("FN:{}", escape(name.trim())));
-    let n = |v: &Option<String>| escape(v.as_deref().unwrap_or("").trim());
-    push_line(
-        &mut out,
-        &format!(
-            "N:{};{};;{};",
-            n(&c.family_name),
-            n(&c.given_name),
-            n(&c.title)
-        ),
-    );
+    // A structured value (N, ADR): its components, escaped, joined by `;`.
+    let parts = |v: &[&Option<String>]| {
+        let part = |p: &&Option<String>| escape(p.as_deref().unwrap_or("").trim());
+        v.iter().map(part).collect::<Vec<_>>().join(";")
+    };
+    let n = [&c.family_name, &c.given_name, &None, &c.title, &None];
+    push_line(&mut out, &format!("N:{}", parts(&n)));
     let org_name = org.map(|o| o.name.as_str()).or(c.organization.as_deref());
     push_text(&mut out, "ORG", org_name);
     if let Some(o) = org {
@@ -161,16 +158,16 @@ pub fn write_vcard(c: &Contact, org: Option<&Organization>, version: Version) ->
         .iter()
         .any(|f| f.as_deref().is_some_and(|v| !v.trim().is_empty()))
     {
-        push_line(
-            &mut out,
-            &format!(
-                "ADR:;;{};{};;{};{}",
-                n(&c.street),
-                n(&c.locality),
-                n(&c.postal_code),
-                n(&c.country)
-            ),
-        );
+        let adr = [
+            &None,
+            &None,
+            &c.street,
+            &c.locality,
+            &None,
+            &c.postal_code,
+            &c.country,
+        ];
+        push_line(&mut out, &format!("ADR:{}", parts(&adr)));
     }
     if let Some(w) = c
         .website
