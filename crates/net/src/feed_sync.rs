@@ -52,7 +52,10 @@ pub enum AddFeedError {
 
 /// Subscribes to a feed: checks and normalises the address (`webcal://` → `https://`; plain
 /// `http://` only to loopback), stores the feed, and puts its secret in the keyring under the
-/// feed's uid. If the keyring refuses, the feed is not kept.
+/// feed's uid. If the keyring refuses, the feed is not kept. A user name and password inside the
+/// address (`https://anna:geheim@host/…`) become the feed's login when none is given, and are
+/// stored without the address either way: the database, the feeds list and the browser only
+/// ever see the address without them.
 pub fn add_feed(
     store: &mut Store,
     secrets: &Secrets,
@@ -61,8 +64,15 @@ pub fn add_feed(
     auth: FeedAuth,
     secret: Option<&str>,
 ) -> Result<Feed, AddFeedError> {
-    let url = normalize_feed_url(url)?;
-    let secret = secret.filter(|s| !s.is_empty());
+    let mut url = normalize_feed_url(url)?;
+    let in_url = crate::feed::take_credentials(&mut url);
+    let (auth, secret) = match (auth, in_url) {
+        (FeedAuth::None, Some((user, password))) if secret.is_none() => {
+            (FeedAuth::Basic { user }, Some(password))
+        }
+        (auth, _) => (auth, secret.map(String::from)),
+    };
+    let secret = secret.as_deref().filter(|s| !s.is_empty());
     if auth != FeedAuth::None && secret.is_none() {
         return Err(AddFeedError::MissingSecret);
     }

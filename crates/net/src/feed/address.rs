@@ -123,9 +123,66 @@ fn redact_raw(input: &str) -> String {
     }
 }
 
+/// A user name and password written into a feed's address (`https://anna:geheim@host/…`),
+/// taken out of it: returns them percent-decoded and leaves the address without them. They are
+/// a secret like any other: kept in the keyring, never stored in the database, shown in the feeds
+/// list or handed to the browser with the address.
+pub fn take_credentials(url: &mut Url) -> Option<(String, String)> {
+    if url.username().is_empty() && url.password().is_none() {
+        return None;
+    }
+    let user = percent_decode(url.username());
+    let password = url.password().map(percent_decode).unwrap_or_default();
+    // Both setters only fail for URLs that cannot have credentials (no host), which
+    // normalize_feed_url has already refused.
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+    Some((user, password))
+}
+
+/// `%XX` escapes decoded (as UTF-8, lossy); what the url crate leaves encoded in userinfo.
+fn percent_decode(v: &str) -> String {
+    let bytes = v.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
+        {
+            out.push(h << 4 | l);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn credentials_leave_the_address() {
+        let mut url =
+            normalize_feed_url("webcal://anna%40land:Ge%3Aheim-42@kalender.example/ozg.ics")
+                .unwrap();
+        assert_eq!(
+            take_credentials(&mut url),
+            Some(("anna@land".to_string(), "Ge:heim-42".to_string()))
+        );
+        assert_eq!(url.as_str(), "https://kalender.example/ozg.ics");
+        assert_eq!(take_credentials(&mut url), None);
+        let mut token = normalize_feed_url("https://token123@kalender.example/x.ics").unwrap();
+        assert_eq!(
+            take_credentials(&mut token),
+            Some(("token123".to_string(), String::new()))
+        );
+        assert_eq!(token.as_str(), "https://kalender.example/x.ics");
+    }
 
     #[test]
     fn raw_input_loses_its_password() {

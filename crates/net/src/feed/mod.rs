@@ -29,7 +29,7 @@ use std::fmt;
 mod address;
 mod error;
 
-pub use address::{check_feed_url, check_redirect, normalize_feed_url};
+pub use address::{check_feed_url, check_redirect, normalize_feed_url, take_credentials};
 pub use error::{FetchError, TlsProblem};
 
 use address::shown;

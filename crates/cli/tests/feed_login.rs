@@ -1,0 +1,54 @@
+//! A login written into a feed's address (`https://user:password@host/…`, as some calendar
+//! servers hand out subscription links) is a secret (issue 14): it goes to the keyring, and the
+//! address is stored, listed and opened without it.
+
+mod support;
+
+use support::http::{Reply, Server};
+
+#[test]
+fn a_login_in_the_address_moves_to_the_keyring() {
+    if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() {
+        assert!(
+            std::env::var_os("VERNETZT_NO_KEYRING").is_some(),
+            "run under crates/net/tests/with-keyring.sh or set VERNETZT_NO_KEYRING=1"
+        );
+        eprintln!("skipped: no D-Bus session (VERNETZT_NO_KEYRING set)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v.db");
+    let server = Server::start(Reply {
+        status: 200,
+        content_type: "text/calendar",
+        body: b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:a\r\nDTSTAMP:20261101T000000Z\r\n\
+                DTSTART:20261203T093000Z\r\nSUMMARY:OZG-Workshop\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+            .to_vec(),
+        etag: "\"1\"".into(),
+    });
+    let with_login = server.url.replace("http://", "http://ozg:Geheim-URL-4711@");
+    let added = support::ok(&db, &["feed", "add", &with_login]);
+    assert_eq!(
+        added["url"],
+        server.url.as_str(),
+        "stored without the login: {added}"
+    );
+    let listed = support::ok(&db, &["feed", "list"]);
+    assert_eq!(listed[0]["url"], server.url.as_str(), "{listed}");
+    assert!(!listed.to_string().contains("Geheim"), "{listed}");
+
+    support::ok(&db, &["feed", "sync"]);
+    let auth = server.seen.lock().unwrap().authorization.clone();
+    assert_eq!(
+        auth.as_deref(),
+        Some("Basic b3pnOkdlaGVpbS1VUkwtNDcxMQ=="),
+        "Basic ozg:Geheim-URL-4711, from the keyring"
+    );
+    for f in std::fs::read_dir(dir.path()).unwrap() {
+        let bytes = std::fs::read(f.unwrap().path()).unwrap();
+        assert!(
+            !bytes.windows(11).any(|w| w == b"Geheim-URL-"),
+            "the password is not in any database file"
+        );
+    }
+}
