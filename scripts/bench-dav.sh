@@ -234,17 +234,25 @@ echo "## $small new contacts uploaded to an empty address book"
 python3 "$gen" generate "$work/cards-$small" -n "$small" --seed 42 2>/dev/null
 multi "$work/all-$small.vcf" "$work/cards-$small"
 
+# vaccount DB USER LABEL STEP [account add options]: Vernetzt's account add for USER, timed as
+# STEP; sets the caller's `cal` and `book` to the calendar and address book it found.
+vaccount() {
+  local db="$1" u="$2" label="$3" step="$4"
+  shift 4
+  begin
+  printf '%s\n' "$pw" | "$bin" --db "$db" account add "$url/" --user "$u" "$@" >/dev/null
+  stop
+  end "$label" "$step" ""
+  cal=$("$bin" --db "$db" --json account show | json 'd.get("calendar") or ""')
+  book=$("$bin" --db "$db" --json account show | json 'd["addressbook"]')
+}
+
 # vsmall USER LABEL [account add options]: Vernetzt uploads the N_SMALL contacts as USER.
 vsmall() {
   local u="$1" label="$2" db="$work/$1.db" cal book
   shift 2
   "$bin" --db "$db" contacts import "$work/all-$small.vcf"
-  begin
-  printf '%s\n' "$pw" | "$bin" --db "$db" account add "$url/" --user "$u" "$@" >/dev/null
-  stop
-  end "$label" "account add (discovery; creates what is missing)" ""
-  cal=$("$bin" --db "$db" --json account show | json 'd.get("calendar") or ""')
-  book=$("$bin" --db "$db" --json account show | json 'd["addressbook"]')
+  vaccount "$db" "$u" "$label" "account add (discovery; creates what is missing)" "$@"
   begin; vsync "$db"
   end "$label" "upload $small new contacts" "$(vreport); $(on_server "$book") cards on the server" "$cal"
   begin; vsync "$db"
@@ -288,12 +296,7 @@ done
 vlarge() {
   local u="$1" label="$2" db="$work/$1.db" cal book i
   shift 2
-  begin
-  printf '%s\n' "$pw" | "$bin" --db "$db" account add "$url/" --user "$u" "$@" >/dev/null
-  stop
-  end "$label" "account add (discovery)" ""
-  cal=$("$bin" --db "$db" --json account show | json 'd.get("calendar") or ""')
-  book=$("$bin" --db "$db" --json account show | json 'd["addressbook"]')
+  vaccount "$db" "$u" "$label" "account add (discovery)" "$@"
   echo "           address book $book, calendar ${cal:-none}"
   begin; vsync "$db"
   end "$label" "first sync: pull $large contacts (not a target)" "$(vreport); $("$bin" --db "$db" --json contacts list | json 'len(d)') contacts here" "$cal"

@@ -42,59 +42,64 @@ LIB = "pub mod store;\npub mod rules;\npub mod model;\n"
 STORE_MOD = "mod contacts;\nmod search;\npub use search::Hit;\nfn exec() {}\n"
 
 
+def store_crate(rules: str, contacts: str, search: str) -> str:
+    """The crate most tests need: `model`, `rules`, and `store` with `contacts` and `search`;
+    only the files a test is about differ."""
+    return crate(
+        {
+            "lib.rs": LIB,
+            "model.rs": "",
+            "rules.rs": rules,
+            "store/mod.rs": STORE_MOD,
+            "store/contacts.rs": contacts,
+            "store/search.rs": search,
+        }
+    )
+
+
 class CheckCycles(unittest.TestCase):
-    def test_sibling_circle_is_found_with_its_lines(self):
-        root = crate(
-            {
-                "lib.rs": LIB,
-                "rules.rs": "",
-                "model.rs": "",
-                "store/mod.rs": STORE_MOD,
-                "store/contacts.rs": "use super::{exec, search};\nfn f() { search::reindex(); }\n",
-                "store/search.rs": "use super::contacts::{SUMMARY, row};\npub struct Hit;\n",
-            }
-        )
+    def assert_circle(self, root: str, *lines: str) -> None:
+        """`root` has a circle: the exit code is 1 and the report names each of `lines`."""
         code, out = run(root)
         self.assertEqual(code, 1, out)
-        self.assertIn("crate::store::contacts -> crate::store::search -> crate::store::contacts", out)
-        self.assertIn("store/search.rs:1: use super::contacts::{SUMMARY, row};", out)
-        self.assertIn("store/contacts.rs:1: use super::{exec, search};", out)
+        for line in lines:
+            self.assertIn(line, out)
+
+    def test_sibling_circle_is_found_with_its_lines(self):
+        self.assert_circle(
+            store_crate(
+                "",
+                "use super::{exec, search};\nfn f() { search::reindex(); }\n",
+                "use super::contacts::{SUMMARY, row};\npub struct Hit;\n",
+            ),
+            "crate::store::contacts -> crate::store::search -> crate::store::contacts",
+            "store/search.rs:1: use super::contacts::{SUMMARY, row};",
+            "store/contacts.rs:1: use super::{exec, search};",
+        )
 
     def test_top_level_circle_through_a_descendant(self):
         # store/contacts.rs -> rules, and rules -> store::contacts::LIMIT: an edge to the
         # sibling `store` (a reference to a sibling's descendant counts as one to the sibling).
-        root = crate(
-            {
-                "lib.rs": LIB,
-                "model.rs": "",
-                "rules.rs": "fn f() -> usize { crate::store::contacts::LIMIT }\n",
-                "store/mod.rs": STORE_MOD,
-                "store/contacts.rs": "pub const LIMIT: usize = 1;\nfn g() { crate::rules::check(); }\n",
-                "store/search.rs": "pub struct Hit;\n",
-            }
+        self.assert_circle(
+            store_crate(
+                "fn f() -> usize { crate::store::contacts::LIMIT }\n",
+                "pub const LIMIT: usize = 1;\nfn g() { crate::rules::check(); }\n",
+                "pub struct Hit;\n",
+            ),
+            "crate::rules",
+            "crate::store",
+            "rules.rs:1:",
+            "store/contacts.rs:2:",
         )
-        code, out = run(root)
-        self.assertEqual(code, 1, out)
-        self.assertIn("crate::rules", out)
-        self.assertIn("crate::store", out)
-        self.assertIn("rules.rs:1:", out)
-        self.assertIn("store/contacts.rs:2:", out)
 
     def test_no_circle(self):
         # Parent <-> child references (super::exec, search::Hit) are containment, not edges;
         # comments, strings and `pub(super)` do not count; one-way sibling edges are fine.
-        root = crate(
-            {
-                "lib.rs": LIB,
-                "model.rs": "",
-                "rules.rs": '// see crate::store::contacts\nconst S: &str = "crate::store::x";\n',
-                "store/mod.rs": STORE_MOD,
-                "store/contacts.rs": (
-                    "use super::{exec, search};\nuse crate::{model, rules::check};\n"
-                    "pub(super) fn f() { super::exec(); }\n"
-                ),
-                "store/search.rs": "/// [`super::contacts`] calls us.\npub struct Hit;\n",
-            }
+        root = store_crate(
+            '// see crate::store::contacts\nconst S: &str = "crate::store::x";\n',
+            "use super::{exec, search};\nuse crate::{model, rules::check};\n"
+            "pub(super) fn f() { super::exec(); }\n",
+            "/// [`super::contacts`] calls us.\npub struct Hit;\n",
         )
         code, out = run(root)
         self.assertEqual(code, 0, out)

@@ -1,7 +1,7 @@
 //! `vernetzt attendance …`: who attended which event, your own status, and where you met whom.
 
-use crate::Failure;
 use crate::output::{Outcome, Output, lines};
+use crate::{Failure, shared};
 use clap::{Args, Subcommand};
 use vernetzt_core::Store;
 use vernetzt_core::model::AttendanceStatus;
@@ -56,11 +56,8 @@ pub enum AttendanceCmd {
 }
 
 fn parse_status(s: &str) -> Result<AttendanceStatus, Failure> {
-    AttendanceStatus::parse(s).ok_or_else(|| {
-        Failure::Usage(format!(
-            "'{s}' is not a status: use interested, registered or attended"
-        ))
-    })
+    let choices = "interested, registered or attended";
+    shared::choice(s, AttendanceStatus::parse, "status", choices)
 }
 
 /// Runs `vernetzt attendance …`.
@@ -89,10 +86,7 @@ pub fn run(store: &mut Store, cmd: AttendanceCmd) -> Outcome {
                     ));
                 }
             }
-            Output::line(
-                &serde_json::json!({ "event": ev }),
-                format_args!("recorded for {}", ev.title),
-            )
+            Output::done("event", &ev, format_args!("recorded for {}", ev.title))
         }
         AttendanceCmd::List { event } => {
             let ev = store.event_ref(&event.uid, event.occurrence.as_deref())?;

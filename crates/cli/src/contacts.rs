@@ -292,10 +292,7 @@ pub fn run(store: &mut Store, cmd: ContactsCmd) -> Outcome {
         }
         ContactsCmd::Delete { id } => {
             store.delete_contact(id)?;
-            Output::line(
-                &serde_json::json!({"deleted": id}),
-                format_args!("deleted #{id}"),
-            )
+            Output::done("deleted", id, format_args!("deleted #{id}"))
         }
         ContactsCmd::Restore { id } => {
             let c = store.restore_contact(id)?;
@@ -334,16 +331,13 @@ pub fn run(store: &mut Store, cmd: ContactsCmd) -> Outcome {
         }
         ContactsCmd::Export { format, out } => {
             use vernetzt_core::exchange::ExportFormat;
-            let f = match format.as_str() {
-                "vcard4" | "vcard" => ExportFormat::Vcard4,
-                "vcard3" => ExportFormat::Vcard3,
-                "csv" => ExportFormat::Csv,
-                other => {
-                    return Err(Failure::Usage(format!(
-                        "'{other}' is not a format: use vcard4, vcard3 or csv"
-                    )));
-                }
+            let parse = |f: &str| match f {
+                "vcard4" | "vcard" => Some(ExportFormat::Vcard4),
+                "vcard3" => Some(ExportFormat::Vcard3),
+                "csv" => Some(ExportFormat::Csv),
+                _ => None,
             };
+            let f = shared::choice(&format, parse, "format", "vcard4, vcard3 or csv")?;
             let text = vernetzt_core::exchange::export(store, f)?;
             shared::to_file_or_stdout(out, text)?
         }
@@ -371,10 +365,7 @@ pub fn run(store: &mut Store, cmd: ContactsCmd) -> Outcome {
         }
         ContactsCmd::Unmerge { merge } => {
             store.undo_merge(merge)?;
-            Output::line(
-                &serde_json::json!({ "undone": merge }),
-                format_args!("merge {merge} undone"),
-            )
+            Output::done("undone", merge, format_args!("merge {merge} undone"))
         }
         ContactsCmd::Timeline { id } => {
             let items = store.timeline(id)?;

@@ -24,8 +24,9 @@ pub fn run(store: &mut Store, a: DemoArgs) -> Outcome {
     match a.count {
         Some(count) => {
             vernetzt_core::demo::populate(store, count, a.seed)?;
-            Ok(Output::line(
-                &serde_json::json!({ "added": count }),
+            Ok(Output::done(
+                "added",
+                count,
                 format_args!("{count} demo contacts added"),
             ))
         }

@@ -66,10 +66,7 @@ pub fn run(store: &mut Store, cmd: FollowupCmd) -> Outcome {
         }
         FollowupCmd::Done { id } => {
             store.complete_follow_up(id)?;
-            Output::line(
-                &serde_json::json!({ "done": id }),
-                format_args!("follow-up #{id} done"),
-            )
+            Output::done("done", id, format_args!("follow-up #{id} done"))
         }
     })
 }

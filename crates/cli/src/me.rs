@@ -27,10 +27,7 @@ pub fn run(store: &mut Store, cmd: MeCmd) -> Outcome {
     match cmd {
         MeCmd::Set { id } => {
             store.set_me(Some(id))?;
-            Ok(Output::line(
-                &serde_json::json!({ "me": id }),
-                format_args!("you are #{id}"),
-            ))
+            Ok(Output::done("me", id, format_args!("you are #{id}")))
         }
         MeCmd::Card { qr, png } => {
             let (text, svg) = vernetzt_core::card::own_card(store)?;

@@ -1,7 +1,7 @@
 //! `vernetzt orgs …`: the organisation directory (Bund, Länder, Kommunen and your own).
 
-use crate::Failure;
 use crate::output::{Outcome, Output};
+use crate::{Failure, shared};
 use clap::Subcommand;
 use vernetzt_core::Store;
 use vernetzt_core::model::{Level, OrganizationInput};
@@ -44,11 +44,7 @@ pub enum OrgsCmd {
 }
 
 fn parse_level(s: &str) -> Result<Level, Failure> {
-    Level::parse(s).ok_or_else(|| {
-        Failure::Usage(format!(
-            "'{s}' is not a level: use bund, land, kommune or other"
-        ))
-    })
+    shared::choice(s, Level::parse, "level", "bund, land, kommune or other")
 }
 
 /// Runs `vernetzt orgs …`.

@@ -38,6 +38,12 @@ impl Output {
         Output::new(data, format!("{line}\n"))
     }
 
+    /// A command that did one thing: `{"<what>": value}` as JSON (`{"deleted": 7}`), and one
+    /// line of text.
+    pub fn done(what: &str, value: impl Serialize, line: impl std::fmt::Display) -> Output {
+        Output::line(&serde_json::json!({ what: value }), line)
+    }
+
     /// `data` as JSON, and the text built from each item, one line each.
     pub fn list<T: Serialize>(items: &[T], line: impl Fn(&T) -> String) -> Output {
         Output::new(&items, lines(items.iter().map(line)))
@@ -123,6 +129,9 @@ mod tests {
         let out = Output::line(&serde_json::json!({ "deleted": 7 }), "deleted #7");
         assert_eq!(out.render(true), ("{\n  \"deleted\": 7\n}\n", ""));
         assert_eq!(out.render(false), ("deleted #7\n", ""));
+        let done = Output::done("deleted", 7, "deleted #7");
+        assert_eq!(done.render(true), out.render(true));
+        assert_eq!(done.render(false), out.render(false));
     }
 
     #[test]

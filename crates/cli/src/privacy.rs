@@ -47,12 +47,11 @@ pub fn run(store: &mut Store, cmd: PrivacyCmd) -> Outcome {
             for id in &ids {
                 store.erase_person(*id)?;
             }
-            Output::line(
-                &serde_json::json!({ "erased": ids }),
-                format_args!(
-                    "erased {} (the sync removes them from the server too)",
-                    ids.len()
-                ),
+            let n = ids.len();
+            Output::done(
+                "erased",
+                ids,
+                format_args!("erased {n} (the sync removes them from the server too)"),
             )
         }
         PrivacyCmd::Stale { months } => {

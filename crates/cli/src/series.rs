@@ -37,10 +37,7 @@ pub fn run(store: &mut Store, cmd: SeriesCmd) -> Outcome {
                 .map(|uid| store.event_ref(uid, None).map(|e| e.event_id))
                 .collect::<Result<Vec<_>, _>>()?;
             let id = store.confirm_series(&name, &ids)?;
-            Output::line(
-                &serde_json::json!({ "series": id }),
-                format_args!("series #{id}: {name}"),
-            )
+            Output::done("series", id, format_args!("series #{id}: {name}"))
         }
         SeriesCmd::List => Output::list(&store.series()?, |s| {
             format!("{:>4}  {} ({} events)", s.id, s.name, s.events.len())

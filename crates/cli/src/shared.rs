@@ -22,6 +22,17 @@ pub fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
         .map_err(|e| Failure::Other(format!("cannot start the runtime: {e}")))
 }
 
+/// A word of the user's from a fixed set (a status, a level, a format), read with `parse`; the
+/// failure names the word and the set, the same way for every command.
+pub fn choice<T>(
+    word: &str,
+    parse: impl FnOnce(&str) -> Option<T>,
+    what: &str,
+    choices: &str,
+) -> Result<T, Failure> {
+    parse(word).ok_or_else(|| Failure::Usage(format!("'{word}' is not a {what}: use {choices}")))
+}
+
 /// Writes a new file the user named, readable by the user only; an existing file is refused and
 /// kept (what is written here is personal data, see `vernetzt_core::files`). The failure names
 /// the file.

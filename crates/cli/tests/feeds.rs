@@ -7,6 +7,7 @@ use serde_json::Value;
 use std::path::Path;
 use std::process::Command;
 use support::http::{Reply, Server};
+use support::temp_db;
 
 /// `vernetzt --db DB` without the keyring: feed secrets stay out of it here (the one keyring
 /// test starts its own command).
@@ -49,12 +50,9 @@ fn counts(v: &Value) -> (u64, u64, u64, u64, u64, bool) {
 
 #[test]
 fn subscribe_sync_update_and_list() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("v.db");
-    let server = Server::start(Reply {
-        status: 200,
-        content_type: "text/calendar",
-        body: feed(
+    let (_dir, db) = temp_db();
+    let server = Server::start(Reply::calendar(
+        feed(
             &[
                 ("a", "OZG-Erfahrungsaustausch", ""),
                 ("b", "Taskforce", ""),
@@ -62,8 +60,8 @@ fn subscribe_sync_update_and_list() {
             ],
             true,
         ),
-        etag: "\"1\"".into(),
-    });
+        "\"1\"",
+    ));
     let (ok, f, err) = json(&db, &["feed", "add", &server.url, "--name", "FITKO"]);
     assert!(ok, "{err}");
     assert_eq!(f["url"], server.url.as_str());
@@ -138,15 +136,9 @@ fn subscribe_sync_update_and_list() {
 
 #[test]
 fn broken_feeds_keep_the_stored_state() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("v.db");
+    let (_dir, db) = temp_db();
     let good = feed(&[("a", "A", ""), ("b", "B", "")], true);
-    let server = Server::start(Reply {
-        status: 200,
-        content_type: "text/calendar",
-        body: good,
-        etag: "\"1\"".into(),
-    });
+    let server = Server::start(Reply::calendar(good, "\"1\""));
     json(&db, &["feed", "add", &server.url]);
     json(&db, &["feed", "sync"]);
     let stored = || json(&db, &["events", "list", "--from", "2026-01-01"]).1;
@@ -221,16 +213,10 @@ fn broken_feeds_keep_the_stored_state() {
 
 #[test]
 fn size_limit_insecure_urls_and_local_import() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("v.db");
+    let (dir, db) = temp_db();
     let mut huge = feed(&[("a", "A", "")], false);
     huge.extend(std::iter::repeat_n(b'X', 50 * 1024 * 1024));
-    let server = Server::start(Reply {
-        status: 200,
-        content_type: "text/calendar",
-        body: huge,
-        etag: "\"1\"".into(),
-    });
+    let server = Server::start(Reply::calendar(huge, "\"1\""));
     json(&db, &["feed", "add", &server.url]);
     let (ok, r, _) = json(&db, &["feed", "sync"]);
     assert!(!ok);
@@ -293,18 +279,12 @@ fn gzipped(data: &[u8]) -> Vec<u8> {
 /// unpacks to: a small compressed bomb is stopped like a large plain body.
 #[test]
 fn gzipped_feeds_are_read_and_a_bomb_is_stopped() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("v.db");
+    let (_dir, db) = temp_db();
     let body = feed(
         &[("gz-1", "OZG-Erfahrungsaustausch", "LOCATION:Berlin\r\n")],
         true,
     );
-    let server = Server::start(Reply {
-        status: 200,
-        content_type: "text/calendar",
-        body: gzipped(&body),
-        etag: "\"g1\"".into(),
-    });
+    let server = Server::start(Reply::calendar(gzipped(&body), "\"g1\""));
     *server.gzip.lock().unwrap() = true;
     json(&db, &["feed", "add", &server.url]);
     let (ok, r, err) = json(&db, &["feed", "sync"]);
@@ -333,8 +313,7 @@ fn corpus_files_import_without_panic() {
     if !corpus.is_dir() {
         panic!("corpus missing at {}", corpus.display());
     }
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("v.db");
+    let (_dir, db) = temp_db();
     for name in [
         "ical4j__Session6.ics",
         "khal__tz_windows_format.ics",
@@ -364,14 +343,8 @@ fn feed_password_lives_in_the_keyring_only() {
         eprintln!("skipped: no D-Bus session (VERNETZT_NO_KEYRING set)");
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("v.db");
-    let server = Server::start(Reply {
-        status: 200,
-        content_type: "text/calendar",
-        body: feed(&[("a", "A", "")], true),
-        etag: "\"1\"".into(),
-    });
+    let (dir, db) = temp_db();
+    let server = Server::start(Reply::calendar(feed(&[("a", "A", "")], true), "\"1\""));
     let out = support::with_stdin(
         support::command(&db).args(["--json", "feed", "add", &server.url, "--user", "ozg"]),
         b"Geheim-Passwort-4711\n",

@@ -5,7 +5,7 @@ mod support;
 
 use serde_json::Value;
 use std::path::Path;
-use support::{ok, run};
+use support::{add_contact, argv, ok, run, temp_db};
 
 fn with_event(dir: &Path) -> std::path::PathBuf {
     let db = dir.join("v.db");
@@ -96,40 +96,20 @@ fn csv_attendee_list_for_an_event() {
 fn vcard_export_then_import_gives_the_same_data() {
     let dir = tempfile::tempdir().unwrap();
     let a = dir.path().join("a.db");
-    ok(
+    add_contact(
         &a,
+        "Prof. Dr. Ariane Berger",
         &[
-            "contacts",
-            "add",
-            "--name",
-            "Prof. Dr. Ariane Berger",
-            "--email",
-            "a.berger@landkreistag.example",
-            "--phone",
-            "+49 30 590097-0",
-            "--org",
-            "Deutscher Landkreistag",
-            "--role",
-            "Leiterin Digitalisierung",
-            "--tag",
-            "Digitalisierungslabor",
-            "--themenfeld",
-            "querschnitt",
-            "--note",
-            "Portal ozg-kommunal; Vollzugswissen, Kommunen",
+            ("--email", "a.berger@landkreistag.example"),
+            ("--phone", "+49 30 590097-0"),
+            ("--org", "Deutscher Landkreistag"),
+            ("--role", "Leiterin Digitalisierung"),
+            ("--tag", "Digitalisierungslabor"),
+            ("--themenfeld", "querschnitt"),
+            ("--note", "Portal ozg-kommunal; Vollzugswissen, Kommunen"),
         ],
     );
-    ok(
-        &a,
-        &[
-            "contacts",
-            "add",
-            "--name",
-            "<b>Eve</b>",
-            "--org",
-            "Landkreis Göttingen",
-        ],
-    );
+    add_contact(&a, "<b>Eve</b>", &[("--org", "Landkreis Göttingen")]);
     for format in ["vcard4", "vcard3", "csv"] {
         let file = dir.path().join(format!("export.{format}"));
         let (ok_export, _, err) = run(
@@ -182,71 +162,34 @@ fn vcard_export_then_import_gives_the_same_data() {
 fn duplicates_merge_undo_follow_ups_and_timeline() {
     let dir = tempfile::tempdir().unwrap();
     let db = with_event(dir.path());
-    let a = ok(
+    let id = |c: Value| c["id"].as_i64().unwrap().to_string();
+    let a = id(add_contact(
         &db,
-        &[
-            "contacts",
-            "add",
-            "--name",
-            "Jördis Müller",
-            "--email",
-            "jm@fitko.example",
-        ],
-    )["id"]
-        .as_i64()
-        .unwrap()
-        .to_string();
-    let b = ok(
+        "Jördis Müller",
+        &[("--email", "jm@fitko.example")],
+    ));
+    let b = id(add_contact(
         &db,
+        "Joerdis Mueller",
         &[
-            "contacts",
-            "add",
-            "--name",
-            "Joerdis Mueller",
-            "--phone",
-            "069 401270-11",
-            "--note",
-            "aus der Taskforce",
+            ("--phone", "069 401270-11"),
+            ("--note", "aus der Taskforce"),
         ],
-    )["id"]
-        .as_i64()
-        .unwrap()
-        .to_string();
-    ok(
-        &db,
-        &[
-            "attendance",
-            "mark",
-            "--event",
-            "erfa-2026@fitko",
-            "--contact",
-            &b,
-        ],
-    );
-    ok(
-        &db,
-        &[
-            "attendance",
-            "mark",
-            "--event",
-            "erfa-2026@fitko",
-            "--me",
-            "attended",
-        ],
-    );
-    ok(
-        &db,
-        &[
-            "attendance",
-            "met",
-            "--event",
-            "erfa-2026@fitko",
-            "--contact",
-            &b,
-            "--session",
-            "Workshop Roll-in",
-        ],
-    );
+    ));
+    // `vernetzt attendance VERB --event erfa-2026@fitko MORE…`
+    let at_erfa = |verb: &str, more: &[&str]| {
+        ok(
+            &db,
+            &[
+                &["attendance", verb, "--event", "erfa-2026@fitko"][..],
+                more,
+            ]
+            .concat(),
+        )
+    };
+    at_erfa("mark", &["--contact", &b]);
+    at_erfa("mark", &["--me", "attended"]);
+    at_erfa("met", &["--contact", &b, "--session", "Workshop Roll-in"]);
     let dups = ok(&db, &["contacts", "duplicates"]);
     assert_eq!(
         dups,
@@ -310,9 +253,8 @@ fn duplicates_merge_undo_follow_ups_and_timeline() {
 
 #[test]
 fn broken_files_change_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("v.db");
-    ok(&db, &["contacts", "add", "--name", "Bleibt Da"]);
+    let (dir, db) = temp_db();
+    add_contact(&db, "Bleibt Da", &[]);
     for (name, bytes) in [
         ("empty.csv", &b""[..]),
         ("binary.csv", b"\x00\x01\x02\x03\xff\xfe\x00"),
@@ -337,21 +279,14 @@ fn broken_files_change_nothing() {
 
 #[test]
 fn own_card_as_vcard_and_qr() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("v.db");
-    let me = ok(
+    let (dir, db) = temp_db();
+    let me = add_contact(
         &db,
+        "Jördis Müller",
         &[
-            "contacts",
-            "add",
-            "--name",
-            "Jördis Müller",
-            "--email",
-            "jm@fitko.example",
-            "--org",
-            "FITKO",
-            "--note",
-            "privat",
+            ("--email", "jm@fitko.example"),
+            ("--org", "FITKO"),
+            ("--note", "privat"),
         ],
     );
     let (ok_card, _, err) = run(&db, &["me", "card"]);
@@ -385,25 +320,21 @@ fn own_card_as_vcard_and_qr() {
 
 #[test]
 fn own_events_create_and_update() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("v.db");
-    let ev = ok(
-        &db,
-        &[
-            "events",
-            "create",
-            "--title",
-            "OZG-Erfahrungsaustausch Frühjahr",
-            "--start",
-            "2027-03-27T09:30",
-            "--end",
-            "2027-03-28T16:00",
-            "--tz",
-            "Europe/Berlin",
-            "--location",
-            "Erfurt",
-        ],
+    let (_dir, db) = temp_db();
+    let create = |title: &str, start: &str, end: &str, more: &[(&str, &str)]| {
+        let times = [("--title", title), ("--start", start), ("--end", end)];
+        run(
+            &db,
+            &argv(&["events", "create"], &[&times[..], more].concat()),
+        )
+    };
+    let (created, ev, err) = create(
+        "OZG-Erfahrungsaustausch Frühjahr",
+        "2027-03-27T09:30",
+        "2027-03-28T16:00",
+        &[("--tz", "Europe/Berlin"), ("--location", "Erfurt")],
     );
+    assert!(created, "{err}");
     let uid = ev["uid"].as_str().unwrap().to_string();
     assert_eq!(ev["sequence"], 0);
     let up = ok(&db, &["events", "update", &uid, "--location", "Weimar"]);
@@ -412,32 +343,11 @@ fn own_events_create_and_update() {
         up["event"]["title"], "OZG-Erfahrungsaustausch Frühjahr",
         "unchanged fields stay"
     );
-    let list = ok(
-        &db,
-        &[
-            "events",
-            "list",
-            "--from",
-            "2027-03-01",
-            "--to",
-            "2027-04-01",
-        ],
-    );
+    let march = [("--from", "2027-03-01"), ("--to", "2027-04-01")];
+    let list = ok(&db, &argv(&["events", "list"], &march));
     assert_eq!(list[0]["uid"], uid.as_str());
     assert_eq!(list[0]["location"], "Weimar");
     assert_eq!(list[0]["start"], "2027-03-27T08:30:00Z");
-    let (ok_bad, _, err) = run(
-        &db,
-        &[
-            "events",
-            "create",
-            "--title",
-            "x",
-            "--start",
-            "2027-03-28T10:00",
-            "--end",
-            "2027-03-28T09:00",
-        ],
-    );
+    let (ok_bad, _, err) = create("x", "2027-03-28T10:00", "2027-03-28T09:00", &[]);
     assert!(!ok_bad && err.contains("after the start"), "{err}");
 }

@@ -3,24 +3,12 @@
 //! ones yield their events. The corpus lies beside the checkout (as in CI); set
 //! `VERNETZT_CORPUS` to point elsewhere.
 
+mod common;
+
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use std::path::PathBuf;
+use common::corpus;
 use vernetzt_core::ical::event::{FeedRead, read_feed};
-
-fn corpus() -> PathBuf {
-    let dir = std::env::var_os("VERNETZT_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus")
-        });
-    assert!(
-        dir.is_dir(),
-        "corpus not found at {} (set VERNETZT_CORPUS)",
-        dir.display()
-    );
-    dir
-}
 
 fn now() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339("2026-11-22T08:00:00Z")
@@ -28,9 +16,18 @@ fn now() -> DateTime<Utc> {
         .into()
 }
 
+/// The bytes of one file of the corpus' `ical/`.
+fn bytes(name: &str) -> Vec<u8> {
+    std::fs::read(corpus().join("ical").join(name)).unwrap()
+}
+
 fn read(name: &str) -> Result<FeedRead, String> {
-    let bytes = std::fs::read(corpus().join("ical").join(name)).unwrap();
-    read_feed(&bytes, Tz::Europe__Berlin, now()).map_err(|e| e.to_string())
+    read_feed(&bytes(name), Tz::Europe__Berlin, now()).map_err(|e| e.to_string())
+}
+
+/// Whether one of the read's warnings says `needle`.
+fn warns(r: &FeedRead, needle: &str) -> bool {
+    r.warnings.iter().any(|w| w.message.contains(needle))
 }
 
 #[test]
@@ -79,12 +76,7 @@ fn truncated_calendars_are_read_but_flagged_incomplete() {
     ] {
         let r = read(name).unwrap();
         assert!(!r.complete, "{name} must not count as complete");
-        assert!(
-            r.warnings
-                .iter()
-                .any(|w| w.message.contains("ends before END:VCALENDAR")),
-            "{name}"
-        );
+        assert!(warns(&r, "ends before END:VCALENDAR"), "{name}");
     }
 }
 
@@ -114,12 +106,7 @@ fn repaired_and_tolerated_files() {
     let swapped = read("recurring-ical__end_before_start_event.ics").unwrap();
     let e = &swapped.events[0];
     assert!(e.start.utc() <= e.end.utc());
-    assert!(
-        swapped
-            .warnings
-            .iter()
-            .any(|w| w.message.contains("swapped"))
-    );
+    assert!(warns(&swapped, "swapped"));
     // No VTIMEZONE explains "Customized Time Zone 1": kept in the user's zone, with a warning.
     let unknown = read("node-ical__bad_custom_ms_tz2.ics").unwrap();
     assert!(unknown.events.iter().any(|e| e.uid == "1173422081SZR322"));
@@ -136,34 +123,18 @@ fn repaired_and_tolerated_files() {
                 || !matches!(e.start, vernetzt_core::ical::event::When::Zoned(..))),
             "{name}"
         );
-        assert!(
-            !r.warnings
-                .iter()
-                .any(|w| w.message.contains("unknown time zone")),
-            "{name}: {:?}",
-            r.warnings
-        );
+        assert!(!warns(&r, "unknown time zone"), "{name}: {:?}", r.warnings);
     }
     let bad_rrule = read("icalendar-py__issue_1081_invalid_rrule_freq.ics").unwrap();
-    assert!(
-        bad_rrule
-            .warnings
-            .iter()
-            .any(|w| w.message.contains("RRULE cannot be used"))
-    );
+    assert!(warns(&bad_rrule, "RRULE cannot be used"));
     assert!(
         !bad_rrule.events.is_empty(),
         "the event stays, with its first occurrence"
     );
     let no_uid = read("icalevents__no_uid.ics").unwrap();
-    assert!(no_uid.warnings.iter().any(|w| w.message.contains("no UID")));
+    assert!(warns(&no_uid, "no UID"));
     let latin1 = read("icalevents__basic_latin1.ics").unwrap();
-    assert!(
-        latin1
-            .warnings
-            .iter()
-            .any(|w| w.message.contains("Windows-1252"))
-    );
+    assert!(warns(&latin1, "Windows-1252"));
 }
 
 #[test]
@@ -177,8 +148,7 @@ fn itip_replies_from_real_clients_are_read() {
         "libical__incoming.ics",
         "libical__itip.ics",
     ] {
-        let bytes = std::fs::read(corpus().join("ical").join(name)).unwrap();
-        let (replies, _warnings) = read_replies(&bytes);
+        let (replies, _warnings) = read_replies(&bytes(name));
         assert!(
             replies
                 .iter()

@@ -8,59 +8,58 @@ use std::process::Command;
 use vernetzt_core::ical::imip::email;
 use vernetzt_core::ical::itip::{EventTime, Invitation, Method, Person, write};
 
+/// A file of the repository's `tests/python/`.
+fn python_file(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/python")
+        .join(name)
+}
+
+/// Runs `cmd`, which must succeed; its stdout.
+fn stdout_of(cmd: &mut Command) -> Vec<u8> {
+    let out = cmd.output().expect("run");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{cmd:?}: {err}");
+    out.stdout
+}
+
+/// The virtualenv's python, created on first use.
 fn python() -> PathBuf {
-    let script =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/python/ensure-venv.sh");
-    let out = Command::new(&script).output().expect("bash");
-    assert!(
-        out.status.success(),
-        "{}: {}",
-        script.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    PathBuf::from(String::from_utf8(out.stdout).unwrap().trim())
+    let out = stdout_of(&mut Command::new(python_file("ensure-venv.sh")));
+    PathBuf::from(String::from_utf8(out).unwrap().trim())
+}
+
+/// 27 and 28 March 2027 at the given hour and minute, in Berlin.
+fn march_2027(day: u32, hour: u32, minute: u32) -> EventTime {
+    let t = NaiveDate::from_ymd_opt(2027, 3, day)
+        .unwrap()
+        .and_hms_opt(hour, minute, 0);
+    EventTime::Local(t.unwrap(), Tz::Europe__Berlin)
+}
+
+fn person(name: &str, email: &str) -> Person {
+    let (name, email) = (name.into(), email.into());
+    Person { name, email }
 }
 
 #[test]
 fn request_and_email_parse_with_independent_parsers() {
-    let berlin = Tz::Europe__Berlin;
     let inv = Invitation {
         uid: "erfa-2027@vernetzt.example".into(),
         sequence: 1,
         title: "OZG-Erfahrungsaustausch; Frühjahr, 2027 – Weiß & Co.".into(),
-        start: EventTime::Local(
-            NaiveDate::from_ymd_opt(2027, 3, 27)
-                .unwrap()
-                .and_hms_opt(9, 30, 0)
-                .unwrap(),
-            berlin,
-        ),
-        end: EventTime::Local(
-            NaiveDate::from_ymd_opt(2027, 3, 28)
-                .unwrap()
-                .and_hms_opt(16, 0, 0)
-                .unwrap(),
-            berlin,
-        ),
+        start: march_2027(27, 9, 30),
+        end: march_2027(28, 16, 0),
         location: Some("Erfurt, Kaisersaal".into()),
         description: Some(format!(
             "Ablauf:\n{}",
             "Workshop Roll-in und Nachnutzung. ".repeat(8)
         )),
         url: None,
-        organizer: Person {
-            name: "FITKO, Geschäftsstelle".into(),
-            email: "info@fitko.example".into(),
-        },
+        organizer: person("FITKO, Geschäftsstelle", "info@fitko.example"),
         attendees: vec![
-            Person {
-                name: "Jördis \"JM\" Müller; Referat: DV".into(),
-                email: "jm@fitko.example".into(),
-            },
-            Person {
-                name: "Eve\r\nBCC:victim@example.org".into(),
-                email: "eve@land.example".into(),
-            },
+            person("Jördis \"JM\" Müller; Referat: DV", "jm@fitko.example"),
+            person("Eve\r\nBCC:victim@example.org", "eve@land.example"),
         ],
     };
     let now = Utc.with_ymd_and_hms(2026, 11, 22, 8, 0, 0).unwrap();
@@ -79,19 +78,9 @@ fn request_and_email_parse_with_independent_parsers() {
     let (ics_path, eml_path) = (dir.path().join("einladung.ics"), dir.path().join("jm.eml"));
     std::fs::write(&ics_path, &ics).unwrap();
     std::fs::write(&eml_path, &eml).unwrap();
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/python/check_itip.py");
-    let out = Command::new(python())
-        .arg(script)
-        .arg(&ics_path)
-        .arg(&eml_path)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let out =
+        stdout_of(Command::new(python()).args([python_file("check_itip.py"), ics_path, eml_path]));
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
     assert_eq!(v["method"], "REQUEST");
     assert_eq!(v["uid"], "erfa-2027@vernetzt.example");
     assert_eq!(

@@ -45,6 +45,15 @@ fn setup(names: &[&str]) -> Setup {
     }
 }
 
+/// One contact, synced to the server and then deleted here: the setup and the contact's id.
+async fn deleted_after_sync() -> (Setup, i64) {
+    let t = setup(&["Anna Amt"]);
+    t.sync().await.unwrap();
+    let id = t.contact_id(0);
+    t.store().delete_contact(id).unwrap();
+    (t, id)
+}
+
 impl Setup {
     async fn sync(&self) -> Result<SyncReport, DavError> {
         let now = chrono::Utc::now();
@@ -187,10 +196,7 @@ async fn a_busy_server_names_its_wait() {
 
 #[tokio::test]
 async fn delete_404_means_already_gone() {
-    let t = setup(&["Anna Amt"]);
-    t.sync().await.unwrap();
-    let id = t.contact_id(0);
-    t.store().delete_contact(id).unwrap();
+    let (t, _) = deleted_after_sync().await;
     t.server.script(Verb::Delete, Answer::Status(404));
     let r = t.sync().await.unwrap();
     assert_eq!(r.deleted, 0);
@@ -200,10 +206,7 @@ async fn delete_404_means_already_gone() {
 
 #[tokio::test]
 async fn delete_meeting_an_edit_gives_way_and_fetches_it_back() {
-    let t = setup(&["Anna Amt"]);
-    t.sync().await.unwrap();
-    let id = t.contact_id(0);
-    t.store().delete_contact(id).unwrap();
+    let (t, id) = deleted_after_sync().await;
     t.server.script(Verb::Delete, Answer::Status(412));
     let r = t.sync().await.unwrap();
     assert_eq!((r.deleted, r.pulled), (0, 1));
@@ -216,10 +219,7 @@ async fn delete_meeting_an_edit_gives_way_and_fetches_it_back() {
 
 #[tokio::test]
 async fn delete_answered_2xx_deletes_there() {
-    let t = setup(&["Anna Amt"]);
-    t.sync().await.unwrap();
-    let id = t.contact_id(0);
-    t.store().delete_contact(id).unwrap();
+    let (t, _) = deleted_after_sync().await;
     let r = t.sync().await.unwrap();
     assert_eq!(r.deleted, 1);
     assert!(t.server.object(&t.href(0)).is_none());

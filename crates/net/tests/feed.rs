@@ -260,6 +260,32 @@ async fn fetch(url: String) -> Result<FetchOutcome, FetchError> {
     fetch_with(&request(url), &limits()).await
 }
 
+/// The test limits with downloads capped at 1 MB.
+fn one_megabyte() -> Limits {
+    Limits {
+        max_bytes: 1024 * 1024,
+        ..limits()
+    }
+}
+
+/// Asserts the error's kind and that its message says each of `parts` (an address, a reason).
+fn assert_error(err: &FetchError, kind: &str, parts: &[&str]) {
+    assert_eq!(err.kind(), kind, "{err}: {err:?}");
+    let text = err.to_string();
+    for part in parts {
+        assert!(text.contains(part), "{part:?} not in: {text}");
+    }
+}
+
+/// Asserts a TLS error with this problem, whose message says each of `parts`.
+fn assert_tls(err: &FetchError, problem: TlsProblem, parts: &[&str]) {
+    assert_error(err, "tls", parts);
+    assert!(
+        matches!(err, FetchError::Tls { problem: p, .. } if *p == problem),
+        "{err:?}"
+    );
+}
+
 fn body_of(outcome: FetchOutcome) -> (Vec<u8>, Option<String>, Option<String>, String) {
     match outcome {
         FetchOutcome::Fetched {
@@ -355,10 +381,11 @@ async fn follows_redirects_up_to_the_limit() {
 async fn refuses_too_many_redirects() {
     let server = feed_server();
     let err = fetch(server.url("/hop/6")).await.unwrap_err();
-    assert_eq!(err.kind(), "redirects", "{err}");
-    let text = err.to_string();
-    assert!(text.contains("more than 5 times"), "{text}");
-    assert!(text.contains(&server.url("/hop/6")), "{text}");
+    assert_error(
+        &err,
+        "redirects",
+        &["more than 5 times", &server.url("/hop/6")],
+    );
     // Six requests: the original and five redirects; the sixth redirect is not followed.
     assert_eq!(server.seen().len(), 6);
 
@@ -376,10 +403,8 @@ async fn refuses_too_many_redirects() {
 async fn refuses_a_redirect_to_plain_http_elsewhere() {
     let server = feed_server();
     let err = fetch(server.url("/to-plain-http")).await.unwrap_err();
-    assert_eq!(err.kind(), "insecure", "{err}");
-    let text = err.to_string();
-    assert!(text.contains("http://example.org/cal.ics"), "{text}");
-    assert!(text.contains(&server.url("/to-plain-http")), "{text}");
+    let to = server.url("/to-plain-http");
+    assert_error(&err, "insecure", &["http://example.org/cal.ics", &to]);
 }
 
 #[test]
@@ -405,14 +430,10 @@ fn redirect_rule_applies_to_every_hop() {
 #[tokio::test]
 async fn refuses_a_huge_content_length_before_reading() {
     let server = feed_server();
-    let small = Limits {
-        max_bytes: 1024 * 1024,
-        ..limits()
-    };
-    let err = fetch_with(&request(server.url("/huge")), &small)
+    let err = fetch_with(&request(server.url("/huge")), &one_megabyte())
         .await
         .unwrap_err();
-    assert_eq!(err.kind(), "too_large", "{err}");
+    assert_error(&err, "too_large", &["limit of 1 MB"]);
     assert!(
         matches!(
             err,
@@ -424,8 +445,6 @@ async fn refuses_a_huge_content_length_before_reading() {
         ),
         "{err:?}"
     );
-    let text = err.to_string();
-    assert!(text.contains("limit of 1 MB"), "{text}");
 
     // The default limit applies too.
     let err = fetch(server.url("/huge")).await.unwrap_err();
@@ -435,20 +454,15 @@ async fn refuses_a_huge_content_length_before_reading() {
 #[tokio::test]
 async fn stops_reading_an_endless_body_at_the_limit() {
     let server = feed_server();
-    let small = Limits {
-        max_bytes: 1024 * 1024,
-        ..limits()
-    };
     let started = Instant::now();
-    let err = fetch_with(&request(server.url("/endless")), &small)
+    let err = fetch_with(&request(server.url("/endless")), &one_megabyte())
         .await
         .unwrap_err();
-    assert_eq!(err.kind(), "too_large", "{err}");
+    assert_error(&err, "too_large", &["stopped downloading"]);
     assert!(
         matches!(err, FetchError::TooLarge { declared: None, .. }),
         "{err:?}"
     );
-    assert!(err.to_string().contains("stopped downloading"), "{err}");
     assert!(started.elapsed() < Duration::from_secs(3));
 }
 
@@ -457,10 +471,8 @@ async fn refuses_web_pages() {
     let server = feed_server();
     for path in ["/portal", "/disguised"] {
         let err = fetch(server.url(path)).await.unwrap_err();
-        assert_eq!(err.kind(), "not_calendar", "{path}: {err}");
-        let text = err.to_string();
-        assert!(text.contains("sent a web page, not a calendar"), "{text}");
-        assert!(text.contains(&server.url(path)), "{text}");
+        let sent = "sent a web page, not a calendar";
+        assert_error(&err, "not_calendar", &[sent, &server.url(path)]);
     }
 }
 
@@ -540,11 +552,8 @@ async fn times_out_on_a_silent_server() {
     let err = fetch_with(&request(server.url("/silent")), &quick)
         .await
         .unwrap_err();
-    assert_eq!(err.kind(), "timeout", "{err}");
     assert!(started.elapsed() < Duration::from_secs(3));
-    let text = err.to_string();
-    assert!(text.contains("127.0.0.1"), "{text}");
-    assert!(text.contains("0.3 seconds"), "{text}");
+    assert_error(&err, "timeout", &["127.0.0.1", "0.3 seconds"]);
 }
 
 #[tokio::test]
@@ -556,10 +565,7 @@ async fn reports_a_refused_connection() {
     let err = fetch(format!("http://127.0.0.1:{port}/cal.ics"))
         .await
         .unwrap_err();
-    assert_eq!(err.kind(), "connect", "{err:?}");
-    let text = err.to_string();
-    assert!(text.contains("127.0.0.1"), "{text}");
-    assert!(text.contains("refused"), "{text}");
+    assert_error(&err, "connect", &["127.0.0.1", "refused"]);
 }
 
 #[tokio::test]
@@ -581,12 +587,7 @@ async fn reports_an_unknown_host() {
         eprintln!("the resolver did not answer in time: {err}");
         return;
     }
-    assert_eq!(err.kind(), "dns", "{err:?}");
-    let text = err.to_string();
-    assert!(
-        text.contains("vernetzt-test.invalid could not be found"),
-        "{text}"
-    );
+    assert_error(&err, "dns", &["vernetzt-test.invalid could not be found"]);
 }
 
 /// A TCP server that is not a TLS server: it answers every connection with `answer` (or
@@ -617,19 +618,8 @@ async fn tells_tls_failures_from_connect_failures() {
         let err = fetch(format!("https://127.0.0.1:{port}/cal.ics"))
             .await
             .unwrap_err();
-        assert_eq!(err.kind(), "tls", "{err:?}");
-        assert!(
-            matches!(
-                err,
-                FetchError::Tls {
-                    problem: TlsProblem::Handshake,
-                    ..
-                }
-            ),
-            "{err:?}"
-        );
-        let text = err.to_string();
-        assert!(text.contains("connect securely to 127.0.0.1"), "{text}");
+        let says = ["connect securely to 127.0.0.1"];
+        assert_tls(&err, TlsProblem::Handshake, &says);
     }
 }
 
@@ -673,20 +663,8 @@ async fn explains_an_untrusted_certificate() {
     let err = fetch(format!("https://localhost:{port}/cal.ics"))
         .await
         .unwrap_err();
-    assert_eq!(err.kind(), "tls", "{err:?}");
-    assert!(
-        matches!(
-            err,
-            FetchError::Tls {
-                problem: TlsProblem::Untrusted,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
-    let text = err.to_string();
-    assert!(text.contains("localhost"), "{text}");
-    assert!(text.contains("certificate is not trusted"), "{text}");
+    let says = ["localhost", "certificate is not trusted"];
+    assert_tls(&err, TlsProblem::Untrusted, &says);
 }
 
 #[test]

@@ -4,16 +4,12 @@ use crate::error::{CmdResult, UiError};
 use crate::state::AppState;
 use tauri::State;
 
-/// Reads a setting the UI may use (`vernetzt_core::settings::UI_KEYS`).
-#[tauri::command]
-pub fn setting_get(state: State<'_, AppState>, key: String) -> CmdResult<Option<String>> {
-    Ok(state.store()?.ui_setting(&key)?)
-}
+store_commands! {
+    /// Reads a setting the UI may use (`vernetzt_core::settings::UI_KEYS`).
+    fn setting_get(key: String) -> Option<String> = |s| s.ui_setting(&key);
 
-/// Writes a setting the UI may use, after its check (a time zone must be an IANA name).
-#[tauri::command]
-pub fn setting_set(state: State<'_, AppState>, key: String, value: String) -> CmdResult<()> {
-    Ok(state.store()?.set_ui_setting(&key, &value)?)
+    /// Writes a setting the UI may use, after its check (a time zone must be an IANA name).
+    fn setting_set(key: String, value: String) -> () = |s| s.set_ui_setting(&key, &value);
 }
 
 /// Called by the UI once the first contacts list is on screen; prints the wall-clock time for the

@@ -10,80 +10,57 @@ use vernetzt_core::model::{
     Contact, ContactInput, ContactPage, ContactSummary, ImportReport, Note, TimelineItem,
 };
 
-/// One page of contacts in name order, with the total for "200 von 10.000".
-#[tauri::command]
-pub fn contacts_list(
-    state: State<'_, AppState>,
-    offset: i64,
-    limit: i64,
-) -> CmdResult<ContactPage> {
-    Ok(state.store()?.list_contacts(offset, limit)?)
-}
+store_commands! {
+    /// One page of contacts in name order, with the total for "200 von 10.000".
+    fn contacts_list(offset: i64, limit: i64) -> ContactPage = |s| s.list_contacts(offset, limit);
 
-/// Search as the user types; ranking and folding live in the core.
-#[tauri::command]
-pub fn contacts_search(
-    state: State<'_, AppState>,
-    query: String,
-    limit: i64,
-) -> CmdResult<Vec<ContactSummary>> {
-    Ok(state.store()?.search(&query, limit)?)
-}
+    /// Search as the user types; ranking and folding live in the core.
+    fn contacts_search(query: String, limit: i64) -> Vec<ContactSummary> =
+        |s| s.search(&query, limit);
 
-/// One contact with notes and photo, for the detail pane.
-#[tauri::command]
-pub fn contact_get(state: State<'_, AppState>, id: i64) -> CmdResult<Contact> {
-    Ok(state.store()?.contact(id)?)
-}
+    /// One contact with notes and photo, for the detail pane.
+    fn contact_get(id: i64) -> Contact = |s| s.contact(id);
 
-/// Creates a contact with an optional first note (quick capture).
-#[tauri::command]
-pub fn contact_create(
-    state: State<'_, AppState>,
-    input: ContactInput,
-    note: Option<String>,
-) -> CmdResult<Contact> {
-    Ok(state.store()?.create_contact(&input, note.as_deref())?)
-}
+    /// Creates a contact with an optional first note (quick capture).
+    fn contact_create(input: ContactInput, note: Option<String>) -> Contact =
+        |s| s.create_contact(&input, note.as_deref());
 
-/// Saves the edit form.
-#[tauri::command]
-pub fn contact_update(
-    state: State<'_, AppState>,
-    id: i64,
-    input: ContactInput,
-) -> CmdResult<Contact> {
-    Ok(state.store()?.update_contact(id, &input)?)
-}
+    /// Saves the edit form.
+    fn contact_update(id: i64, input: ContactInput) -> Contact = |s| s.update_contact(id, &input);
 
-/// Deletes (soft) so that the undo toast can restore it.
-#[tauri::command]
-pub fn contact_delete(state: State<'_, AppState>, id: i64) -> CmdResult<()> {
-    Ok(state.store()?.delete_contact(id)?)
-}
+    /// Deletes (soft) so that the undo toast can restore it.
+    fn contact_delete(id: i64) -> () = |s| s.delete_contact(id);
 
-/// Undo of a delete.
-#[tauri::command]
-pub fn contact_restore(state: State<'_, AppState>, id: i64) -> CmdResult<Contact> {
-    Ok(state.store()?.restore_contact(id)?)
-}
+    /// Undo of a delete.
+    fn contact_restore(id: i64) -> Contact = |s| s.restore_contact(id);
 
-/// Adds a timestamped note in the detail pane.
-#[tauri::command]
-pub fn note_add(state: State<'_, AppState>, contact_id: i64, body: String) -> CmdResult<Note> {
-    Ok(state.store()?.add_note(contact_id, &body)?)
-}
+    /// Adds a timestamped note in the detail pane.
+    fn note_add(contact_id: i64, body: String) -> Note = |s| s.add_note(contact_id, &body);
 
-/// Edits a note in place; its creation time stays.
-#[tauri::command]
-pub fn note_update(state: State<'_, AppState>, id: i64, body: String) -> CmdResult<Note> {
-    Ok(state.store()?.update_note(id, &body)?)
-}
+    /// Edits a note in place; its creation time stays.
+    fn note_update(id: i64, body: String) -> Note = |s| s.update_note(id, &body);
 
-/// Deletes a note.
-#[tauri::command]
-pub fn note_delete(state: State<'_, AppState>, id: i64) -> CmdResult<()> {
-    Ok(state.store()?.delete_note(id)?)
+    /// Deletes a note.
+    fn note_delete(id: i64) -> () = |s| s.delete_note(id);
+
+    /// Groups of contacts that look like the same person (compares every contact: off the main
+    /// thread).
+    async fn duplicates_list() -> Vec<Vec<Contact>> = |s| s.duplicate_contacts();
+
+    /// Merges `other` into `keep`.
+    fn contacts_merge(keep: i64, other: i64) -> MergeResult = |s| at_event::merge(s, keep, other);
+
+    /// Undoes a merge.
+    fn merge_undo(merge_id: i64) -> () = |s| s.undo_merge(merge_id);
+
+    /// A contact's timeline, newest first.
+    fn contact_timeline(id: i64) -> Vec<TimelineItem> = |s| s.timeline(id);
+
+    /// Chooses which contact is the user (`None` unsets).
+    fn me_set(id: Option<i64>) -> () = |s| s.set_me(id);
+
+    /// The user's own contact, if chosen.
+    fn me_get() -> Option<Contact> = |s| s.me();
 }
 
 /// Reads a vCard or CSV file (base64) for the import dialog; changes nothing. Off the main
@@ -122,50 +99,11 @@ pub async fn contacts_import(
         .await
 }
 
-/// Groups of contacts that look like the same person (compares every contact: off the main
-/// thread).
-#[tauri::command]
-pub async fn duplicates_list(state: State<'_, AppState>) -> CmdResult<Vec<Vec<Contact>>> {
-    state
-        .blocking(|store| Ok(store.duplicate_contacts()?))
-        .await
-}
-
-/// Merges `other` into `keep`.
-#[tauri::command]
-pub fn contacts_merge(state: State<'_, AppState>, keep: i64, other: i64) -> CmdResult<MergeResult> {
-    Ok(at_event::merge(&mut *state.store()?, keep, other)?)
-}
-
-/// Undoes a merge.
-#[tauri::command]
-pub fn merge_undo(state: State<'_, AppState>, merge_id: i64) -> CmdResult<()> {
-    Ok(state.store()?.undo_merge(merge_id)?)
-}
-
-/// A contact's timeline, newest first.
-#[tauri::command]
-pub fn contact_timeline(state: State<'_, AppState>, id: i64) -> CmdResult<Vec<TimelineItem>> {
-    Ok(state.store()?.timeline(id)?)
-}
-
 /// The user's own card: vCard text and its QR code (SVG).
 #[derive(serde::Serialize)]
 pub struct OwnCard {
     vcard: String,
     svg: String,
-}
-
-/// Chooses which contact is the user (`None` unsets).
-#[tauri::command]
-pub fn me_set(state: State<'_, AppState>, id: Option<i64>) -> CmdResult<()> {
-    Ok(state.store()?.set_me(id)?)
-}
-
-/// The user's own contact, if chosen.
-#[tauri::command]
-pub fn me_get(state: State<'_, AppState>) -> CmdResult<Option<Contact>> {
-    Ok(state.store()?.me()?)
 }
 
 /// The user's card as vCard and QR code.

@@ -17,10 +17,9 @@ pub struct FeedInput {
     secret: Option<String>,
 }
 
-/// The subscribed feeds with last sync and last error.
-#[tauri::command]
-pub fn feeds_list(state: State<'_, AppState>) -> CmdResult<Vec<Feed>> {
-    Ok(state.store()?.feeds()?)
+store_commands! {
+    /// The subscribed feeds with last sync and last error.
+    fn feeds_list() -> Vec<Feed> = |s| s.feeds();
 }
 
 /// Subscribes to a feed (address checked, secret into the keyring); the UI syncs it next.

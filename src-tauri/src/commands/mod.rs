@@ -5,6 +5,49 @@
 //! Commands that can take long (import, export, sync, send, listing events, the GDPR export and
 //! erase) are async and run their work with `AppState::blocking` or the net crate's async
 //! functions, so the window never freezes; the rest are quick reads and writes of one record.
+//!
+//! Most commands are one call on the store; `store_commands!` writes their Tauri wrapper, so
+//! each is one line that says what the UI sends, what it gets and which call does the work.
+
+/// Writes commands that are one call on the store: `fn name(arg: Type, …) -> Returns = |store|
+/// call;`, each with its doc comment. A `fn` takes the store's lock on the calling thread and
+/// holds it only for the call (quick reads and writes of one record); an `async fn` runs the call
+/// with [`AppState::blocking`](crate::state::AppState::blocking), for work that can take long.
+/// Either way the call's error reaches the UI as a [`UiError`].
+macro_rules! store_commands {
+    () => {};
+    (
+        $(#[$doc:meta])*
+        fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $ret:ty = |$store:ident| $call:expr;
+        $($rest:tt)*
+    ) => {
+        $(#[$doc])*
+        #[tauri::command]
+        pub fn $name(
+            state: tauri::State<'_, $crate::state::AppState>,
+            $($arg: $ty),*
+        ) -> $crate::error::CmdResult<$ret> {
+            let $store = &mut *state.store()?;
+            Ok($call?)
+        }
+        store_commands!($($rest)*);
+    };
+    (
+        $(#[$doc:meta])*
+        async fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $ret:ty = |$store:ident| $call:expr;
+        $($rest:tt)*
+    ) => {
+        $(#[$doc])*
+        #[tauri::command]
+        pub async fn $name(
+            state: tauri::State<'_, $crate::state::AppState>,
+            $($arg: $ty),*
+        ) -> $crate::error::CmdResult<$ret> {
+            state.blocking(move |$store| Ok($call?)).await
+        }
+        store_commands!($($rest)*);
+    };
+}
 
 pub mod app;
 pub mod contacts;

@@ -9,81 +9,63 @@ use vernetzt_core::model::{AttendanceStatus, Contact, Encounter, FollowUp, Serie
 use vernetzt_core::series::SeriesSuggestion;
 use vernetzt_core::store::QuickCapture;
 
-/// The attendance of an event (UID, and for a recurring event the occurrence's start).
-#[tauri::command]
-pub fn attendance_list(
-    state: State<'_, AppState>,
-    uid: String,
-    occurrence: Option<String>,
-) -> CmdResult<AttendanceView> {
-    Ok(at_event::attendance(
-        &*state.store()?,
-        &uid,
-        occurrence.as_deref(),
-    )?)
-}
+store_commands! {
+    /// The attendance of an event (UID, and for a recurring event the occurrence's start).
+    fn attendance_list(uid: String, occurrence: Option<String>) -> AttendanceView =
+        |s| at_event::attendance(s, &uid, occurrence.as_deref());
 
-/// Records the user's own status (no contact) or a contact's.
-#[tauri::command]
-pub fn attendance_mark(
-    state: State<'_, AppState>,
-    uid: String,
-    occurrence: Option<String>,
-    contact_id: Option<i64>,
-    status: AttendanceStatus,
-) -> CmdResult<()> {
-    Ok(at_event::mark(
-        &mut *state.store()?,
-        &uid,
-        occurrence.as_deref(),
-        contact_id,
-        status,
-    )?)
-}
+    /// Records the user's own status (no contact) or a contact's.
+    fn attendance_mark(
+        uid: String,
+        occurrence: Option<String>,
+        contact_id: Option<i64>,
+        status: AttendanceStatus,
+    ) -> () = |s| at_event::mark(s, &uid, occurrence.as_deref(), contact_id, status);
 
-/// Records where the user met a contact.
-#[tauri::command]
-pub fn encounter_add(
-    state: State<'_, AppState>,
-    contact_id: i64,
-    uid: Option<String>,
-    occurrence: Option<String>,
-    session: Option<String>,
-    note: Option<String>,
-) -> CmdResult<Encounter> {
-    Ok(at_event::encounter(
-        &mut *state.store()?,
+    /// Records where the user met a contact.
+    fn encounter_add(
+        contact_id: i64,
+        uid: Option<String>,
+        occurrence: Option<String>,
+        session: Option<String>,
+        note: Option<String>,
+    ) -> Encounter = |s| at_event::encounter(
+        s,
         contact_id,
         uid.as_deref(),
         occurrence.as_deref(),
         session.as_deref(),
         note.as_deref(),
-    )?)
+    );
+
+    /// Quick capture at an event: contact, attendance and "met at" in one step.
+    fn quick_capture(
+        input: QuickCapture,
+        uid: Option<String>,
+        occurrence: Option<String>,
+    ) -> Contact = |s| at_event::quick_capture(s, &input, uid.as_deref(), occurrence.as_deref());
+
+    /// Follow-ups, open ones or all.
+    fn follow_ups_list(include_done: bool) -> Vec<FollowUp> = |s| s.follow_ups(include_done, None);
+
+    /// Marks a follow-up done.
+    fn follow_up_done(id: i64) -> () = |s| s.complete_follow_up(id);
+
+    /// Series suggested from event titles.
+    fn series_suggestions() -> Vec<SeriesSuggestion> = |s| s.series_suggestions();
+
+    /// Makes a series of these events; returns its id.
+    fn series_confirm(name: String, event_ids: Vec<i64>) -> i64 =
+        |s| s.confirm_series(&name, &event_ids);
+
+    /// The confirmed series.
+    fn series_list() -> Vec<Series> = |s| s.series();
+
+    /// Who attended which event of a series.
+    fn series_matrix(id: i64) -> SeriesMatrix = |s| s.series_matrix(id);
 }
 
-/// Quick capture at an event: contact, attendance and "met at" in one step.
-#[tauri::command]
-pub fn quick_capture(
-    state: State<'_, AppState>,
-    input: QuickCapture,
-    uid: Option<String>,
-    occurrence: Option<String>,
-) -> CmdResult<Contact> {
-    Ok(at_event::quick_capture(
-        &mut *state.store()?,
-        &input,
-        uid.as_deref(),
-        occurrence.as_deref(),
-    )?)
-}
-
-/// Follow-ups, open ones or all.
-#[tauri::command]
-pub fn follow_ups_list(state: State<'_, AppState>, include_done: bool) -> CmdResult<Vec<FollowUp>> {
-    Ok(state.store()?.follow_ups(include_done, None)?)
-}
-
-/// Adds a follow-up; `due` is `YYYY-MM-DD`.
+/// Adds a follow-up; `due` is `YYYY-MM-DD`, checked before the store is locked.
 #[tauri::command]
 pub fn follow_up_add(
     state: State<'_, AppState>,
@@ -93,38 +75,4 @@ pub fn follow_up_add(
 ) -> CmdResult<FollowUp> {
     let due = parse_date(&due)?;
     Ok(state.store()?.add_follow_up(contact_id, due, &text)?)
-}
-
-/// Marks a follow-up done.
-#[tauri::command]
-pub fn follow_up_done(state: State<'_, AppState>, id: i64) -> CmdResult<()> {
-    Ok(state.store()?.complete_follow_up(id)?)
-}
-
-/// Series suggested from event titles.
-#[tauri::command]
-pub fn series_suggestions(state: State<'_, AppState>) -> CmdResult<Vec<SeriesSuggestion>> {
-    Ok(state.store()?.series_suggestions()?)
-}
-
-/// Makes a series of these events; returns its id.
-#[tauri::command]
-pub fn series_confirm(
-    state: State<'_, AppState>,
-    name: String,
-    event_ids: Vec<i64>,
-) -> CmdResult<i64> {
-    Ok(state.store()?.confirm_series(&name, &event_ids)?)
-}
-
-/// The confirmed series.
-#[tauri::command]
-pub fn series_list(state: State<'_, AppState>) -> CmdResult<Vec<Series>> {
-    Ok(state.store()?.series()?)
-}
-
-/// Who attended which event of a series.
-#[tauri::command]
-pub fn series_matrix(state: State<'_, AppState>, id: i64) -> CmdResult<SeriesMatrix> {
-    Ok(state.store()?.series_matrix(id)?)
 }

@@ -6,10 +6,15 @@ use tauri::State;
 use vernetzt_core::store::{Account, Conflict, SyncStatus};
 use vernetzt_net::dav;
 
-/// The sync account (no password).
-#[tauri::command]
-pub fn sync_account_get(state: State<'_, AppState>) -> CmdResult<Option<Account>> {
-    Ok(state.store()?.dav_account()?)
+store_commands! {
+    /// The sync account (no password).
+    fn sync_account_get() -> Option<Account> = |s| s.dav_account();
+
+    /// Open conflicts.
+    fn conflicts_list() -> Vec<Conflict> = |s| s.conflicts();
+
+    /// Resolves a conflict: keep `local`, `remote` or `both`.
+    fn conflict_resolve(id: i64, keep: String) -> () = |s| s.resolve_conflict(id, &keep);
 }
 
 /// Sets up the sync account: discovery, the password into the keyring, the account stored.
@@ -55,16 +60,4 @@ pub fn sync_status(state: State<'_, AppState>) -> CmdResult<SyncState> {
         status: state.store()?.sync_status()?,
         progress: state.sync_progress.lock().ok().and_then(|p| p.clone()),
     })
-}
-
-/// Open conflicts.
-#[tauri::command]
-pub fn conflicts_list(state: State<'_, AppState>) -> CmdResult<Vec<Conflict>> {
-    Ok(state.store()?.conflicts()?)
-}
-
-/// Resolves a conflict: keep `local`, `remote` or `both`.
-#[tauri::command]
-pub fn conflict_resolve(state: State<'_, AppState>, id: i64, keep: String) -> CmdResult<()> {
-    Ok(state.store()?.resolve_conflict(id, &keep)?)
 }

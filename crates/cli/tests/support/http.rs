@@ -14,6 +14,18 @@ pub struct Reply {
     pub etag: String,
 }
 
+impl Reply {
+    /// A calendar, served with status 200 and this ETag: what a working feed answers.
+    pub fn calendar(body: Vec<u8>, etag: &str) -> Reply {
+        Reply {
+            status: 200,
+            content_type: "text/calendar",
+            body,
+            etag: etag.into(),
+        }
+    }
+}
+
 #[derive(Default)]
 pub struct Seen {
     pub requests: usize,

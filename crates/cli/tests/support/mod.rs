@@ -10,8 +10,16 @@ pub mod venv;
 
 use serde_json::Value;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+
+/// A new temporary folder and the database file `v.db` in it (the first run creates it); the
+/// folder is removed when the returned guard is dropped, so tests keep it until they end.
+pub fn temp_db() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("v.db");
+    (dir, db)
+}
 
 /// `vernetzt --db DB`, to add arguments, environment or pipes to.
 pub fn command(db: &Path) -> Command {
@@ -65,6 +73,18 @@ pub fn ok_json(db: &Path, args: &[&str]) -> Value {
         String::from_utf8_lossy(&out.stderr)
     );
     serde_json::from_slice(&out.stdout).expect("valid JSON")
+}
+
+/// The arguments `WORDS… --flag value…`: a long command line with each value beside its flag.
+pub fn argv<'a>(words: &[&'a str], flags: &[(&'a str, &'a str)]) -> Vec<&'a str> {
+    let pairs = flags.iter().flat_map(|&(flag, value)| [flag, value]);
+    words.iter().copied().chain(pairs).collect()
+}
+
+/// `vernetzt --json contacts add --name NAME`, each further `(--flag, value)` after it, which
+/// must succeed: the new contact.
+pub fn add_contact(db: &Path, name: &str, more: &[(&str, &str)]) -> Value {
+    ok_json(db, &argv(&["contacts", "add", "--name", name], more))
 }
 
 /// Runs `vernetzt --db DB ARGS`, which must fail with a message on stderr and nothing on

@@ -15,7 +15,7 @@ fn setup() -> (Store, String, Vec<i64>) {
         .unwrap();
     s.set_setting(ORGANIZER_EMAIL, "info@fitko.example")
         .unwrap();
-    let ev = s
+    let uid = s
         .create_own_event(&OwnEventInput {
             title: "OZG-Erfahrungsaustausch".into(),
             start: "2027-03-27T09:30".into(),
@@ -23,7 +23,8 @@ fn setup() -> (Store, String, Vec<i64>) {
             location: Some("Erfurt".into()),
             ..Default::default()
         })
-        .unwrap();
+        .unwrap()
+        .uid;
     let mut ids = Vec::new();
     for (name, email, tag) in [
         ("Anna Adler", Some("anna@land.example"), "taskforce"),
@@ -51,7 +52,7 @@ fn setup() -> (Store, String, Vec<i64>) {
             .unwrap();
         ids.push(c.id);
     }
-    (s, ev.uid, ids)
+    (s, uid, ids)
 }
 
 #[test]

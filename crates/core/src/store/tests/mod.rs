@@ -19,6 +19,33 @@ fn email(v: &str) -> Labeled {
     }
 }
 
+/// What `search` finds for `query`, each hit through `pick` (its id, its name).
+fn found<T>(s: &Store, query: &str, limit: i64, pick: impl Fn(SearchHit) -> T) -> Vec<T> {
+    s.search(query, limit)
+        .unwrap()
+        .into_iter()
+        .map(pick)
+        .collect()
+}
+
+/// Two connections to one new database file, as the app and the CLI hold them.
+fn two_connections(name: &str) -> (tempfile::TempDir, Store, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    let a = Store::open(&path).unwrap();
+    let b = Store::open(&path).unwrap();
+    (dir, a, b)
+}
+
+/// An empty store with one feed (no login) subscribed.
+fn store_with_feed(url: &str, name: &str) -> (Store, crate::model::Feed) {
+    let mut s = Store::open_in_memory().unwrap();
+    let feed = s
+        .add_feed(url, name, &crate::model::FeedAuth::None)
+        .unwrap();
+    (s, feed)
+}
+
 /// Every write takes its time from the store's clock (`Store::set_clock`), not from the system
 /// clock: contacts, notes, follow-ups and the change journal all carry the fixed time.
 #[test]
@@ -115,12 +142,7 @@ fn search_folds_german_spellings_and_ranks_names_first() {
         )
         .unwrap();
     s.create_contact(&person("Jördis", "Köhler"), None).unwrap();
-    let hits: Vec<i64> = s
-        .search("weiss", 10)
-        .unwrap()
-        .into_iter()
-        .map(|h| h.id)
-        .collect();
+    let hits = found(&s, "weiss", 10, |h| h.id);
     assert_eq!(hits, vec![weiss.id, other.id]);
     assert_eq!(s.search("Joerdis", 10).unwrap().len(), 1);
     assert_eq!(s.search("jor", 10).unwrap().len(), 1, "prefix while typing");
@@ -428,10 +450,7 @@ fn read_only_places_are_refused() {
 
 #[test]
 fn two_connections_share_one_file() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("shared.db");
-    let mut a = Store::open(&path).unwrap();
-    let mut b = Store::open(&path).unwrap();
+    let (_dir, mut a, mut b) = two_connections("shared.db");
     let ca = a.create_contact(&person("App", "Nutzer"), None).unwrap();
     b.create_contact(&person("Cli", "Nutzer"), None).unwrap();
     assert_eq!(a.list_contacts(0, 10).unwrap().total, 2);
@@ -560,7 +579,7 @@ fn search_matches_a_brute_force_reference() {
             .collect();
         expected.sort();
         let want: Vec<i64> = expected.iter().take(50).map(|e| e.2).collect();
-        let got: Vec<i64> = s.search(q, 50).unwrap().into_iter().map(|h| h.id).collect();
+        let got = found(&s, q, 50, |h| h.id);
         assert_eq!(got, want, "query {q}");
     }
 }
@@ -569,10 +588,7 @@ fn search_matches_a_brute_force_reference() {
 /// writes (rebuild on data_version).
 #[test]
 fn search_index_follows_own_and_foreign_writes() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("s.db");
-    let mut a = Store::open(&path).unwrap();
-    let mut b = Store::open(&path).unwrap();
+    let (_dir, mut a, mut b) = two_connections("s.db");
     crate::demo::populate(&mut a, 500, 3).unwrap();
     assert!(a.search("zzzneu", 10).unwrap().is_empty()); // index built now
     let c = a
@@ -613,12 +629,7 @@ fn search_index_follows_own_and_foreign_writes() {
         )
         .unwrap();
     }
-    let got: Vec<String> = a
-        .search("mmm", 50)
-        .unwrap()
-        .into_iter()
-        .map(|h| h.name)
-        .collect();
+    let got = found(&a, "mmm", 50, |h| h.name);
     assert_eq!(got, vec!["Mmm Aaa", "Mmm Ooo", "Mmm Zzz"]);
 }
 
@@ -631,6 +642,13 @@ mod feeds {
 
     fn utc(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().into()
+    }
+
+    /// The feed's occurrences in December 2026.
+    fn december(s: &Store, feed: i64) -> Vec<crate::model::Occurrence> {
+        let (from, to) = (utc("2026-12-01T00:00:00Z"), utc("2026-12-31T00:00:00Z"));
+        s.occurrences(from, to, Some(feed), Tz::Europe__Berlin)
+            .unwrap()
     }
 
     fn apply(s: &mut Store, feed: i64, ics: &str) -> crate::model::FeedCounts {
@@ -680,10 +698,7 @@ END:VCALENDAR\r
 
     #[test]
     fn sync_counts_and_occurrences() {
-        let mut s = Store::open_in_memory().unwrap();
-        let feed = s
-            .add_feed("https://fitko.example/ozg.ics", "FITKO", &FeedAuth::None)
-            .unwrap();
+        let (mut s, feed) = store_with_feed("https://fitko.example/ozg.ics", "FITKO");
         let c = apply(&mut s, feed.id, V1);
         assert_eq!(
             (c.added, c.cancelled, c.updated, c.removed, c.unchanged),
@@ -751,10 +766,7 @@ END:VCALENDAR\r
 
     #[test]
     fn updates_stale_versions_removals_and_incomplete_feeds() {
-        let mut s = Store::open_in_memory().unwrap();
-        let feed = s
-            .add_feed("https://x.example/f.ics", "X", &FeedAuth::None)
-            .unwrap();
+        let (mut s, feed) = store_with_feed("https://x.example/f.ics", "X");
         apply(&mut s, feed.id, V1);
         // A newer version of one event, the cancelled lab gone, the series unchanged.
         let v2 = V1
@@ -765,14 +777,7 @@ END:VCALENDAR\r
         // An older version (lower SEQUENCE) does not overwrite the newer one.
         let c = apply(&mut s, feed.id, V1);
         assert_eq!(c.updated, 0);
-        let all = s
-            .occurrences(
-                utc("2026-12-01T00:00:00Z"),
-                utc("2026-12-31T00:00:00Z"),
-                Some(feed.id),
-                Tz::Europe__Berlin,
-            )
-            .unwrap();
+        let all = december(&s, feed.id);
         assert!(
             all.iter()
                 .any(|o| o.title == "OZG-Erfahrungsaustausch Winter")
@@ -789,14 +794,7 @@ END:VCALENDAR\r
         // An event that could not be read this time is not removed either.
         let broken = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:erfa-2026\r\nSUMMARY:no start\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
         let c = apply(&mut s, feed.id, broken);
-        let erfa = s
-            .occurrences(
-                utc("2026-12-01T00:00:00Z"),
-                utc("2026-12-31T00:00:00Z"),
-                Some(feed.id),
-                Tz::Europe__Berlin,
-            )
-            .unwrap();
+        let erfa = december(&s, feed.id);
         assert_eq!(
             erfa.iter().find(|o| o.uid == "erfa-2026").unwrap().status,
             "confirmed"
@@ -837,15 +835,12 @@ END:VCALENDAR\r
 mod networking {
     use super::*;
     use crate::ical::event::read_feed;
-    use crate::model::{AttendanceStatus, FeedAuth, ImportedContact, OrgRef, TimelineItem};
+    use crate::model::{AttendanceStatus, ImportedContact, OrgRef, TimelineItem};
     use chrono::{DateTime, NaiveDate, Utc};
     use chrono_tz::Tz;
 
     fn store_with_event() -> (Store, crate::model::EventRef) {
-        let mut s = Store::open_in_memory().unwrap();
-        let f = s
-            .add_feed("https://x.example/f.ics", "X", &FeedAuth::None)
-            .unwrap();
+        let (mut s, f) = store_with_feed("https://x.example/f.ics", "X");
         let ics = "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:erfa\nDTSTART:20261203T083000Z\nSUMMARY:OZG-Erfahrungsaustausch\nEND:VEVENT\nBEGIN:VEVENT\nUID:jf\nDTSTART:20261102T090000Z\nRRULE:FREQ=WEEKLY;COUNT=3\nSUMMARY:Jour fixe\nEND:VEVENT\nEND:VCALENDAR\n";
         let now: DateTime<Utc> = DateTime::parse_from_rfc3339("2026-11-22T08:00:00Z")
             .unwrap()
@@ -1087,11 +1082,8 @@ mod networking {
 #[test]
 fn series_are_suggested_confirmed_and_give_a_matrix() {
     use crate::ical::event::read_feed;
-    use crate::model::{AttendanceStatus, FeedAuth};
-    let mut s = Store::open_in_memory().unwrap();
-    let f = s
-        .add_feed("https://x.example/f.ics", "X", &FeedAuth::None)
-        .unwrap();
+    use crate::model::AttendanceStatus;
+    let (mut s, f) = store_with_feed("https://x.example/f.ics", "X");
     let ics = "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:e23\nDTSTART:20231205T090000Z\nSUMMARY:OZG-Erfahrungsaustausch 2023 – Winterwonderland\nEND:VEVENT\nBEGIN:VEVENT\nUID:e24\nDTSTART:20240521T090000Z\nSUMMARY:OZG-Erfahrungsaustausch Sommer 2024 - Im Land der Dichter und Denker\nEND:VEVENT\nBEGIN:VEVENT\nUID:lab\nDTSTART:20240601T090000Z\nSUMMARY:Digitalisierungslabor\nEND:VEVENT\nEND:VCALENDAR\n";
     let read = read_feed(ics.as_bytes(), chrono_tz::Tz::Europe__Berlin, s.now()).unwrap();
     s.apply_feed(f.id, &read, None, None).unwrap();
