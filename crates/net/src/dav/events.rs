@@ -87,7 +87,7 @@ async fn push_events<R: Remote>(
         };
         match object {
             Some(obj) => {
-                let href = item
+                let mut href = item
                     .as_ref()
                     .map(|i| i.href.clone())
                     .unwrap_or_else(|| href_for(cal, &c.uid, "ics"));
@@ -118,6 +118,13 @@ async fn push_events<R: Remote>(
                             // Changed there too: the local edit wins (the organiser's device).
                             report.requests += 1;
                             etag = remote.etag(&href, "an event").await.ok();
+                        }
+                        Put::Again(Meaning::UidElsewhere(there), _) if attempt == 0 => {
+                            // Put into the calendar by another client under another name: the
+                            // event lives there; the local edit wins and goes there.
+                            report.requests += 1;
+                            etag = remote.etag(&there, "an event").await.ok();
+                            href = there;
                         }
                         Put::Again(_, e) => return Err(e),
                     }
