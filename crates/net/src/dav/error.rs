@@ -104,7 +104,15 @@ pub(super) fn transport_error(e: &reqwest::Error, what: &str) -> DavError {
                 ),
             );
         }
-        src = s.source();
+        // An io::Error's `source()` skips the error it wraps (hyper hands rustls' verdict up
+        // inside one): look into it, or an untrusted certificate reads as "unreachable".
+        src = match s
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            Some(inner) => Some(inner as &dyn std::error::Error),
+            None => s.source(),
+        };
     }
     DavError::new(
         ErrorKind::Network,
