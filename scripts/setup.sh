@@ -11,9 +11,11 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 # webkit2gtk + GTK for the app, Xvfb for headless runs, WebKitWebDriver for the end-to-end tests,
 # gnome-keyring + dbus for the Secret Service (keyring tests), python3-venv for the tests' own
 # virtualenv (python's icalendar and email as independent parsers, aiosmtpd, Radicale), libssl-dev
-# for SQLCipher (the encrypted store links the system's libcrypto).
+# for SQLCipher (the encrypted store links the system's libcrypto), PHP for the sync tests'
+# SabreDAV server and openssl for their TLS certificates.
 PACKAGES=(libwebkit2gtk-4.1-dev build-essential pkg-config xvfb xauth webkit2gtk-driver
-  dbus dbus-x11 gnome-keyring python3 python3-venv libssl-dev)
+  dbus dbus-x11 gnome-keyring python3 python3-venv libssl-dev
+  php-cli php-sqlite3 php-xml php-mbstring php-curl openssl)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
