@@ -105,6 +105,20 @@ fn device_at(dir: &Path, name: &str, url: &str, book: &str, extra: &[&str]) -> O
     Some(db)
 }
 
+/// A server of `kind` and one device with the account on it; `None` without a keyring.
+fn one_device(kind: Kind, dir: &Path) -> Option<(Server, PathBuf)> {
+    let server = Server::start(kind, dir);
+    let a = device(dir, "laptop", &server)?;
+    Some((server, a))
+}
+
+/// [`one_device`] and a second device (the tablet) on the same account.
+fn two_devices(kind: Kind, dir: &Path) -> Option<(Server, PathBuf, PathBuf)> {
+    let (server, a) = one_device(kind, dir)?;
+    let b = device(dir, "tablet", &server).unwrap();
+    Some((server, a, b))
+}
+
 fn add(db: &Path, name: &str, extra: &[&str]) -> i64 {
     let mut args = vec!["contacts", "add", "--name", name];
     args.extend_from_slice(extra);
@@ -136,11 +150,9 @@ fn quiet(server: &Server, with_calendar: bool) -> (u64, String) {
 
 fn two_devices_converge_and_both_phones_are_kept(kind: Kind) {
     let tmp = tempfile::tempdir().unwrap();
-    let server = Server::start(kind, tmp.path());
-    let Some(a) = device(tmp.path(), "laptop", &server) else {
+    let Some((server, a, b)) = two_devices(kind, tmp.path()) else {
         return;
     };
-    let b = device(tmp.path(), "tablet", &server).unwrap();
     add(
         &a,
         "Jördis Müller",
@@ -312,11 +324,9 @@ fn a_sync_makes_no_more_requests_than_a_listing_client(kind: Kind) {
 
 fn the_same_field_on_both_sides_is_a_conflict_and_nothing_is_lost(kind: Kind) {
     let tmp = tempfile::tempdir().unwrap();
-    let server = Server::start(kind, tmp.path());
-    let Some(a) = device(tmp.path(), "laptop", &server) else {
+    let Some((_server, a, b)) = two_devices(kind, tmp.path()) else {
         return;
     };
-    let b = device(tmp.path(), "tablet", &server).unwrap();
     add(&a, "Clara Conrad", &["--role", "Referentin"]);
     sync(&a);
     sync(&b);
@@ -350,11 +360,9 @@ fn the_same_field_on_both_sides_is_a_conflict_and_nothing_is_lost(kind: Kind) {
 
 fn an_edit_beats_a_deletion(kind: Kind) {
     let tmp = tempfile::tempdir().unwrap();
-    let server = Server::start(kind, tmp.path());
-    let Some(a) = device(tmp.path(), "laptop", &server) else {
+    let Some((server, a, b)) = two_devices(kind, tmp.path()) else {
         return;
     };
-    let b = device(tmp.path(), "tablet", &server).unwrap();
     add(&a, "Dora Dietz", &["--email", "dora@bund.example"]);
     add(&a, "Emil Eck", &[]);
     sync(&a);
@@ -384,8 +392,7 @@ fn an_edit_beats_a_deletion(kind: Kind) {
 
 fn a_killed_sync_finishes_without_loss_or_duplicates(kind: Kind) {
     let tmp = tempfile::tempdir().unwrap();
-    let server = Server::start(kind, tmp.path());
-    let Some(a) = device(tmp.path(), "laptop", &server) else {
+    let Some((server, a)) = one_device(kind, tmp.path()) else {
         return;
     };
     let n = 120;
@@ -742,11 +749,9 @@ fn without_sync_collection_or_with_an_expired_token_the_listing_finds_everything
 
 fn attendance_encounters_and_other_clients_properties_travel(kind: Kind) {
     let tmp = tempfile::tempdir().unwrap();
-    let server = Server::start(kind, tmp.path());
-    let Some(a) = device(tmp.path(), "laptop", &server) else {
+    let Some((server, a, b)) = two_devices(kind, tmp.path()) else {
         return;
     };
-    let b = device(tmp.path(), "tablet", &server).unwrap();
     // Both devices know the event (the same feed).
     let ics = tmp.path().join("termine.ics");
     std::fs::write(&ics, "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:erfa-2026@fitko\r\nDTSTART:20261203T083000Z\r\nSUMMARY:OZG-Erfahrungsaustausch\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n").unwrap();
@@ -827,42 +832,26 @@ fn attendance_encounters_and_other_clients_properties_travel(kind: Kind) {
     );
 }
 
-fn own_events_with_invitees_travel_in_the_calendar(kind: Kind) {
-    let tmp = tempfile::tempdir().unwrap();
-    let server = Server::start(kind, tmp.path());
-    let Some(a) = device(tmp.path(), "laptop", &server) else {
-        return;
-    };
-    let b = device(tmp.path(), "tablet", &server).unwrap();
-    assert!(
-        ok(&a, &["account", "show"])["calendar"]
-            .as_str()
-            .is_some_and(|c| c.starts_with(server.calendar_prefix())),
-        "a calendar was found or created"
-    );
+/// Makes `organizer` (an address) the user's organiser identity, adds the `invitees` (name,
+/// address) as contacts tagged "erfa", creates an own event and invites everyone tagged
+/// "erfa"; the event's UID.
+fn event_with_invitees(db: &Path, organizer: &str, invitees: &[(&str, &str)]) -> String {
     ok(
-        &a,
+        db,
         &[
             "invite",
             "organizer",
             "--name",
             "Anna",
             "--email",
-            "anna@fitko.example",
+            organizer,
         ],
     );
-    add(
-        &a,
-        "Jördis Müller",
-        &["--email", "jm@fitko.example", "--tag", "erfa"],
-    );
-    add(
-        &a,
-        "Bernd Bauer",
-        &["--email", "bb@land.example", "--tag", "erfa"],
-    );
+    for (name, email) in invitees {
+        add(db, name, &["--email", email, "--tag", "erfa"]);
+    }
     let ev = ok(
-        &a,
+        db,
         &[
             "events",
             "create",
@@ -877,7 +866,29 @@ fn own_events_with_invitees_travel_in_the_calendar(kind: Kind) {
         ],
     );
     let uid = ev["uid"].as_str().unwrap().to_string();
-    ok(&a, &["invite", &uid, "--filter", "tag=erfa"]);
+    ok(db, &["invite", &uid, "--filter", "tag=erfa"]);
+    uid
+}
+
+fn own_events_with_invitees_travel_in_the_calendar(kind: Kind) {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some((server, a, b)) = two_devices(kind, tmp.path()) else {
+        return;
+    };
+    assert!(
+        ok(&a, &["account", "show"])["calendar"]
+            .as_str()
+            .is_some_and(|c| c.starts_with(server.calendar_prefix())),
+        "a calendar was found or created"
+    );
+    let uid = event_with_invitees(
+        &a,
+        "anna@fitko.example",
+        &[
+            ("Jördis Müller", "jm@fitko.example"),
+            ("Bernd Bauer", "bb@land.example"),
+        ],
+    );
     let reply = tmp.path().join("antwort.ics");
     std::fs::write(
         &reply,
@@ -914,8 +925,7 @@ fn own_events_with_invitees_travel_in_the_calendar(kind: Kind) {
 
 fn an_erased_person_is_deleted_on_the_server_too(kind: Kind) {
     let tmp = tempfile::tempdir().unwrap();
-    let server = Server::start(kind, tmp.path());
-    let Some(a) = device(tmp.path(), "laptop", &server) else {
+    let Some((server, a)) = one_device(kind, tmp.path()) else {
         return;
     };
     let id = add(
@@ -942,8 +952,7 @@ fn an_erased_person_is_deleted_on_the_server_too(kind: Kind) {
 /// no-uid-conflict), as Nextcloud does, and SabreDAV would keep both.
 fn a_record_already_on_the_server_under_another_name_is_joined_not_doubled(kind: Kind) {
     let tmp = tempfile::tempdir().unwrap();
-    let server = Server::start(kind, tmp.path());
-    let Some(a) = device(tmp.path(), "laptop", &server) else {
+    let Some((server, a)) = one_device(kind, tmp.path()) else {
         return;
     };
     // On this device, not yet synced: a contact from a vCard file and an own event.
@@ -966,32 +975,7 @@ fn a_record_already_on_the_server_under_another_name_is_joined_not_doubled(kind:
             "erfa",
         ],
     );
-    ok(
-        &a,
-        &[
-            "invite",
-            "organizer",
-            "--name",
-            "Anna",
-            "--email",
-            "anna@fitko.example",
-        ],
-    );
-    let ev = ok(
-        &a,
-        &[
-            "events",
-            "create",
-            "--title",
-            "OZG-Erfahrungsaustausch",
-            "--start",
-            "2027-03-27T09:30",
-            "--end",
-            "2027-03-27T16:00",
-        ],
-    );
-    let uid = ev["uid"].as_str().unwrap().to_string();
-    ok(&a, &["invite", &uid, "--filter", "tag=erfa"]);
+    let uid = event_with_invitees(&a, "anna@fitko.example", &[]);
     // The other client stores both under its own names.
     let acc = ok(&a, &["account", "show"]);
     let (book, cal) = (
@@ -1037,29 +1021,12 @@ fn a_record_already_on_the_server_under_another_name_is_joined_not_doubled(kind:
 /// the second device would hold a different card than the first one stored.
 fn a_card_read_back_is_the_one_stored_and_nothing_bounces(kind: Kind) {
     let tmp = tempfile::tempdir().unwrap();
-    let server = Server::start(kind, tmp.path());
-    let Some(a) = device(tmp.path(), "laptop", &server) else {
+    let Some((server, a, b)) = two_devices(kind, tmp.path()) else {
         return;
     };
-    let b = device(tmp.path(), "tablet", &server).unwrap();
-    add(
-        &a,
-        "Jördis Müller",
-        &[
-            "--email",
-            "jm@fitko.example",
-            "--phone",
-            "+49 30 1111",
-            "--org",
-            "FITKO",
-            "--role",
-            "Referentin",
-            "--tag",
-            "Erfa",
-            "--note",
-            "Erfurt, Workshop",
-        ],
-    );
+    let fields = "--email|jm@fitko.example|--phone|+49 30 1111|--org|FITKO|--role|Referentin\
+                  |--tag|Erfa|--note|Erfurt, Workshop";
+    add(&a, "Jördis Müller", &fields.split('|').collect::<Vec<_>>());
     sync(&a);
     assert_eq!(sync(&b)["pulled"], 1);
     assert_eq!(counted(&b), quiet(&server, true), "nothing to push back");
@@ -1117,44 +1084,14 @@ fn sabredav_no_invitation_is_sent_behind_the_users_back() {
         return;
     };
     // Anna organises with her account's address; one attendee has an account on the server.
-    ok(
+    let uid = event_with_invitees(
         &a,
+        "anna@example.org",
         &[
-            "invite",
-            "organizer",
-            "--name",
-            "Anna",
-            "--email",
-            "anna@example.org",
+            ("Jördis Müller", "jm@example.org"),
+            ("Bernd Bauer", "bb@land.example"),
         ],
     );
-    add(
-        &a,
-        "Jördis Müller",
-        &["--email", "jm@example.org", "--tag", "erfa"],
-    );
-    add(
-        &a,
-        "Bernd Bauer",
-        &["--email", "bb@land.example", "--tag", "erfa"],
-    );
-    let ev = ok(
-        &a,
-        &[
-            "events",
-            "create",
-            "--title",
-            "OZG-Erfahrungsaustausch",
-            "--start",
-            "2027-03-27T09:30",
-            "--end",
-            "2027-03-27T16:00",
-            "--location",
-            "Erfurt",
-        ],
-    );
-    let uid = ev["uid"].as_str().unwrap().to_string();
-    ok(&a, &["invite", &uid, "--filter", "tag=erfa"]);
     let cal = ok(&a, &["account", "show"])["calendar"]
         .as_str()
         .unwrap()
