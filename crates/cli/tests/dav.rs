@@ -410,7 +410,9 @@ fn a_killed_sync_finishes_without_loss_or_duplicates(kind: Kind) {
         .spawn()
         .unwrap();
     let deadline = Instant::now() + Duration::from_secs(120);
-    while server.cards().len() < n / 3 {
+    // A quarter stored: killed well before the end even where listing the server's cards takes
+    // a request (SabreDAV, Xandikos) while the sync goes on storing.
+    while server.cards().len() < n / 4 {
         assert!(Instant::now() < deadline, "the sync did not get going");
         std::thread::sleep(Duration::from_millis(10));
     }
