@@ -13,7 +13,7 @@
 mod answer;
 mod state;
 
-pub use answer::{ErrorKind, Meaning, Write, is_failure, meaning, status_kind};
+pub use answer::{ErrorKind, Meaning, Precondition, Write, is_failure, meaning, status_kind};
 pub use state::{CollectionState, Listed};
 
 use crate::model::{ImportedContact, Labeled, Level, OrgRef};

@@ -275,3 +275,86 @@ async fn changes_and_deletions_there_are_pulled() {
     assert_eq!((r.pulled, r.removed_here), (1, 1));
     assert!(t.store().dav_item("new").unwrap().is_some());
 }
+
+/// A card as another client writes it, with `uid`.
+fn their_card(uid: &str, extra: &str) -> String {
+    format!("BEGIN:VCARD\r\nVERSION:4.0\r\nUID:{uid}\r\nFN:Anna Amt\r\n{extra}END:VCARD\r\n")
+}
+
+#[tokio::test]
+async fn a_uid_the_server_holds_under_another_name_is_joined_there() {
+    let t = setup(&["Anna Amt"]);
+    t.server.require_unique_uids(true);
+    // Between the pull and the push another client stores the same person (same UID).
+    let there = format!("{BOOK}other-client.vcf");
+    let theirs = their_card(&t.uids[0], "TITLE:Referentin\r\n");
+    t.server
+        .script(Verb::Put, Answer::Meanwhile(there.clone(), theirs));
+    let r = t.sync().await.unwrap();
+    assert_eq!((r.pushed, r.refused.len()), (1, 0), "{r:?}");
+    assert_eq!(
+        t.server.hrefs(),
+        std::slice::from_ref(&there),
+        "not stored twice"
+    );
+    assert_eq!(t.server.count(Verb::Put), 2);
+    let item = t.store().dav_item(&t.uids[0]).unwrap().unwrap();
+    assert_eq!(item.href, there);
+    let id = t.contact_id(0);
+    assert_eq!(
+        t.store().contact(id).unwrap().role.as_deref(),
+        Some("Referentin"),
+        "merged with theirs"
+    );
+    assert_eq!(t.pending(), 0);
+}
+
+#[tokio::test]
+async fn a_uid_conflict_without_the_other_name_waits_for_the_next_pull() {
+    // Xandikos 0.4 answers 412 no-uid-conflict without the href of the record it holds.
+    let t = setup(&["Anna Amt", "Bernd Behörde"]);
+    t.server.require_unique_uids(false);
+    let there = format!("{BOOK}other-client.vcf");
+    t.server.script(
+        Verb::Put,
+        Answer::Meanwhile(there.clone(), their_card(&t.uids[0], "")),
+    );
+    let r = t.sync().await.unwrap();
+    assert_eq!(r.pushed, 1, "the rest goes on: {r:?}");
+    assert!(r.refused[0].starts_with("Anna Amt: "), "{r:?}");
+    assert!(r.refused[0].contains("no-uid-conflict"), "{r:?}");
+    assert_eq!(t.pending(), 1);
+    // The next sync reads the other client's card (the same as ours) and writes there.
+    let r = t.sync().await.unwrap();
+    assert_eq!((r.pushed, r.refused.len()), (1, 0), "{r:?}");
+    assert_eq!(t.server.hrefs(), [t.href(1), there.clone()]);
+    assert_eq!(t.store().dav_item(&t.uids[0]).unwrap().unwrap().href, there);
+    assert_eq!(t.pending(), 0);
+}
+
+#[tokio::test]
+async fn a_412_naming_a_precondition_refuses_the_card_without_a_retry() {
+    use vernetzt_core::sync::Precondition;
+    // Xandikos: a card it cannot read is 412 valid-address-data, not "changed there".
+    let t = setup(&["Anna Amt", "Bernd Behörde"]);
+    let invalid = Precondition::Other("valid-address-data".into());
+    t.server.script(Verb::Put, Answer::Refused(412, invalid));
+    let r = t.sync().await.unwrap();
+    assert_eq!((r.pushed, r.refused.len()), (1, 1), "{r:?}");
+    assert!(r.refused[0].contains("valid-address-data"), "{r:?}");
+    assert_eq!(t.server.count(Verb::Multiget), 0, "nothing to merge with");
+    assert_eq!(t.server.count(Verb::Put), 2);
+    assert_eq!(t.pending(), 1);
+}
+
+#[tokio::test]
+async fn a_put_answered_207_is_not_stored() {
+    // An old Xandikos (0.2.8) reports a failed PUT as 207 Multi-Status; without a status
+    // inside to read (the client reads it when there is one) it is a failure, never a success.
+    let t = setup(&["Anna Amt"]);
+    t.server.script(Verb::Put, Answer::Status(207));
+    let kind = t.sync().await.map(|_| ()).unwrap_err().kind;
+    assert_eq!((kind, t.pending()), (DavErrorKind::Protocol, 1));
+    let item = t.store().dav_item(&t.uids[0]).unwrap();
+    assert!(item.is_none(), "not recorded as stored");
+}

@@ -112,9 +112,16 @@ pub fn write(
     )
 }
 
-/// Writes the event as a calendar object for the user's CalDAV calendar (no METHOD): the same
-/// VEVENT as the invitations, with each attendee's answer (`partstats`, upper case, one per
-/// attendee), so a second device and other clients see who comes.
+/// Writes the event as a calendar object for the user's CalDAV calendar (no METHOD: SabreDAV,
+/// Nextcloud's engine, refuses a stored object that has one): the same VEVENT as the
+/// invitations, with each attendee's answer (`partstats`, upper case, one per attendee), so a
+/// second device and other clients see who comes.
+///
+/// Every ATTENDEE carries `SCHEDULE-AGENT=CLIENT` (RFC 6638 §7.1): Vernetzt sends its own
+/// invitations, when the user says so. Without it an RFC 6638 server (Nextcloud, SabreDAV) that
+/// sees the account's own address as ORGANIZER schedules the event itself on upload and mails
+/// every attendee, before the user pressed "send". The iTIP messages ([`write`]) do not carry
+/// it: the parameter is for the server's copy, not for what an attendee receives.
 pub fn write_object(
     inv: &Invitation,
     partstats: &[String],
@@ -213,10 +220,16 @@ fn render(
                 )
             })
             .unwrap_or_else(|| "NEEDS-ACTION".into());
+        // Only the server's copy (no METHOD) says who schedules: see `write_object`.
+        let agent = if method.is_none() {
+            ";SCHEDULE-AGENT=CLIENT"
+        } else {
+            ""
+        };
         push_line(
             &mut out,
             &format!(
-                "ATTENDEE;CN={};ROLE=REQ-PARTICIPANT;PARTSTAT={partstat};RSVP=TRUE:{}",
+                "ATTENDEE;CN={};ROLE=REQ-PARTICIPANT;PARTSTAT={partstat};RSVP=TRUE{agent}:{}",
                 param_value(&a.name),
                 mailto(&a.email)
             ),
@@ -470,6 +483,30 @@ mod tests {
                 && ics.contains("SEQUENCE:2\r\n")
         );
         assert_eq!(ics.matches("ATTENDEE").count(), 1);
+    }
+
+    #[test]
+    fn the_servers_copy_says_the_client_schedules_and_the_invitation_does_not() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 22, 8, 0, 0).unwrap();
+        let i = inv();
+        let object = write_object(&i, &["ACCEPTED".into()], false, now);
+        assert!(!object.contains("METHOD"), "a stored object has no METHOD");
+        let parsed = parse(object.as_bytes());
+        let ev = parsed.roots[0]
+            .children
+            .iter()
+            .find(|c| c.name == "VEVENT")
+            .unwrap();
+        let att: Vec<_> = ev.props_named("ATTENDEE").collect();
+        assert_eq!(att.len(), 2);
+        for a in &att {
+            assert_eq!(a.param("SCHEDULE-AGENT"), Some("CLIENT"), "{object}");
+        }
+        assert_eq!(att[0].param("PARTSTAT"), Some("ACCEPTED"));
+        for method in [Method::Request, Method::Cancel] {
+            let msg = write(&i, method, None, now);
+            assert!(!msg.contains("SCHEDULE-AGENT"), "{msg}");
+        }
     }
 
     #[test]

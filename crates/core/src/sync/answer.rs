@@ -8,8 +8,11 @@
 //! | PUT     | 2xx with ETag                | stored; the ETag is the base of the next push    |
 //! | PUT     | 2xx without ETag             | stored; ask for the ETag (one more request)      |
 //! | PUT     | 412                          | changed there meanwhile: fetch, merge, try again |
+//! | PUT     | 412 `no-uid-conflict` + href | the UID is there under another name: join it     |
+//! | PUT     | 412/409 other precondition   | this record refused: named, stays queued         |
 //! | PUT     | 415                          | format refused: send vCard 3.0 (once)            |
 //! | PUT     | 400, 409, 413, 422           | this record refused: named, stays queued         |
+//! | PUT     | 207 (old Xandikos)           | read by its inner status; none: a failure        |
 //! | DELETE  | 2xx                          | deleted                                          |
 //! | DELETE  | 404                          | already gone: what was wanted                    |
 //! | DELETE  | 412                          | edited there: the edit beats the delete          |
@@ -102,6 +105,21 @@ pub fn is_failure(status: u16) -> bool {
     ) || status >= 500
 }
 
+/// A WebDAV precondition that a server named in the error body of a refused write (RFC 4918
+/// §16; CardDAV RFC 6352 §6.3.2.1, CalDAV RFC 4791 §5.3.2.1). A bare 412 to a conditional
+/// write means "changed there"; a 412 that names one of these means the server will not take
+/// this record as it is, and fetching and retrying would only meet the same refusal (Xandikos
+/// answers a card without FN or a second object with one UID so).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Precondition {
+    /// `no-uid-conflict`: the collection holds a record with this UID under another name; its
+    /// href when the server names it (RFC 4791 asks for it; Xandikos 0.4 names none).
+    UidConflict(Option<String>),
+    /// Any other precondition (`valid-address-data`, `valid-calendar-data`,
+    /// `supported-address-data`, …), by its element name.
+    Other(String),
+}
+
 /// The write the server answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Write {
@@ -127,19 +145,45 @@ pub enum Meaning {
     /// version, merges and tries once more; a DELETE gives way (an edit beats a deletion) and
     /// the record is fetched back.
     ChangedThere,
+    /// 412 `no-uid-conflict` naming where the server holds this UID: the record is there under
+    /// another name (put there by another client). It is fetched from that href and merged,
+    /// and the write goes there, so the server never holds the record twice.
+    UidElsewhere(String),
     /// 415: the server refused the format. A card is sent again as vCard 3.0, once.
     FormatRefused,
-    /// 400, 409, 413, 422: the server will not store this one record (too large, a value it
-    /// rejects). It is named in the report and stays queued; the rest of the run goes on.
+    /// 400, 409, 413, 422, or a 412 naming a precondition other than a UID found elsewhere:
+    /// the server will not store this one record (too large, a value it rejects, a UID it holds
+    /// under a name it does not tell). It is named in the report and stays queued; the rest of
+    /// the run goes on.
     Refused,
     /// The run stops with this kind (401, 403, 404 on a PUT, 429, 5xx, anything unexpected);
     /// a Retry-After travels with the error into the back-off.
     Failed(ErrorKind),
 }
 
-/// What the answer `status` (with the ETag header, if any) to a write means.
-pub fn meaning(write: Write, status: u16, etag: Option<&str>) -> Meaning {
+/// What the answer `status` (with the ETag header, if any, and the precondition its body
+/// named, if any) to a write means. A 207 Multi-Status is not a success: an old Xandikos
+/// (Debian's 0.2.8) reports a failed PUT so, and the caller passes the status inside it
+/// instead ([`Meaning::Failed`] when there was none to read).
+pub fn meaning(
+    write: Write,
+    status: u16,
+    etag: Option<&str>,
+    precondition: Option<&Precondition>,
+) -> Meaning {
+    match (write, status, precondition) {
+        (Write::Put, 412, Some(Precondition::UidConflict(Some(href)))) => {
+            Meaning::UidElsewhere(href.clone())
+        }
+        (Write::Put, 409 | 412, Some(_)) => Meaning::Refused,
+        _ => plain_meaning(write, status, etag),
+    }
+}
+
+/// [`meaning`] of an answer that named no precondition.
+fn plain_meaning(write: Write, status: u16, etag: Option<&str>) -> Meaning {
     match (write, status) {
+        (_, 207) => Meaning::Failed(ErrorKind::Protocol),
         (Write::Put, 200..=299) => match etag.map(str::trim).filter(|e| !e.is_empty()) {
             Some(e) => Meaning::Stored(e.to_string()),
             None => Meaning::StoredAskEtag,
@@ -164,6 +208,9 @@ mod tests {
         let e = Some("\"e1\"");
         let cases: &[(Write, u16, Option<&str>, Meaning)] = &[
             (Put, 201, e, Stored("\"e1\"".into())),
+            (Put, 207, e, Failed(ErrorKind::Protocol)),
+            (Put, 207, None, Failed(ErrorKind::Protocol)),
+            (Delete, 207, None, Failed(ErrorKind::Protocol)),
             (Put, 204, e, Stored("\"e1\"".into())),
             (Put, 201, None, StoredAskEtag),
             (Put, 201, Some(" "), StoredAskEtag),
@@ -193,9 +240,33 @@ mod tests {
         ];
         for (write, status, etag, want) in cases {
             assert_eq!(
-                &meaning(*write, *status, *etag),
+                &meaning(*write, *status, *etag, None),
                 want,
                 "{write:?} {status} {etag:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_named_precondition_refuses_the_record_instead_of_a_retry() {
+        let uid_at = Precondition::UidConflict(Some("/book/other.vcf".into()));
+        let uid_unnamed = Precondition::UidConflict(None);
+        let invalid = Precondition::Other("valid-address-data".into());
+        let cases: &[(Write, u16, &Precondition, Meaning)] = &[
+            (Put, 412, &uid_at, UidElsewhere("/book/other.vcf".into())),
+            (Put, 412, &uid_unnamed, Refused),
+            (Put, 412, &invalid, Refused),
+            (Put, 409, &invalid, Refused),
+            (Put, 409, &uid_at, Refused),
+            (Put, 403, &invalid, Failed(ErrorKind::Forbidden)),
+            (Put, 201, &invalid, StoredAskEtag),
+            (Delete, 412, &invalid, ChangedThere),
+        ];
+        for (write, status, pre, want) in cases {
+            assert_eq!(
+                &meaning(*write, *status, None, Some(pre)),
+                want,
+                "{write:?} {status} {pre:?}"
             );
         }
     }
@@ -229,7 +300,7 @@ mod tests {
         let now = chrono::DateTime::parse_from_rfc3339("2026-07-01T12:00:00Z")
             .unwrap()
             .to_utc();
-        assert_eq!(meaning(Put, 503, None), Failed(ErrorKind::Server));
+        assert_eq!(meaning(Put, 503, None, None), Failed(ErrorKind::Server));
         assert_eq!(
             super::super::backoff(now, 1, Some(120)),
             now + chrono::Duration::seconds(120)

@@ -2,7 +2,7 @@
 //! keeps one HTTP stack and one TLS configuration.
 
 use super::error::{status_error, transport_error};
-use super::xml::{CollectionTokens, SyncCollection};
+use super::xml::{CollectionTokens, SyncCollection, Vcard4Multiget, write_refusal};
 use super::{DavError, DavErrorKind as Kind, Delta, Fetched, Found, Remote, Reply, Tags};
 use crate::loopback::is_loopback;
 use http::Uri;
@@ -30,7 +30,8 @@ struct Raw {
 }
 
 impl DavClient {
-    /// A client for `url` (https, or http only to loopback).
+    /// A client for `url` (https, or http only to loopback). An https server's certificate is
+    /// checked against the system's roots and the CA file [`EXTRA_CA_ENV`] names, if any.
     pub fn new(url: &str, user: &str, password: &str) -> Result<DavClient, DavError> {
         let base = Url::parse(url.trim()).map_err(|e| {
             DavError::new(Kind::Url, format!("'{url}' is not a server address ({e})"))
@@ -52,6 +53,8 @@ impl DavClient {
             // root store spares reading every system CA certificate (20 to 60 ms a process,
             // most of a no-change sync's own time).
             builder = builder.tls_certs_only(std::iter::empty());
+        } else if let Some(certs) = extra_ca()? {
+            builder = builder.tls_certs_merge(certs);
         }
         let http = builder
             .connect_timeout(Duration::from_secs(15))
@@ -140,6 +143,28 @@ impl DavClient {
     }
 }
 
+/// The environment variable naming a PEM file of CA certificates the sync trusts besides the
+/// system's (docs/security.md): an authority's internal CA on a machine whose system store
+/// lacks it, and the tests' own CA for their TLS server. Added to the system's roots, never
+/// instead of them; read for https servers only.
+pub const EXTRA_CA_ENV: &str = "VERNETZT_EXTRA_CA";
+
+/// The certificates of [`EXTRA_CA_ENV`], when it is set. A file that cannot be read or holds
+/// no certificate is an error, not silently ignored: the user meant to trust something.
+fn extra_ca() -> Result<Option<Vec<reqwest::Certificate>>, DavError> {
+    let Some(path) = std::env::var_os(EXTRA_CA_ENV).filter(|p| !p.is_empty()) else {
+        return Ok(None);
+    };
+    let shown = std::path::Path::new(&path).display().to_string();
+    let bad = |why: String| DavError::new(Kind::Tls, format!("{EXTRA_CA_ENV}={shown}: {why}"));
+    let pem = std::fs::read(&path).map_err(|e| bad(e.to_string()))?;
+    let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| bad(e.to_string()))?;
+    if certs.is_empty() {
+        return Err(bad("no PEM certificate in the file".into()));
+    }
+    Ok(Some(certs))
+}
+
 impl Raw {
     /// `Retry-After` in seconds, when the server sent it as a number.
     fn retry_after(&self) -> Option<u64> {
@@ -165,13 +190,23 @@ impl DavClient {
         R::ParseError: std::fmt::Display,
     {
         let raw = self.exchange(r, what).await?;
-        let status = raw.parts.status.as_u16();
+        let mut status = raw.parts.status.as_u16();
+        let mut precondition = None;
+        if status == 207 || !raw.parts.status.is_success() {
+            // Not stored: what the body says (the status inside a 207, the precondition).
+            let (inner, named) = write_refusal(&raw.body);
+            if status == 207 {
+                status = inner.filter(|s| !(200..=299).contains(s)).unwrap_or(207);
+            }
+            precondition = named;
+        }
         let mut reply = Reply {
             status,
             etag: None,
             retry_after: raw.retry_after(),
+            precondition,
         };
-        if raw.parts.status.is_success() {
+        if (200..=299).contains(&status) && status != 207 {
             let parsed = r
                 .parse_response(&raw.parts, &raw.body)
                 .map_err(|e| DavError::new(Kind::Protocol, format!("{what}: {e}")))?;
@@ -342,7 +377,9 @@ impl Remote for DavClient {
         let resources = match kind {
             Collection::Contacts => {
                 self.run(
-                    &libdav::carddav::GetAddressBookResources::new(collection).with_hrefs(hrefs),
+                    &Vcard4Multiget(
+                        libdav::carddav::GetAddressBookResources::new(collection).with_hrefs(hrefs),
+                    ),
                     what,
                 )
                 .await?

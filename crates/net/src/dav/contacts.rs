@@ -189,8 +189,9 @@ pub(super) async fn push<R: Remote>(
     Ok(())
 }
 
-/// Creates or updates one card; on 412 merges with the server's version and tries once more,
-/// on 415 sends vCard 3.0 from now on. Returns whether the server confirmed it.
+/// Creates or updates one card; on 412 merges with the server's version (where the server
+/// keeps it, when it holds the UID under another name) and tries once more, on 415 sends vCard
+/// 3.0 from now on. Returns whether the server confirmed it.
 async fn push_card<R: Remote>(
     store: &Mutex<Store>,
     remote: &R,
@@ -236,14 +237,22 @@ async fn push_card<R: Remote>(
                 // A server that takes only vCard 3.0: remember it and send 3.0 from now on.
                 lock(store).set_dav_vcard_v3()?;
             }
-            Put::Again(Meaning::ChangedThere, _) if attempt == 0 => {
-                // Changed (or, after a crash, already created) on the server: merge and retry.
+            Put::Again(m @ (Meaning::ChangedThere | Meaning::UidElsewhere(_)), _)
+                if attempt == 0 =>
+            {
+                // Changed (or, after a crash, already created) on the server, or put there by
+                // another client under another name: merge and retry (the card's item now
+                // names where the server keeps it, so the retry writes there).
+                let from = match m {
+                    Meaning::UidElsewhere(there) => there,
+                    _ => href,
+                };
                 report.requests += 1;
                 let got = remote
                     .multiget(
                         book,
                         Collection::Contacts,
-                        std::slice::from_ref(&href),
+                        std::slice::from_ref(&from),
                         "fetching a changed contact",
                     )
                     .await?;

@@ -2,7 +2,7 @@
 //! JSON have always read) and a message in plain words, with what it means for retrying.
 
 pub use vernetzt_core::sync::ErrorKind as DavErrorKind;
-use vernetzt_core::sync::{ErrorKind, status_kind};
+use vernetzt_core::sync::{ErrorKind, Precondition, status_kind};
 
 /// Why a sync step failed, in plain words, with what it means for retrying.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -63,6 +63,28 @@ pub fn status_error(status: u16, what: &str, retry_after: Option<u64>) -> DavErr
     }
 }
 
+/// The error of a write the server refused as it is (400, 409, 413, 422, or a 412 that named
+/// a precondition): [`ErrorKind::Rejected`], so the record is named and stays queued while the
+/// rest of the run goes on.
+pub fn refused_error(status: u16, precondition: Option<&Precondition>, what: &str) -> DavError {
+    let message = match precondition {
+        Some(Precondition::UidConflict(_)) => format!(
+            "the server already holds {what} under another name ({status} no-uid-conflict); the \
+             next sync reads it from there"
+        ),
+        Some(Precondition::Other(name)) => {
+            format!("the server refused {what} ({status} {name}): it does not take it as it is")
+        }
+        None => return status_error(status, what, None),
+    };
+    DavError {
+        kind: ErrorKind::Rejected,
+        message,
+        retry_after: None,
+        status: Some(status),
+    }
+}
+
 /// The error a failed connection means (timeout, untrusted certificate, unreachable).
 pub(super) fn transport_error(e: &reqwest::Error, what: &str) -> DavError {
     if e.is_timeout() {
@@ -82,7 +104,15 @@ pub(super) fn transport_error(e: &reqwest::Error, what: &str) -> DavError {
                 ),
             );
         }
-        src = s.source();
+        // An io::Error's `source()` skips the error it wraps (hyper hands rustls' verdict up
+        // inside one): look into it, or an untrusted certificate reads as "unreachable".
+        src = match s
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            Some(inner) => Some(inner as &dyn std::error::Error),
+            None => s.source(),
+        };
     }
     DavError::new(
         ErrorKind::Network,

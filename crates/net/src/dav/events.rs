@@ -48,6 +48,13 @@ pub(super) async fn sync_events<R: Remote>(
             if let Some(uid) = s.apply_remote_event(&f.data)? {
                 s.record_event_item(&uid, &f.href, Some(&f.etag), &f.data)?;
                 report.pulled += 1;
+            } else if let Some(uid) = not_yet_uploaded(&s, &f.data, now)? {
+                // An own event with a change not uploaded yet, which another client put into
+                // the calendar under a name of its own: left as it is here (the local change
+                // wins), but uploaded where the server keeps it, over that version. A second
+                // object with its UID would be refused (Xandikos, Radicale, Nextcloud) or kept
+                // twice (SabreDAV).
+                s.record_event_item(&uid, &f.href, Some(&f.etag), &f.data)?;
             }
         }
     }
@@ -61,6 +68,24 @@ pub(super) async fn sync_events<R: Remote>(
     }
     checked.pulled(store, Collection::Events, &delta)?;
     push_events(store, remote, cal, now, report).await
+}
+
+/// The UID of `object` when it is a live own event here that the calendar does not hold yet.
+fn not_yet_uploaded(
+    store: &Store,
+    object: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<String>, DavError> {
+    let parsed = vernetzt_core::ical::parse::parse(object.as_bytes());
+    let uid = parsed
+        .roots
+        .iter()
+        .flat_map(|c| c.children.iter())
+        .find(|c| c.name == "VEVENT")
+        .and_then(|e| e.text("UID"));
+    let Some(uid) = uid else { return Ok(None) };
+    let own = store.dav_event_item(&uid)?.is_none() && store.event_object(&uid, now)?.is_some();
+    Ok(own.then_some(uid))
 }
 
 /// Pushes the journal's own-event changes: a PUT per changed event (on 412 the local edit wins:
@@ -87,7 +112,7 @@ async fn push_events<R: Remote>(
         };
         match object {
             Some(obj) => {
-                let href = item
+                let mut href = item
                     .as_ref()
                     .map(|i| i.href.clone())
                     .unwrap_or_else(|| href_for(cal, &c.uid, "ics"));
@@ -118,6 +143,13 @@ async fn push_events<R: Remote>(
                             // Changed there too: the local edit wins (the organiser's device).
                             report.requests += 1;
                             etag = remote.etag(&href, "an event").await.ok();
+                        }
+                        Put::Again(Meaning::UidElsewhere(there), _) if attempt == 0 => {
+                            // Put into the calendar by another client under another name: the
+                            // event lives there; the local edit wins and goes there.
+                            report.requests += 1;
+                            etag = remote.etag(&there, "an event").await.ok();
+                            href = there;
                         }
                         Put::Again(_, e) => return Err(e),
                     }

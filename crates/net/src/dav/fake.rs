@@ -11,7 +11,7 @@ use super::{DavError, DavErrorKind, Delta, Fetched, Found, Remote, Reply, Tags, 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Mutex;
 use vernetzt_core::store::Collection;
-use vernetzt_core::sync::Listed;
+use vernetzt_core::sync::{Listed, Precondition};
 
 /// A kind of request, for scripting its next answer and reading the request log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -45,6 +45,11 @@ pub enum Answer {
     StoredWithoutEtag,
     /// Fail as if the connection failed in this way.
     Fail(DavErrorKind),
+    /// Refuse with this status and a body naming this precondition.
+    Refused(u16, Precondition),
+    /// Another client stores this body at this href just before the request is handled (a
+    /// race between the sync's pull and its push); then the request is handled as usual.
+    Meanwhile(String, String),
 }
 
 #[derive(Default)]
@@ -57,6 +62,9 @@ struct State {
     script: HashMap<Verb, VecDeque<Answer>>,
     log: Vec<(Verb, String)>,
     no_sync_collection: bool,
+    /// Refuse a second record with one UID (Some: whether the refusal names the first one's
+    /// href, as RFC 4791 asks and Xandikos 0.4 does not).
+    unique_uids: Option<bool>,
 }
 
 /// The in-memory server. Collections are the paths given to [`FakeRemote::new`].
@@ -93,6 +101,12 @@ impl FakeRemote {
     /// The server answers sync-collection with 403, as one without RFC 6578 does.
     pub fn without_sync_collection(&self) {
         self.state().no_sync_collection = true;
+    }
+
+    /// The server refuses a record whose UID it holds under another name (412
+    /// `no-uid-conflict`), naming that href when `name_it` (Xandikos 0.4 does not).
+    pub fn require_unique_uids(&self, name_it: bool) {
+        self.state().unique_uids = Some(name_it);
     }
 
     /// Another client writes `body` at `href`; returns the new ETag.
@@ -148,6 +162,13 @@ fn store(s: &mut State, href: &str, body: &str) -> String {
     etag
 }
 
+/// The first UID line of a vCard or iCalendar text.
+fn uid_of(body: &str) -> Option<&str> {
+    body.lines()
+        .find_map(|l| l.strip_prefix("UID:"))
+        .map(str::trim)
+}
+
 fn in_collection(href: &str, collection: &str) -> bool {
     let c = normalise_collection(collection);
     href.starts_with(&c) && href.len() > c.len()
@@ -158,7 +179,10 @@ fn read_failure(answer: Answer, what: &str) -> DavError {
     match answer {
         Answer::Status(s) => status_error(s, what, None),
         Answer::RetryAfter(s, secs) => status_error(s, what, Some(secs)),
-        Answer::StoredWithoutEtag => DavError::new(DavErrorKind::Protocol, what),
+        Answer::Refused(s, _) => status_error(s, what, None),
+        Answer::StoredWithoutEtag | Answer::Meanwhile(..) => {
+            DavError::new(DavErrorKind::Protocol, what)
+        }
         Answer::Fail(kind) => DavError::new(kind, format!("scripted failure of {what}")),
     }
 }
@@ -177,6 +201,10 @@ fn write_answer(answer: Answer, what: &str) -> Result<Reply, DavError> {
         Answer::Status(status) => Ok(reply(status)),
         Answer::RetryAfter(status, secs) => Ok(Reply {
             retry_after: Some(secs),
+            ..reply(status)
+        }),
+        Answer::Refused(status, pre) => Ok(Reply {
+            precondition: Some(pre),
             ..reply(status)
         }),
         other => Err(read_failure(other, what)),
@@ -318,8 +346,23 @@ impl Remote for FakeRemote {
                 store(&mut s, href, body);
                 return Ok(reply(201));
             }
+            Some(Answer::Meanwhile(there, theirs)) => {
+                store(&mut s, &there, &theirs);
+            }
             Some(a) => return write_answer(a, &format!("saving {what}")),
             None => {}
+        }
+        if let (Some(name_it), Some(uid)) = (s.unique_uids, uid_of(body)) {
+            let parent = super::xml::parent_collection(href);
+            let other = s.objects.iter().find(|(h, (_, b))| {
+                h.as_str() != href && in_collection(h, &parent) && uid_of(b) == Some(uid)
+            });
+            if let Some((there, _)) = other {
+                return Ok(Reply {
+                    precondition: Some(Precondition::UidConflict(name_it.then(|| there.clone()))),
+                    ..reply(412)
+                });
+            }
         }
         let held = s.objects.get(href).map(|(e, _)| e.clone());
         let fits = match etag {

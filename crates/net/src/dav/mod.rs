@@ -23,7 +23,7 @@ mod run;
 mod steps;
 mod xml;
 
-pub use client::DavClient;
+pub use client::{DavClient, EXTRA_CA_ENV};
 pub use error::{DavError, DavErrorKind, status_error};
 pub use remote::{Delta, Fetched, Found, Remote, Reply, Tags};
 pub use run::sync;

@@ -11,7 +11,7 @@ use super::DavError;
 use std::collections::HashMap;
 use std::future::Future;
 use vernetzt_core::store::Collection;
-use vernetzt_core::sync::Listed;
+use vernetzt_core::sync::{Listed, Precondition};
 
 /// The address book and calendar discovery found (or created).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,7 +55,8 @@ pub struct Fetched {
     pub data: String,
 }
 
-/// The server's answer to a PUT or DELETE.
+/// The server's answer to a PUT or DELETE. A 207 Multi-Status comes with the status inside it
+/// (an old Xandikos reports a failed PUT so), or stays 207 when it has none.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Reply {
     /// HTTP status.
@@ -64,6 +65,9 @@ pub struct Reply {
     pub etag: Option<String>,
     /// `Retry-After` in seconds, when the server sent one.
     pub retry_after: Option<u64>,
+    /// The precondition the body of a refusal named (`no-uid-conflict`, `valid-address-data`),
+    /// which tells "this record is refused" from "changed there" in a 412.
+    pub precondition: Option<Precondition>,
 }
 
 /// The server operations a sync needs. `what` names the thing in plain words for error

@@ -2,6 +2,7 @@
 //! run (sync-collection, else an ETag listing), and the conditional writes, each answer read by
 //! core's rules ([`meaning`]).
 
+use super::error::refused_error;
 use super::{DavError, Delta, Remote, SyncReport, status_error};
 use vernetzt_core::store::Collection;
 use vernetzt_core::sync::{ErrorKind, Listed, Meaning, Write, meaning};
@@ -133,7 +134,8 @@ pub(super) enum Put {
     /// Stored, with the ETag the server gave (asked for when the answer had none).
     Stored(Option<String>),
     /// Not stored, for a reason the caller may act on once before it gives up with the error:
-    /// [`Meaning::ChangedThere`] (412) or [`Meaning::FormatRefused`] (415).
+    /// [`Meaning::ChangedThere`] (412), [`Meaning::UidElsewhere`] (412 `no-uid-conflict` with
+    /// the href of the server's record) or [`Meaning::FormatRefused`] (415).
     Again(Meaning, DavError),
 }
 
@@ -151,14 +153,19 @@ pub(super) async fn put_object<R: Remote>(
 ) -> Result<Put, DavError> {
     report.requests += 1;
     let reply = remote.put(href, body, collection, etag, what).await?;
-    let error = || status_error(reply.status, &format!("saving {what}"), reply.retry_after);
-    match meaning(Write::Put, reply.status, reply.etag.as_deref()) {
+    let saving = format!("saving {what}");
+    let error = || status_error(reply.status, &saving, reply.retry_after);
+    let pre = reply.precondition.as_ref();
+    match meaning(Write::Put, reply.status, reply.etag.as_deref(), pre) {
         Meaning::Stored(e) => Ok(Put::Stored(Some(e))),
         Meaning::StoredAskEtag => {
             report.requests += 1;
             Ok(Put::Stored(remote.etag(href, what).await.ok()))
         }
-        m @ (Meaning::ChangedThere | Meaning::FormatRefused) => Ok(Put::Again(m, error())),
+        m @ (Meaning::ChangedThere | Meaning::FormatRefused | Meaning::UidElsewhere(_)) => {
+            Ok(Put::Again(m, error()))
+        }
+        Meaning::Refused => Err(refused_error(reply.status, pre, what)),
         _ => Err(error()),
     }
 }
@@ -184,7 +191,7 @@ pub(super) async fn delete_object<R: Remote>(
 ) -> Result<Deleted, DavError> {
     report.requests += 1;
     let reply = remote.delete(href, etag, what).await?;
-    match meaning(Write::Delete, reply.status, None) {
+    match meaning(Write::Delete, reply.status, None, None) {
         Meaning::Deleted => Ok(Deleted::Done),
         Meaning::AlreadyGone => Ok(Deleted::AlreadyGone),
         Meaning::ChangedThere => Ok(Deleted::ChangedThere),
