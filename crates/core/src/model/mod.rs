@@ -510,6 +510,22 @@ pub struct Feed {
     pub events: i64,
 }
 
+/// What removing a feed did (`vernetzt feed remove --json`, the app's feeds panel).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedRemoval {
+    /// The removed feed.
+    pub feed_id: i64,
+    /// Its name.
+    pub name: String,
+    /// Its uid: the keyring account of its secret, which the caller deletes.
+    pub uid: String,
+    /// Events deleted with it.
+    pub deleted: i64,
+    /// Events kept because the user has history with them (attendance, encounters, notes, a
+    /// series): they stay in timelines and series.
+    pub kept: i64,
+}
+
 /// One occurrence of an event in a window: what `vernetzt events list --json` prints.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Occurrence {

@@ -1,14 +1,13 @@
-//! Feeds and their events: applying a read feed (added, updated, cancelled, removed, unchanged)
+//! Feeds' events: applying a read feed (added, updated, cancelled, removed, unchanged)
 //! and listing occurrences for a window.
 
-use super::{Store, all, first, found, json_value, new_uid, tuple};
+use super::{Store, all, json_value, tuple};
 use crate::error::{Error, Result};
 use crate::hash::fnv1a_hex;
 use crate::ical::event::{FeedEvent, FeedRead, Status, When};
 use crate::ical::recur::{self, Anchor, Instant};
 use crate::ical::zone::date_start_utc;
-use crate::model::{Feed, FeedAuth, FeedCounts, Occurrence};
-use crate::rules::MAX_FEED_NAME_CHARS;
+use crate::model::{FeedCounts, Occurrence};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 use rusqlite::types::{ToSqlOutput, Value};
@@ -118,171 +117,7 @@ fn fingerprint(values: &[&dyn ToSql]) -> rusqlite::Result<String> {
     ))
 }
 
-/// A feed's authentication from its stored kind and user.
-fn feed_auth(kind: String, user: Option<String>) -> FeedAuth {
-    match kind.as_str() {
-        "basic" => FeedAuth::Basic {
-            user: user.unwrap_or_default(),
-        },
-        "bearer" => FeedAuth::Bearer,
-        _ => FeedAuth::None,
-    }
-}
-
-fn feed_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Feed> {
-    read_row!(r, c => Feed {
-        id, uid, url, name, auth = feed_auth(c.next()?, c.next()?),
-        last_success_at, last_attempt_at, last_error,
-        last_counts = c.next::<Option<String>>()?.and_then(|j| serde_json::from_str(&j).ok()),
-        failures, refresh_minutes, etag, last_modified, events,
-    })
-}
-
-/// The columns of a [`Feed`], in its fields' order (see `feed_row`).
-const FEED_SELECT: &str =
-    "SELECT f.id, f.uid, f.url, f.name, f.auth_kind, f.auth_user, f.last_success_at,
-        f.last_attempt_at, f.last_error, f.last_counts, f.failures, f.refresh_minutes, f.etag,
-        f.last_modified, (SELECT count(*) FROM events e WHERE e.feed_id = f.id)
-     FROM feeds f";
-
-/// A feed's name, trimmed: not empty, at most [`MAX_FEED_NAME_CHARS`].
-fn feed_name(name: &str) -> Result<&str> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > MAX_FEED_NAME_CHARS {
-        return Err(Error::invalid(
-            "name_required",
-            "name",
-            format!("a feed needs a name of at most {MAX_FEED_NAME_CHARS} characters"),
-        ));
-    }
-    Ok(name)
-}
-
 impl Store {
-    /// Subscribes to a feed. `url` must already be normalised (see `vernetzt_net`); the same URL
-    /// twice is refused.
-    pub fn add_feed(&mut self, url: &str, name: &str, auth: &FeedAuth) -> Result<Feed> {
-        let name = feed_name(name)?;
-        if self.feed_by_url(url)?.is_some() {
-            return Err(Error::invalid(
-                "feed_exists",
-                "url",
-                format!("the feed {url} is already subscribed"),
-            ));
-        }
-        let (kind, user) = match auth {
-            FeedAuth::None => ("none", None),
-            FeedAuth::Basic { user } => ("basic", Some(user.as_str())),
-            FeedAuth::Bearer => ("bearer", None),
-        };
-        let (tx, t) = self.begin()?;
-        super::exec(
-            &tx,
-            "INSERT INTO feeds(uid, url, name, auth_kind, auth_user, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![new_uid(), url, name, kind, user, t],
-        )?;
-        let id = tx.last_insert_rowid();
-        tx.commit()?;
-        self.feed(id)
-    }
-
-    /// Unsubscribes: the feed and its events go (used to undo a subscription that could not be
-    /// completed, e.g. when the keyring refused its secret).
-    pub fn delete_feed(&mut self, id: i64) -> Result<()> {
-        self.conn.execute("DELETE FROM feeds WHERE id = ?1", [id])?;
-        Ok(())
-    }
-
-    /// All feeds, by name.
-    pub fn feeds(&self) -> Result<Vec<Feed>> {
-        all(
-            &self.conn,
-            &format!("{FEED_SELECT} ORDER BY f.name, f.id"),
-            [],
-            feed_row,
-        )
-    }
-
-    /// One feed.
-    pub fn feed(&self, id: i64) -> Result<Feed> {
-        found(
-            &self.conn,
-            &format!("{FEED_SELECT} WHERE f.id = ?1"),
-            "feed",
-            id,
-            feed_row,
-        )
-    }
-
-    /// The feed with this URL, if subscribed.
-    pub fn feed_by_url(&self, url: &str) -> Result<Option<Feed>> {
-        first(
-            &self.conn,
-            &format!("{FEED_SELECT} WHERE f.url = ?1"),
-            [url],
-            feed_row,
-        )
-    }
-
-    /// Records a failed attempt: the error in plain words, and one more failure for the backoff.
-    /// The feed's events stay exactly as they were.
-    pub fn record_feed_failure(&mut self, id: i64, error: &str) -> Result<()> {
-        self.conn.execute(
-            "UPDATE feeds SET last_attempt_at = ?2, last_error = ?3, failures = failures + 1 WHERE id = ?1",
-            params![id, self.now_text(), error],
-        )?;
-        Ok(())
-    }
-
-    /// Sets how often a feed is synced (5 minutes to a week).
-    pub fn set_feed_refresh(&mut self, id: i64, minutes: i64) -> Result<()> {
-        if !(5..=7 * 24 * 60).contains(&minutes) {
-            return Err(Error::invalid(
-                "refresh_invalid",
-                "refresh_minutes",
-                "sync every 5 minutes at the most and every week at the least",
-            ));
-        }
-        self.feed(id)?;
-        self.conn.execute(
-            "UPDATE feeds SET refresh_minutes = ?2 WHERE id = ?1",
-            params![id, minutes],
-        )?;
-        Ok(())
-    }
-
-    /// Renames a feed.
-    pub fn rename_feed(&mut self, id: i64, name: &str) -> Result<()> {
-        let name = feed_name(name)?;
-        self.conn.execute(
-            "UPDATE feeds SET name = ?2 WHERE id = ?1",
-            params![id, name],
-        )?;
-        Ok(())
-    }
-
-    /// Records a 304 Not Modified: a successful sync that changed nothing. The warnings of the
-    /// last read stay, since the feed still has those problems.
-    pub fn record_feed_not_modified(&mut self, id: i64) -> Result<FeedCounts> {
-        let previous = self
-            .feed(id)?
-            .last_counts
-            .map(|c| c.warnings)
-            .unwrap_or_default();
-        let counts = FeedCounts {
-            not_modified: true,
-            warnings: previous,
-            ..Default::default()
-        };
-        let t = self.now_text();
-        self.conn.execute(
-            "UPDATE feeds SET last_attempt_at = ?2, last_success_at = ?2, last_error = NULL, failures = 0,
-                 last_counts = ?3 WHERE id = ?1",
-            params![id, t, serde_json::to_string(&counts).expect("counts")],
-        )?;
-        Ok(counts)
-    }
-
     /// Applies a read feed to the stored events of feed `id`, in one transaction: new events are
     /// added, changed ones updated (unless the stored one has a higher SEQUENCE or a later DTSTAMP),
     /// and, only when the feed is complete, events missing from it are marked `removed` (their
@@ -343,11 +178,16 @@ impl Store {
                 }
             }
         }
-        super::exec(&tx,
+        let live = super::exec(&tx,
             "UPDATE feeds SET etag = ?2, last_modified = ?3, last_attempt_at = ?4, last_success_at = ?4,
-                 last_error = NULL, failures = 0, last_counts = ?5 WHERE id = ?1",
+                 last_error = NULL, failures = 0, last_counts = ?5 WHERE id = ?1 AND removed_at IS NULL",
             params![id, etag, last_modified, t, serde_json::to_string(&counts).expect("counts")],
         )?;
+        // A feed removed while its download ran (by the CLI, or the app's other window) stays
+        // removed: nothing of the download is stored (the transaction is dropped, rolled back).
+        if live == 0 {
+            return Err(Error::not_found("feed", id));
+        }
         tx.commit()?;
         Ok(counts)
     }
