@@ -35,6 +35,23 @@ fn feed(events: &[(&str, &str, &str)], complete: bool) -> Vec<u8> {
     s.into_bytes()
 }
 
+/// `events list --json` for December 2026, where the test feeds' events are.
+fn december(db: &Path) -> Value {
+    let (ok, list, err) = json(
+        db,
+        &[
+            "events",
+            "list",
+            "--from",
+            "2026-12-01",
+            "--to",
+            "2027-01-01",
+        ],
+    );
+    assert!(ok, "{err}");
+    list
+}
+
 fn counts(v: &Value) -> (u64, u64, u64, u64, u64, bool) {
     let c = &v[0]["counts"];
     let n = |k: &str| c[k].as_u64().unwrap_or(99);
@@ -87,18 +104,7 @@ fn subscribe_sync_update_and_list() {
     let (_, r, _) = json(&db, &["feed", "sync"]);
     assert_eq!(counts(&r), (0, 1, 1, 1, 0, false));
 
-    let (ok, list, err) = json(
-        &db,
-        &[
-            "events",
-            "list",
-            "--from",
-            "2026-12-01",
-            "--to",
-            "2027-01-01",
-        ],
-    );
-    assert!(ok, "{err}");
+    let list = december(&db);
     let mut rows: Vec<(String, String)> = list
         .as_array()
         .unwrap()
@@ -331,24 +337,30 @@ fn corpus_files_import_without_panic() {
     }
 }
 
-/// A feed with a login: the password goes to the real Secret Service (CI runs the tests under
-/// `crates/net/tests/with-keyring.sh`), arrives at the server, and is nowhere in the database.
-#[test]
-fn feed_password_lives_in_the_keyring_only() {
+/// A database with one feed of event "a", added with `--user ozg` and `password` on stdin (into
+/// the real keyring): the database, the server and the feed; `None` where no keyring runs.
+fn login_feed(password: &str) -> Option<(tempfile::TempDir, std::path::PathBuf, Server, Value)> {
     if !support::keyring_present() {
-        return;
+        return None;
     }
     let (dir, db) = temp_db();
     let server = Server::start(Reply::calendar(feed(&[("a", "A", "")], true), "\"1\""));
     let out = support::with_stdin(
         support::command(&db).args(["--json", "feed", "add", &server.url, "--user", "ozg"]),
-        b"Geheim-Passwort-4711\n",
+        format!("{password}\n").as_bytes(),
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let (ok, feed, err) = support::parsed(out);
+    assert!(ok, "{err}");
+    Some((dir, db, server, feed))
+}
+
+/// A feed with a login: the password goes to the real Secret Service (CI runs the tests under
+/// `crates/net/tests/with-keyring.sh`), arrives at the server, and is nowhere in the database.
+#[test]
+fn feed_password_lives_in_the_keyring_only() {
+    let Some((dir, db, server, _)) = login_feed("Geheim-Passwort-4711") else {
+        return;
+    };
     let (ok, _, err) = json(&db, &["feed", "sync"]);
     assert!(ok, "{err}");
     let auth = server.seen.lock().unwrap().authorization.clone().unwrap();
@@ -363,4 +375,82 @@ fn feed_password_lives_in_the_keyring_only() {
             "the password is not in any database file"
         );
     }
+}
+
+/// `feed remove` (issue 14): the feed leaves the list and the sync, the events the user has no
+/// history with go, and the attended one stays with its attendance.
+#[test]
+fn remove_keeps_the_history_and_stops_the_sync() {
+    let (_dir, db) = temp_db();
+    let server = Server::start(Reply::calendar(
+        feed(
+            &[("a", "OZG-Erfahrungsaustausch", ""), ("b", "Labor", "")],
+            true,
+        ),
+        "\"1\"",
+    ));
+    let (ok, f, err) = json(&db, &["feed", "add", &server.url, "--name", "FITKO"]);
+    assert!(ok, "{err}");
+    let id = f["id"].to_string();
+    assert!(json(&db, &["feed", "sync"]).0);
+    let anna = support::add_contact(&db, "Anna Schmidt", &[]);
+    support::ok(
+        &db,
+        &[
+            "attendance",
+            "mark",
+            "--event",
+            "a",
+            "--contact",
+            &anna["id"].to_string(),
+        ],
+    );
+
+    let (ok, r, err) = json(&db, &["feed", "remove", &id]);
+    assert!(ok, "{err}");
+    assert_eq!(
+        (r["deleted"].as_i64(), r["kept"].as_i64()),
+        (Some(1), Some(1))
+    );
+    let (_, list, _) = json(&db, &["feed", "list"]);
+    assert_eq!(list, serde_json::json!([]));
+    let requests = server.seen.lock().unwrap().requests;
+    let (ok, r, err) = json(&db, &["feed", "sync"]);
+    assert!(ok, "{err}");
+    assert_eq!(r, serde_json::json!([]), "nothing left to sync");
+    assert_eq!(server.seen.lock().unwrap().requests, requests);
+
+    let events = december(&db);
+    assert_eq!(events.as_array().map(Vec::len), Some(1));
+    assert_eq!(events[0]["uid"], "a", "the attended event stays");
+    let at = support::ok(&db, &["attendance", "list", "--event", "a"]);
+    assert!(at.to_string().contains("Anna Schmidt"), "{at}");
+    let err = support::fails(&db, &["feed", "remove", &id]);
+    assert!(
+        err.contains("not found") || err.contains("no feed"),
+        "{err}"
+    );
+}
+
+/// Removing a feed with a login deletes its password from the keyring (run under
+/// `crates/net/tests/with-keyring.sh`).
+#[test]
+fn remove_deletes_the_feeds_secret() {
+    let Some((_dir, db, _server, f)) = login_feed("Geheim-Passwort-0815") else {
+        return;
+    };
+    let uid = f["uid"].as_str().unwrap();
+    let keyring = vernetzt_net::Secrets::new(vernetzt_net::feed_sync::SECRETS_SERVICE);
+    assert_eq!(
+        keyring.get(uid).unwrap().as_deref(),
+        Some("Geheim-Passwort-0815")
+    );
+
+    let (ok, _, err) = json(&db, &["feed", "remove", &f["id"].to_string()]);
+    assert!(ok, "{err}");
+    assert_eq!(
+        keyring.get(uid).unwrap(),
+        None,
+        "the password left the keyring"
+    );
 }
