@@ -14,6 +14,7 @@ import type {
   ContactInput,
   Feed,
   FeedInput,
+  FeedRemoval,
   FeedSyncResult,
   Occurrence,
   CsvMapping,
@@ -83,6 +84,7 @@ export interface Commands {
   app_ready: Cmd<undefined, void>;
   feeds_list: Cmd<undefined, Feed[]>;
   feed_add: Cmd<{ input: FeedInput }, Feed>;
+  feed_remove: Cmd<{ feedId: number }, FeedRemoval>;
   feeds_sync: Cmd<{ feedId: number | null }, FeedSyncResult[]>;
   events_list: Cmd<{ from: string; to: string; feedId: number | null }, Occurrence[]>;
   contacts_import_preview: Cmd<{ data: string }, ImportPreview>;
@@ -177,6 +179,8 @@ export const backend = {
   appReady: () => call('app_ready'),
   listFeeds: () => call('feeds_list'),
   addFeed: (input: FeedInput) => call('feed_add', { input }),
+  /** Removes a feed, its secret and its events except those with the user's history. */
+  removeFeed: (feedId: number) => call('feed_remove', { feedId }),
   /** Syncs one feed, or all when `feedId` is null. */
   syncFeeds: (feedId: number | null) => call('feeds_sync', { feedId }),
   /** Occurrences overlapping [from, to) (RFC 3339), optionally of one feed. */

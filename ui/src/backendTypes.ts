@@ -161,6 +161,17 @@ export interface FeedInput {
   secret: string | null;
 }
 
+/** What removing a feed did: its events deleted, and those kept for the user's history. */
+export interface FeedRemoval {
+  feed_id: number;
+  name: string;
+  /** The keyring account of its secret (deleted with it). */
+  uid: string;
+  deleted: number;
+  /** Events kept because the user attended, met someone, noted something or made a series. */
+  kept: number;
+}
+
 /** Result of syncing one feed: counts, or the error in plain words. */
 export interface FeedSyncResult {
   feed_id: number;

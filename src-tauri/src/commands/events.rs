@@ -5,7 +5,7 @@ use crate::error::CmdResult;
 use crate::state::AppState;
 use tauri::State;
 use vernetzt_core::at_event;
-use vernetzt_core::model::{Feed, FeedAuth, Occurrence};
+use vernetzt_core::model::{Feed, FeedAuth, FeedRemoval, Occurrence};
 use vernetzt_net::feed_sync::{self, SyncReport};
 
 /// A new feed as the form sends it; the secret goes to the keyring.
@@ -33,6 +33,17 @@ pub fn feed_add(state: State<'_, AppState>, input: FeedInput) -> CmdResult<Feed>
         input.auth,
         input.secret.as_deref(),
     )?)
+}
+
+/// Removes a feed: its secret leaves the keyring, its events go except those with the user's
+/// history. Off the main thread: the keyring may wait for an unlock prompt, and a large feed
+/// has many events to delete.
+#[tauri::command]
+pub async fn feed_remove(state: State<'_, AppState>, feed_id: i64) -> CmdResult<FeedRemoval> {
+    let secrets = std::sync::Arc::clone(&state.secrets);
+    state
+        .blocking(move |store| Ok(feed_sync::remove_feed(store, &secrets, feed_id)?))
+        .await
 }
 
 /// Syncs one feed or all now; the store is not held while downloading.

@@ -1,6 +1,6 @@
 // Mock domain: calendar feeds and the events they bring (the calendar view), plus the lookups of
 // an event by UID or id that attendance, series and invitations share.
-import type { EventRef, Feed, FeedCounts, FeedInput, FeedSyncResult, Occurrence } from '../backend';
+import type { EventRef, Feed, FeedCounts, FeedInput, FeedRemoval, FeedSyncResult, Occurrence } from '../backend';
 import { counts, feedSeeds, unreachable } from './fixtures/feeds';
 import { type OccurrenceSeed, occurrence } from './fixtures/occurrence';
 import { at, clone, dateOnly, delay, invalid, nextId, notFound, now, uid } from './state';
@@ -106,6 +106,20 @@ function addFeed(input: FeedInput): Feed {
   }
   if (input.auth.kind === 'basic' && !input.auth.user.trim()) throw invalid('user_required', 'user', 'a user name is needed');
   return addFeedRow({ url, name: input.name?.trim() || `Kalender ${parsed.hostname}`, auth: input.auth });
+}
+
+/**
+ * Removes a feed as the store does: it leaves the list, and its occurrences go unless `kept`
+ * says the user has history with them (networking.ts knows attendance and encounters).
+ */
+export function removeFeed(id: number, kept: (o: StoredOcc) => boolean): FeedRemoval {
+  const f = getFeed(id);
+  feeds.splice(feeds.indexOf(f), 1);
+  const before = occs.length;
+  const keep = occs.filter((o) => o.feed_id !== id || kept(o));
+  occs.splice(0, occs.length, ...keep);
+  const left = occs.filter((o) => o.feed_id === id).length;
+  return { feed_id: id, name: f.name, uid: f.uid, deleted: before - occs.length, kept: left };
 }
 
 /** One sync: the failing feed fails, an empty feed gets two events, FITKO alternates updated/304. */
