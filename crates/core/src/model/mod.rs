@@ -526,6 +526,17 @@ pub struct FeedRemoval {
     pub kept: i64,
 }
 
+/// A listing of occurrences (the events view, the invitee picker): the first ones by start, and
+/// whether the listing was cut short (`rules::MAX_LISTED_OCCURRENCES`, or a recurrence cap), so
+/// that the UI can say so instead of silently showing less.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OccurrenceList {
+    /// The occurrences, in start order.
+    pub occurrences: Vec<Occurrence>,
+    /// True when occurrences in the window were left out.
+    pub truncated: bool,
+}
+
 /// One occurrence of an event in a window: what `vernetzt events list --json` prints.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Occurrence {

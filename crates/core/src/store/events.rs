@@ -7,7 +7,8 @@ use crate::hash::fnv1a_hex;
 use crate::ical::event::{FeedEvent, FeedRead, Status, When};
 use crate::ical::recur::{self, Anchor, Instant};
 use crate::ical::zone::date_start_utc;
-use crate::model::{FeedCounts, Occurrence};
+use crate::model::{FeedCounts, Occurrence, OccurrenceList};
+use crate::rules::{MAX_FEED_EVENTS, MAX_FEED_SERIES, MAX_LISTED_OCCURRENCES};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 use rusqlite::types::{ToSqlOutput, Value};
@@ -145,7 +146,7 @@ impl Store {
                 .push(format!("… and {} more", read.warnings.len() - MAX_WARNINGS));
         }
         // One version per (UID, RECURRENCE-ID): the highest SEQUENCE, then the latest DTSTAMP.
-        let mut chosen: HashMap<(&str, Option<&str>), &FeedEvent> = HashMap::new();
+        let mut chosen: HashMap<EventKey<'_>, &FeedEvent> = HashMap::new();
         for e in &read.events {
             let key = (e.uid.as_str(), e.recurrence_id.as_deref());
             match chosen.get(&key) {
@@ -155,6 +156,8 @@ impl Store {
                 }
             }
         }
+        let left_out = within_caps(&mut chosen);
+        counts.warnings.splice(0..0, left_out);
         let mut stored = stored_versions(&tx, id)?;
         for e in chosen.values() {
             let key = (e.uid.clone(), e.recurrence_id.clone());
@@ -178,6 +181,7 @@ impl Store {
                 }
             }
         }
+        prune_removed(&tx, id)?;
         let live = super::exec(&tx,
             "UPDATE feeds SET etag = ?2, last_modified = ?3, last_attempt_at = ?4, last_success_at = ?4,
                  last_error = NULL, failures = 0, last_counts = ?5 WHERE id = ?1 AND removed_at IS NULL",
@@ -192,9 +196,8 @@ impl Store {
         Ok(counts)
     }
 
-    /// Occurrences of all events (or one feed's) that overlap `[from, to)`, in start order.
-    /// All-day events are placed in `zone` (the user's). Recurring events are expanded here,
-    /// with bounded work per event.
+    /// Occurrences of all events (or one feed's) that overlap `[from, to)`, in start order: the
+    /// first [`MAX_LISTED_OCCURRENCES`] of them (see [`Store::occurrence_list`]).
     pub fn occurrences(
         &self,
         from: DateTime<Utc>,
@@ -202,6 +205,21 @@ impl Store {
         feed: Option<i64>,
         zone: Tz,
     ) -> Result<Vec<Occurrence>> {
+        Ok(self.occurrence_list(from, to, feed, zone)?.occurrences)
+    }
+
+    /// Occurrences of all events (or one feed's) that overlap `[from, to)`, in start order, at
+    /// most [`MAX_LISTED_OCCURRENCES`] (the first), and whether the list was cut short there or
+    /// by a recurrence cap. All-day events are placed in `zone` (the user's). Recurring events
+    /// are expanded here with bounded work: once the list is full, later series are expanded
+    /// only up to its last start, so a feed of minutely series costs what the list can show.
+    pub fn occurrence_list(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        feed: Option<i64>,
+        zone: Tz,
+    ) -> Result<OccurrenceList> {
         let day = chrono::Duration::days(1);
         let fmt = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         let mut out: Vec<(DateTime<Utc>, Occurrence)> = Vec::new();
@@ -235,6 +253,7 @@ impl Store {
                AND (?2 IS NULL OR e.feed_id = ?2)"
         ))?;
         let masters = stmt.query_map(params![fmt(to + day), feed], event_row)?;
+        let mut listing = Listing::new(out, to);
         for row in masters {
             let row = row?;
             let Some(anchor) = row.anchor() else { continue };
@@ -253,10 +272,11 @@ impl Store {
                 &rdates,
                 &exdates,
                 from - day,
-                to + day,
+                listing.until + day,
             ) else {
                 continue;
             };
+            listing.truncated |= exp.truncated;
             for start in exp.starts {
                 let (rid, s_out, e_out, s_utc) = if row.all_day {
                     let d = start.date_naive();
@@ -271,12 +291,59 @@ impl Store {
                 }
                 let e_utc = s_utc + duration;
                 if s_utc < to && (e_utc > from || (duration.is_zero() && s_utc >= from)) {
-                    out.push((s_utc, row.occurrence(s_out, e_out, Some(rid))));
+                    listing.push(s_utc, row.occurrence(s_out, e_out, Some(rid)));
                 }
             }
         }
-        out.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.title.cmp(&b.1.title)));
-        Ok(out.into_iter().map(|(_, o)| o).collect())
+        Ok(listing.finish())
+    }
+}
+
+/// A listing being collected: occurrences with their start instant, kept to the first
+/// [`MAX_LISTED_OCCURRENCES`] whenever twice as many have gathered.
+struct Listing {
+    out: Vec<(DateTime<Utc>, Occurrence)>,
+    /// How far expansion still needs to go: the window's end, then the last start of a full list.
+    until: DateTime<Utc>,
+    truncated: bool,
+}
+
+impl Listing {
+    fn new(out: Vec<(DateTime<Utc>, Occurrence)>, to: DateTime<Utc>) -> Self {
+        let mut l = Listing {
+            out,
+            until: to,
+            truncated: false,
+        };
+        l.compact();
+        l
+    }
+
+    fn push(&mut self, start: DateTime<Utc>, o: Occurrence) {
+        self.out.push((start, o));
+        if self.out.len() >= 2 * MAX_LISTED_OCCURRENCES {
+            self.compact();
+        }
+    }
+
+    /// Sorts and keeps the first [`MAX_LISTED_OCCURRENCES`]; from then on nothing after the
+    /// last kept start can make the list.
+    fn compact(&mut self) {
+        self.out
+            .sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.title.cmp(&b.1.title)));
+        if self.out.len() > MAX_LISTED_OCCURRENCES {
+            self.out.truncate(MAX_LISTED_OCCURRENCES);
+            self.truncated = true;
+            self.until = self.until.min(self.out[MAX_LISTED_OCCURRENCES - 1].0);
+        }
+    }
+
+    fn finish(mut self) -> OccurrenceList {
+        self.compact();
+        OccurrenceList {
+            occurrences: self.out.into_iter().map(|(_, o)| o).collect(),
+            truncated: self.truncated,
+        }
     }
 }
 
@@ -373,6 +440,77 @@ impl EventRow {
         }
     }
 }
+
+/// A feed event's identity: UID and RECURRENCE-ID.
+type EventKey<'a> = (&'a str, Option<&'a str>);
+
+/// Keeps of a feed's events the first by start within the caps ([`MAX_FEED_SERIES`] recurring
+/// series, [`MAX_FEED_EVENTS`] in all) and drops the rest from `chosen`; the warnings that say
+/// how many were left out. Left out, an event counts as not in the feed: a complete feed marks a
+/// stored one removed.
+fn within_caps(chosen: &mut HashMap<EventKey<'_>, &FeedEvent>) -> Vec<String> {
+    if chosen.len() <= MAX_FEED_EVENTS
+        && chosen.values().filter(|e| e.recurring()).count() <= MAX_FEED_SERIES
+    {
+        return Vec::new();
+    }
+    let mut order: Vec<(String, EventKey<'_>, bool)> = chosen
+        .iter()
+        .map(|(k, e)| (e.start.stored(), *k, e.recurring()))
+        .collect();
+    order.sort();
+    let (mut series, mut events, mut series_out, mut events_out) = (0, 0, 0, 0);
+    for (_, key, recurring) in order {
+        if recurring && series >= MAX_FEED_SERIES {
+            series_out += 1;
+        } else if events >= MAX_FEED_EVENTS {
+            events_out += 1;
+        } else {
+            series += usize::from(recurring);
+            events += 1;
+            continue;
+        }
+        chosen.remove(&key);
+    }
+    let mut out = Vec::new();
+    if series_out > 0 {
+        out.push(format!(
+            "{series_out} recurring series left out: a feed keeps at most {MAX_FEED_SERIES} (the first by start)"
+        ));
+    }
+    if events_out > 0 {
+        out.push(format!(
+            "{events_out} events left out: a feed keeps at most {MAX_FEED_EVENTS} (the first by start)"
+        ));
+    }
+    out
+}
+
+/// Deletes a feed's events marked removed that the user has no history with, oldest first, as
+/// far as the feed holds more than [`MAX_FEED_EVENTS`]: a feed that sends new UIDs each time
+/// cannot pile up rows that every listing reads.
+fn prune_removed(tx: &Transaction<'_>, feed_id: i64) -> Result<()> {
+    super::exec(
+        tx,
+        &format!(
+            "DELETE FROM events WHERE id IN (
+                 SELECT e.id FROM events e WHERE e.feed_id = ?1 AND e.status = 'removed'
+                     AND e.uid NOT IN ({HISTORY_UIDS})
+                 ORDER BY e.start_utc
+                 LIMIT max(0, (SELECT count(*) FROM events WHERE feed_id = ?1) - ?2))"
+        ),
+        params![feed_id, MAX_FEED_EVENTS as i64],
+    )?;
+    Ok(())
+}
+
+/// The UIDs of feed `?1`'s events the user has history with: attendance, an encounter, a note
+/// or a series. Such events are never deleted with their feed or by a cap.
+pub(super) const HISTORY_UIDS: &str = "SELECT h.uid FROM events h WHERE h.feed_id = ?1
+    AND (h.series_id IS NOT NULL
+        OR EXISTS (SELECT 1 FROM attendance a WHERE a.event_id = h.id)
+        OR EXISTS (SELECT 1 FROM encounters n WHERE n.event_id = h.id)
+        OR EXISTS (SELECT 1 FROM notes o WHERE o.event_id = h.id))";
 
 /// What is stored of an event's version: row id, SEQUENCE, DTSTAMP, canonical form, status.
 type StoredVersion = (i64, i64, Option<String>, Option<String>, String);

@@ -108,12 +108,10 @@ impl Store {
         let (tx, t) = self.begin()?;
         let deleted = super::exec(
             &tx,
-            "WITH history(uid) AS (
-                 SELECT e.uid FROM events e WHERE e.feed_id = ?1 AND (e.series_id IS NOT NULL
-                     OR EXISTS (SELECT 1 FROM attendance a WHERE a.event_id = e.id)
-                     OR EXISTS (SELECT 1 FROM encounters n WHERE n.event_id = e.id)
-                     OR EXISTS (SELECT 1 FROM notes o WHERE o.event_id = e.id)))
-             DELETE FROM events WHERE feed_id = ?1 AND uid NOT IN (SELECT uid FROM history)",
+            &format!(
+                "DELETE FROM events WHERE feed_id = ?1 AND uid NOT IN ({})",
+                super::events::HISTORY_UIDS
+            ),
             [id],
         )?;
         // Nothing kept: the row goes too. Else it stays, marked, for the kept events.
