@@ -161,6 +161,13 @@ export interface FeedInput {
   secret: string | null;
 }
 
+/** A listing of occurrences: the first ones by start, and whether the listing was cut short. */
+export interface OccurrenceList {
+  occurrences: Occurrence[];
+  /** True when the period holds more occurrences than one listing returns. */
+  truncated: boolean;
+}
+
 /** What removing a feed did: its events deleted, and those kept for the user's history. */
 export interface FeedRemoval {
   feed_id: number;

@@ -5,7 +5,7 @@ use crate::error::CmdResult;
 use crate::state::AppState;
 use tauri::State;
 use vernetzt_core::at_event;
-use vernetzt_core::model::{Feed, FeedAuth, FeedRemoval, Occurrence};
+use vernetzt_core::model::{Feed, FeedAuth, FeedRemoval, OccurrenceList};
 use vernetzt_net::feed_sync::{self, SyncReport};
 
 /// A new feed as the form sends it; the secret goes to the keyring.
@@ -71,15 +71,16 @@ pub async fn feeds_sync(
     })
 }
 
-/// Occurrences overlapping `[from, to)` (RFC 3339), in the user's zone for all-day events.
-/// Off the main thread: recurring events are expanded on demand.
+/// Occurrences overlapping `[from, to)` (RFC 3339), in the user's zone for all-day events: the
+/// first ones, and whether the listing was cut short (the view says so). Off the main thread:
+/// recurring events are expanded on demand.
 #[tauri::command]
 pub async fn events_list(
     state: State<'_, AppState>,
     from: String,
     to: String,
     feed_id: Option<i64>,
-) -> CmdResult<Vec<Occurrence>> {
+) -> CmdResult<OccurrenceList> {
     let (from, to) = (parse_time(&from)?, parse_time(&to)?);
     state
         .blocking(move |store| Ok(at_event::occurrences(store, from, to, feed_id)?))

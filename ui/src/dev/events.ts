@@ -168,7 +168,7 @@ export const eventHandlers = {
   events_list: ({ from, to, feedId }) => {
     const lo = new Date(from).getTime();
     const hi = new Date(to).getTime();
-    return clone(
+    const occurrences = clone(
       occs
         .filter((o) => feedId === null || o.feed_id === feedId)
         .filter((o) => {
@@ -178,5 +178,6 @@ export const eventHandlers = {
         .sort((x, y) => span(x)[0] - span(y)[0])
         .map(({ feed_id: _feedId, ...o }) => o),
     );
+    return { occurrences, truncated: false };
   },
 } satisfies Partial<MockHandlers>;
