@@ -454,3 +454,105 @@ fn remove_deletes_the_feeds_secret() {
         "the password left the keyring"
     );
 }
+
+/// Runs `cmd` under GNU time when the system has it: its output and the peak memory (maximum
+/// resident set size) it used, in words for the test's output.
+fn measured(cmd: &mut Command) -> (std::process::Output, String) {
+    let time = Path::new("/usr/bin/time");
+    if !time.exists() {
+        return (
+            cmd.output().unwrap(),
+            "not measured (no /usr/bin/time)".into(),
+        );
+    }
+    let mut timed = Command::new(time);
+    timed
+        .args(["-f", "peak-rss-kb=%M", "--"])
+        .arg(cmd.get_program())
+        .args(cmd.get_args());
+    for (k, v) in cmd.get_envs() {
+        match v {
+            Some(v) => timed.env(k, v),
+            None => timed.env_remove(k),
+        };
+    }
+    let mut out = timed.output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    let (rest, kb) = err.rsplit_once("peak-rss-kb=").unwrap_or((&err, "?"));
+    let peak = format!(
+        "{:.1} MB",
+        kb.trim().parse::<f64>().unwrap_or(f64::NAN) / 1024.0
+    );
+    out.stderr = rest.as_bytes().to_vec();
+    (out, peak)
+}
+
+/// A hostile feed (issue 14): 20,000 small minutely series through the real sync (HTTP, read,
+/// store). The feed keeps the first 500 series and says how many it left out; listing a year
+/// stops at 2,000 occurrences and says so. The peak memory of both runs is printed in the test's
+/// output, not asserted, and neither is timed.
+#[test]
+fn a_hostile_feed_is_capped_and_a_year_listing_is_cut_short() {
+    use vernetzt_core::rules::{MAX_FEED_SERIES, MAX_LISTED_OCCURRENCES};
+    let mut ics = String::from("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n");
+    for i in 0..20_000 {
+        ics += &format!(
+            "BEGIN:VEVENT\r\nUID:m{i}\r\nDTSTART:20270101T{:02}{:02}00Z\r\nSUMMARY:M{i}\r\nRRULE:FREQ=MINUTELY\r\nEND:VEVENT\r\n",
+            (i / 60) % 24,
+            i % 60
+        );
+    }
+    ics += "END:VCALENDAR\r\n";
+    let size = ics.len();
+    let (_dir, db) = temp_db();
+    let server = Server::start(Reply::calendar(ics.into_bytes(), "\"1\""));
+    assert!(json(&db, &["feed", "add", &server.url, "--name", "Flut"]).0);
+
+    let (out, sync_peak) = measured(vz(&db).args(["--json", "feed", "sync"]));
+    let (ok, r, err) = support::parsed(out);
+    assert!(ok, "{err}");
+    assert_eq!(r[0]["counts"]["added"], MAX_FEED_SERIES);
+    let left = 20_000 - MAX_FEED_SERIES;
+    assert_eq!(
+        r[0]["counts"]["warnings"][0],
+        format!(
+            "{left} recurring series left out: a feed keeps at most {MAX_FEED_SERIES} (the first by start)"
+        )
+    );
+    let (_, feeds, _) = json(&db, &["feed", "list"]);
+    assert_eq!(feeds[0]["events"], MAX_FEED_SERIES);
+
+    // Text, not --json: the note that the list was cut short goes beside the text.
+    let (out, list_peak) = measured(vz(&db).args([
+        "events",
+        "list",
+        "--from",
+        "2027-01-01",
+        "--to",
+        "2028-01-01",
+    ]));
+    assert!(out.status.success());
+    assert_eq!(
+        out.stdout
+            .split(|b| *b == b'\n')
+            .filter(|l| !l.is_empty())
+            .count(),
+        MAX_LISTED_OCCURRENCES
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!(
+            "only the first {MAX_LISTED_OCCURRENCES} occurrences"
+        )),
+        "{err}"
+    );
+    // Written to stderr itself, not through eprintln!, which the test harness captures: the
+    // numbers stand in every run's output, CI's included.
+    use std::io::Write;
+    writeln!(
+        std::io::stderr(),
+        "hostile feed of {:.1} MB: peak memory of `feed sync` {sync_peak}, of listing a year {list_peak}",
+        size as f64 / 1e6
+    )
+    .unwrap();
+}
