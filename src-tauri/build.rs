@@ -22,6 +22,7 @@ const COMMANDS: &[&str] = &[
     "app_ready",
     "feeds_list",
     "feed_add",
+    "feed_remove",
     "feeds_sync",
     "events_list",
     "contacts_import_preview",

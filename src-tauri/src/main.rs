@@ -172,6 +172,7 @@ fn main() {
             commands::app::app_ready,
             commands::events::feeds_list,
             commands::events::feed_add,
+            commands::events::feed_remove,
             commands::events::feeds_sync,
             commands::events::events_list,
             commands::contacts::contacts_import_preview,

@@ -15,8 +15,8 @@ pub struct AppState {
     pub limits: Limits,
     /// The HTTP client (connection pool, TLS roots), built once.
     pub client: Option<reqwest::Client>,
-    /// The OS keyring.
-    pub secrets: Secrets,
+    /// The OS keyring; shared, so that work on a blocking thread (removing a feed) can use it.
+    pub secrets: Arc<Secrets>,
     /// Progress of a running contact sync: (step, done, total), for the status line.
     pub sync_progress: Mutex<Option<(String, usize, usize)>>,
     /// Held while a contact sync runs, so the timer and the button never run two at once.
@@ -34,7 +34,7 @@ impl AppState {
             probe,
             client: vernetzt_net::client(&limits).ok(),
             limits,
-            secrets: Secrets::new(vernetzt_net::feed_sync::SECRETS_SERVICE),
+            secrets: Arc::new(Secrets::new(vernetzt_net::feed_sync::SECRETS_SERVICE)),
             sync_progress: Mutex::new(None),
             sync_running: tokio::sync::Mutex::new(()),
         }

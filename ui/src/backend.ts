@@ -14,8 +14,9 @@ import type {
   ContactInput,
   Feed,
   FeedInput,
+  FeedRemoval,
   FeedSyncResult,
-  Occurrence,
+  OccurrenceList,
   CsvMapping,
   ImportPreview,
   ImportReport,
@@ -83,8 +84,9 @@ export interface Commands {
   app_ready: Cmd<undefined, void>;
   feeds_list: Cmd<undefined, Feed[]>;
   feed_add: Cmd<{ input: FeedInput }, Feed>;
+  feed_remove: Cmd<{ feedId: number }, FeedRemoval>;
   feeds_sync: Cmd<{ feedId: number | null }, FeedSyncResult[]>;
-  events_list: Cmd<{ from: string; to: string; feedId: number | null }, Occurrence[]>;
+  events_list: Cmd<{ from: string; to: string; feedId: number | null }, OccurrenceList>;
   contacts_import_preview: Cmd<{ data: string }, ImportPreview>;
   contacts_import: Cmd<
     { data: string; mapping: CsvMapping | null; eventUid: string | null; occurrence: string | null },
@@ -177,9 +179,11 @@ export const backend = {
   appReady: () => call('app_ready'),
   listFeeds: () => call('feeds_list'),
   addFeed: (input: FeedInput) => call('feed_add', { input }),
+  /** Removes a feed, its secret and its events except those with the user's history. */
+  removeFeed: (feedId: number) => call('feed_remove', { feedId }),
   /** Syncs one feed, or all when `feedId` is null. */
   syncFeeds: (feedId: number | null) => call('feeds_sync', { feedId }),
-  /** Occurrences overlapping [from, to) (RFC 3339), optionally of one feed. */
+  /** Occurrences overlapping [from, to) (RFC 3339), optionally of one feed; `truncated` when cut short. */
   listEvents: (from: string, to: string, feedId: number | null) => call('events_list', { from, to, feedId }),
   /** `data` is the file's bytes as base64. */
   importPreview: (data: string) => call('contacts_import_preview', { data }),

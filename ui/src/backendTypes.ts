@@ -161,6 +161,24 @@ export interface FeedInput {
   secret: string | null;
 }
 
+/** A listing of occurrences: the first ones by start, and whether the listing was cut short. */
+export interface OccurrenceList {
+  occurrences: Occurrence[];
+  /** True when the period holds more occurrences than one listing returns. */
+  truncated: boolean;
+}
+
+/** What removing a feed did: its events deleted, and those kept for the user's history. */
+export interface FeedRemoval {
+  feed_id: number;
+  name: string;
+  /** The keyring account of its secret (deleted with it). */
+  uid: string;
+  deleted: number;
+  /** Events kept because the user attended, met someone, noted something or made a series. */
+  kept: number;
+}
+
 /** Result of syncing one feed: counts, or the error in plain words. */
 export interface FeedSyncResult {
   feed_id: number;

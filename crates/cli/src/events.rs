@@ -118,8 +118,9 @@ pub fn run(store: &mut Store, cmd: EventsCmd) -> Outcome {
         Some(t) => parse_when(&t, zone)?,
         None => from + chrono::Duration::days(365),
     };
-    let list = store.occurrences(from, to, feed, zone)?;
-    Ok(Output::list(&list, |o| {
+    let listing = store.occurrence_list(from, to, feed, zone)?;
+    let list = listing.occurrences;
+    let out = Output::list(&list, |o| {
         let mark = match o.status.as_str() {
             "cancelled" => " [abgesagt]",
             "removed" => " [nicht mehr im Kalender]",
@@ -133,5 +134,13 @@ pub fn run(store: &mut Store, cmd: EventsCmd) -> Outcome {
             mark,
             o.location.as_deref().unwrap_or("")
         )
-    }))
+    });
+    Ok(if listing.truncated {
+        out.note(format_args!(
+            "only the first {} occurrences are listed; choose a shorter period (--from, --to) or one feed (--feed)",
+            list.len()
+        ))
+    } else {
+        out
+    })
 }

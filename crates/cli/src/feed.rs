@@ -38,6 +38,13 @@ pub enum FeedCmd {
         /// Only this feed.
         id: Option<i64>,
     },
+    /// Remove a feed: it is no longer listed or synced, its password or token leaves the
+    /// keyring, and its events go, except those you have history with (attendance, encounters,
+    /// notes, a series), which stay in timelines and series.
+    Remove {
+        /// The feed's id, as `feed list` shows it.
+        id: i64,
+    },
     /// Import a local .ics file as a feed of its own (again: update it).
     Import {
         file: PathBuf,
@@ -155,6 +162,16 @@ pub fn run(mut store: Store, cmd: FeedCmd) -> Outcome {
                     .unwrap_or_default()
             )
         }),
+        FeedCmd::Remove { id } => {
+            let r = feed_sync::remove_feed(&mut store, &secrets, id).map_err(add_failure)?;
+            Output::line(
+                &r,
+                format_args!(
+                    "removed {} (#{}): {} events deleted, {} kept for your history",
+                    r.name, r.feed_id, r.deleted, r.kept
+                ),
+            )
+        }
         FeedCmd::Sync { id } => report_output(&sync(store, &secrets, &limits, id)?),
         FeedCmd::Import { file, name } => {
             let report = feed_sync::import_file(&mut store, &file, name.as_deref(), &limits)

@@ -35,6 +35,23 @@ fn feed(events: &[(&str, &str, &str)], complete: bool) -> Vec<u8> {
     s.into_bytes()
 }
 
+/// `events list --json` for December 2026, where the test feeds' events are.
+fn december(db: &Path) -> Value {
+    let (ok, list, err) = json(
+        db,
+        &[
+            "events",
+            "list",
+            "--from",
+            "2026-12-01",
+            "--to",
+            "2027-01-01",
+        ],
+    );
+    assert!(ok, "{err}");
+    list
+}
+
 fn counts(v: &Value) -> (u64, u64, u64, u64, u64, bool) {
     let c = &v[0]["counts"];
     let n = |k: &str| c[k].as_u64().unwrap_or(99);
@@ -87,18 +104,7 @@ fn subscribe_sync_update_and_list() {
     let (_, r, _) = json(&db, &["feed", "sync"]);
     assert_eq!(counts(&r), (0, 1, 1, 1, 0, false));
 
-    let (ok, list, err) = json(
-        &db,
-        &[
-            "events",
-            "list",
-            "--from",
-            "2026-12-01",
-            "--to",
-            "2027-01-01",
-        ],
-    );
-    assert!(ok, "{err}");
+    let list = december(&db);
     let mut rows: Vec<(String, String)> = list
         .as_array()
         .unwrap()
@@ -331,24 +337,30 @@ fn corpus_files_import_without_panic() {
     }
 }
 
-/// A feed with a login: the password goes to the real Secret Service (CI runs the tests under
-/// `crates/net/tests/with-keyring.sh`), arrives at the server, and is nowhere in the database.
-#[test]
-fn feed_password_lives_in_the_keyring_only() {
+/// A database with one feed of event "a", added with `--user ozg` and `password` on stdin (into
+/// the real keyring): the database, the server and the feed; `None` where no keyring runs.
+fn login_feed(password: &str) -> Option<(tempfile::TempDir, std::path::PathBuf, Server, Value)> {
     if !support::keyring_present() {
-        return;
+        return None;
     }
     let (dir, db) = temp_db();
     let server = Server::start(Reply::calendar(feed(&[("a", "A", "")], true), "\"1\""));
     let out = support::with_stdin(
         support::command(&db).args(["--json", "feed", "add", &server.url, "--user", "ozg"]),
-        b"Geheim-Passwort-4711\n",
+        format!("{password}\n").as_bytes(),
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let (ok, feed, err) = support::parsed(out);
+    assert!(ok, "{err}");
+    Some((dir, db, server, feed))
+}
+
+/// A feed with a login: the password goes to the real Secret Service (CI runs the tests under
+/// `crates/net/tests/with-keyring.sh`), arrives at the server, and is nowhere in the database.
+#[test]
+fn feed_password_lives_in_the_keyring_only() {
+    let Some((dir, db, server, _)) = login_feed("Geheim-Passwort-4711") else {
+        return;
+    };
     let (ok, _, err) = json(&db, &["feed", "sync"]);
     assert!(ok, "{err}");
     let auth = server.seen.lock().unwrap().authorization.clone().unwrap();
@@ -363,4 +375,184 @@ fn feed_password_lives_in_the_keyring_only() {
             "the password is not in any database file"
         );
     }
+}
+
+/// `feed remove` (issue 14): the feed leaves the list and the sync, the events the user has no
+/// history with go, and the attended one stays with its attendance.
+#[test]
+fn remove_keeps_the_history_and_stops_the_sync() {
+    let (_dir, db) = temp_db();
+    let server = Server::start(Reply::calendar(
+        feed(
+            &[("a", "OZG-Erfahrungsaustausch", ""), ("b", "Labor", "")],
+            true,
+        ),
+        "\"1\"",
+    ));
+    let (ok, f, err) = json(&db, &["feed", "add", &server.url, "--name", "FITKO"]);
+    assert!(ok, "{err}");
+    let id = f["id"].to_string();
+    assert!(json(&db, &["feed", "sync"]).0);
+    let anna = support::add_contact(&db, "Anna Schmidt", &[]);
+    support::ok(
+        &db,
+        &[
+            "attendance",
+            "mark",
+            "--event",
+            "a",
+            "--contact",
+            &anna["id"].to_string(),
+        ],
+    );
+
+    let (ok, r, err) = json(&db, &["feed", "remove", &id]);
+    assert!(ok, "{err}");
+    assert_eq!(
+        (r["deleted"].as_i64(), r["kept"].as_i64()),
+        (Some(1), Some(1))
+    );
+    let (_, list, _) = json(&db, &["feed", "list"]);
+    assert_eq!(list, serde_json::json!([]));
+    let requests = server.seen.lock().unwrap().requests;
+    let (ok, r, err) = json(&db, &["feed", "sync"]);
+    assert!(ok, "{err}");
+    assert_eq!(r, serde_json::json!([]), "nothing left to sync");
+    assert_eq!(server.seen.lock().unwrap().requests, requests);
+
+    let events = december(&db);
+    assert_eq!(events.as_array().map(Vec::len), Some(1));
+    assert_eq!(events[0]["uid"], "a", "the attended event stays");
+    let at = support::ok(&db, &["attendance", "list", "--event", "a"]);
+    assert!(at.to_string().contains("Anna Schmidt"), "{at}");
+    let err = support::fails(&db, &["feed", "remove", &id]);
+    assert!(
+        err.contains("not found") || err.contains("no feed"),
+        "{err}"
+    );
+}
+
+/// Removing a feed with a login deletes its password from the keyring (run under
+/// `crates/net/tests/with-keyring.sh`).
+#[test]
+fn remove_deletes_the_feeds_secret() {
+    let Some((_dir, db, _server, f)) = login_feed("Geheim-Passwort-0815") else {
+        return;
+    };
+    let uid = f["uid"].as_str().unwrap();
+    let keyring = vernetzt_net::Secrets::new(vernetzt_net::feed_sync::SECRETS_SERVICE);
+    assert_eq!(
+        keyring.get(uid).unwrap().as_deref(),
+        Some("Geheim-Passwort-0815")
+    );
+
+    let (ok, _, err) = json(&db, &["feed", "remove", &f["id"].to_string()]);
+    assert!(ok, "{err}");
+    assert_eq!(
+        keyring.get(uid).unwrap(),
+        None,
+        "the password left the keyring"
+    );
+}
+
+/// Runs `cmd` under GNU time when the system has it: its output and the peak memory (maximum
+/// resident set size) it used, in words for the test's output.
+fn measured(cmd: &mut Command) -> (std::process::Output, String) {
+    let time = Path::new("/usr/bin/time");
+    if !time.exists() {
+        return (
+            cmd.output().unwrap(),
+            "not measured (no /usr/bin/time)".into(),
+        );
+    }
+    let mut timed = Command::new(time);
+    timed
+        .args(["-f", "peak-rss-kb=%M", "--"])
+        .arg(cmd.get_program())
+        .args(cmd.get_args());
+    for (k, v) in cmd.get_envs() {
+        match v {
+            Some(v) => timed.env(k, v),
+            None => timed.env_remove(k),
+        };
+    }
+    let mut out = timed.output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    let (rest, kb) = err.rsplit_once("peak-rss-kb=").unwrap_or((&err, "?"));
+    let peak = format!(
+        "{:.1} MB",
+        kb.trim().parse::<f64>().unwrap_or(f64::NAN) / 1024.0
+    );
+    out.stderr = rest.as_bytes().to_vec();
+    (out, peak)
+}
+
+/// A hostile feed (issue 14): 20,000 small minutely series through the real sync (HTTP, read,
+/// store). The feed keeps the first 500 series and says how many it left out; listing a year
+/// stops at 2,000 occurrences and says so. The peak memory of both runs is printed in the test's
+/// output, not asserted, and neither is timed.
+#[test]
+fn a_hostile_feed_is_capped_and_a_year_listing_is_cut_short() {
+    use vernetzt_core::rules::{MAX_FEED_SERIES, MAX_LISTED_OCCURRENCES};
+    let mut ics = String::from("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n");
+    for i in 0..20_000 {
+        ics += &format!(
+            "BEGIN:VEVENT\r\nUID:m{i}\r\nDTSTART:20270101T{:02}{:02}00Z\r\nSUMMARY:M{i}\r\nRRULE:FREQ=MINUTELY\r\nEND:VEVENT\r\n",
+            (i / 60) % 24,
+            i % 60
+        );
+    }
+    ics += "END:VCALENDAR\r\n";
+    let size = ics.len();
+    let (_dir, db) = temp_db();
+    let server = Server::start(Reply::calendar(ics.into_bytes(), "\"1\""));
+    assert!(json(&db, &["feed", "add", &server.url, "--name", "Flut"]).0);
+
+    let (out, sync_peak) = measured(vz(&db).args(["--json", "feed", "sync"]));
+    let (ok, r, err) = support::parsed(out);
+    assert!(ok, "{err}");
+    assert_eq!(r[0]["counts"]["added"], MAX_FEED_SERIES);
+    let left = 20_000 - MAX_FEED_SERIES;
+    assert_eq!(
+        r[0]["counts"]["warnings"][0],
+        format!(
+            "{left} recurring series left out: a feed keeps at most {MAX_FEED_SERIES} (the first by start)"
+        )
+    );
+    let (_, feeds, _) = json(&db, &["feed", "list"]);
+    assert_eq!(feeds[0]["events"], MAX_FEED_SERIES);
+
+    // Text, not --json: the note that the list was cut short goes beside the text.
+    let (out, list_peak) = measured(vz(&db).args([
+        "events",
+        "list",
+        "--from",
+        "2027-01-01",
+        "--to",
+        "2028-01-01",
+    ]));
+    assert!(out.status.success());
+    assert_eq!(
+        out.stdout
+            .split(|b| *b == b'\n')
+            .filter(|l| !l.is_empty())
+            .count(),
+        MAX_LISTED_OCCURRENCES
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!(
+            "only the first {MAX_LISTED_OCCURRENCES} occurrences"
+        )),
+        "{err}"
+    );
+    // Written to stderr itself, not through eprintln!, which the test harness captures: the
+    // numbers stand in every run's output, CI's included.
+    use std::io::Write;
+    writeln!(
+        std::io::stderr(),
+        "hostile feed of {:.1} MB: peak memory of `feed sync` {sync_peak}, of listing a year {list_peak}",
+        size as f64 / 1e6
+    )
+    .unwrap();
 }

@@ -8,7 +8,7 @@
 
 use crate::exchange;
 use crate::model::{
-    AttendanceRow, AttendanceStatus, Contact, Encounter, EventRef, ImportReport, Occurrence,
+    AttendanceRow, AttendanceStatus, Contact, Encounter, EventRef, ImportReport, OccurrenceList,
 };
 use crate::{Result, Store, csv::Mapping, store::QuickCapture};
 use chrono::{DateTime, Utc};
@@ -95,14 +95,14 @@ pub fn import(
 }
 
 /// Occurrences overlapping `[from, to)`, of one feed or all, with all-day events placed in the
-/// user's zone (setting `timezone`).
+/// user's zone (setting `timezone`): the first ones, and whether the listing was cut short.
 pub fn occurrences(
     store: &Store,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
     feed: Option<i64>,
-) -> Result<Vec<Occurrence>> {
-    store.occurrences(from, to, feed, store.user_zone())
+) -> Result<OccurrenceList> {
+    store.occurrence_list(from, to, feed, store.user_zone())
 }
 
 /// The result of a merge: its id (for undo) and the merged contact.
@@ -199,14 +199,14 @@ mod tests {
         let (mut s, uid, _) = setup();
         let day = |d: &str| DateTime::parse_from_rfc3339(d).unwrap().with_timezone(&Utc);
         let (from, to) = (day("2027-03-01T00:00:00Z"), day("2027-04-01T00:00:00Z"));
-        let all = occurrences(&s, from, to, None).unwrap();
+        let all = occurrences(&s, from, to, None).unwrap().occurrences;
         assert_eq!(all.len(), 1, "{all:?}");
         assert_eq!(all[0].uid, uid);
         s.set_setting(crate::settings::TIMEZONE, "America/New_York")
             .unwrap();
         let zone = s.user_zone();
         assert_eq!(
-            occurrences(&s, from, to, None).unwrap(),
+            occurrences(&s, from, to, None).unwrap().occurrences,
             s.occurrences(from, to, None, zone).unwrap()
         );
     }

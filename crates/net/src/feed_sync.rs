@@ -14,7 +14,7 @@ use serde::Serialize;
 use std::path::Path;
 use std::sync::Mutex;
 use vernetzt_core::ical::event::read_feed;
-use vernetzt_core::model::{Feed, FeedAuth, FeedCounts};
+use vernetzt_core::model::{Feed, FeedAuth, FeedCounts, FeedRemoval};
 use vernetzt_core::{Store, schedule};
 
 /// The keyring service under which Vernetzt keeps its secrets.
@@ -33,7 +33,7 @@ pub struct SyncReport {
     pub error: Option<String>,
 }
 
-/// Why a feed could not be added.
+/// Why a feed could not be added or removed.
 #[derive(Debug, thiserror::Error)]
 pub enum AddFeedError {
     /// The address is not a usable feed address.
@@ -42,7 +42,8 @@ pub enum AddFeedError {
     /// The store refused (e.g. already subscribed).
     #[error(transparent)]
     Store(#[from] vernetzt_core::Error),
-    /// The secret could not be kept in the keyring; the feed was not added.
+    /// The secret could not be kept in (or deleted from) the keyring; the feed was not added
+    /// (or not removed).
     #[error(transparent)]
     Secret(#[from] crate::secrets::SecretError),
     /// A login was asked for without a password or token.
@@ -85,10 +86,27 @@ pub fn add_feed(
     if let Some(s) = secret
         && let Err(e) = secrets.set(&feed.uid, s)
     {
-        store.delete_feed(feed.id)?;
+        // A new feed has no events: this deletes it. A feed subscribed again keeps its history.
+        store.remove_feed(feed.id)?;
         return Err(e.into());
     }
     Ok(feed)
+}
+
+/// Removes a feed (app and `vernetzt feed remove`): its secret leaves the keyring first, then
+/// the store removes the feed and the events the user has no history with
+/// ([`Store::remove_feed`]). In this order a keyring that refuses (locked, not running) leaves
+/// the feed as it was and says so, so that no password outlives the feed the user removed.
+pub fn remove_feed(
+    store: &mut Store,
+    secrets: &Secrets,
+    feed_id: i64,
+) -> Result<FeedRemoval, AddFeedError> {
+    let feed = store.feed(feed_id)?;
+    if feed.auth != FeedAuth::None {
+        secrets.delete(&feed.uid)?;
+    }
+    Ok(store.remove_feed(feed_id)?)
 }
 
 /// Imports a local `.ics` file as a feed of its own (`file://` + its absolute path); importing the

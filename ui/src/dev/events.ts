@@ -1,6 +1,6 @@
 // Mock domain: calendar feeds and the events they bring (the calendar view), plus the lookups of
 // an event by UID or id that attendance, series and invitations share.
-import type { EventRef, Feed, FeedCounts, FeedInput, FeedSyncResult, Occurrence } from '../backend';
+import type { EventRef, Feed, FeedCounts, FeedInput, FeedRemoval, FeedSyncResult, Occurrence } from '../backend';
 import { counts, feedSeeds, unreachable } from './fixtures/feeds';
 import { type OccurrenceSeed, occurrence } from './fixtures/occurrence';
 import { at, clone, dateOnly, delay, invalid, nextId, notFound, now, uid } from './state';
@@ -108,6 +108,20 @@ function addFeed(input: FeedInput): Feed {
   return addFeedRow({ url, name: input.name?.trim() || `Kalender ${parsed.hostname}`, auth: input.auth });
 }
 
+/**
+ * Removes a feed as the store does: it leaves the list, and its occurrences go unless `kept`
+ * says the user has history with them (networking.ts knows attendance and encounters).
+ */
+export function removeFeed(id: number, kept: (o: StoredOcc) => boolean): FeedRemoval {
+  const f = getFeed(id);
+  feeds.splice(feeds.indexOf(f), 1);
+  const before = occs.length;
+  const keep = occs.filter((o) => o.feed_id !== id || kept(o));
+  occs.splice(0, occs.length, ...keep);
+  const left = occs.filter((o) => o.feed_id === id).length;
+  return { feed_id: id, name: f.name, uid: f.uid, deleted: before - occs.length, kept: left };
+}
+
 /** One sync: the failing feed fails, an empty feed gets two events, FITKO alternates updated/304. */
 function syncFeed(f: Feed): FeedSyncResult {
   const t = now();
@@ -154,7 +168,7 @@ export const eventHandlers = {
   events_list: ({ from, to, feedId }) => {
     const lo = new Date(from).getTime();
     const hi = new Date(to).getTime();
-    return clone(
+    const occurrences = clone(
       occs
         .filter((o) => feedId === null || o.feed_id === feedId)
         .filter((o) => {
@@ -164,5 +178,6 @@ export const eventHandlers = {
         .sort((x, y) => span(x)[0] - span(y)[0])
         .map(({ feed_id: _feedId, ...o }) => o),
     );
+    return { occurrences, truncated: false };
   },
 } satisfies Partial<MockHandlers>;

@@ -85,9 +85,14 @@ function everyCall(b: Backend): { [K in keyof Backend]: () => Promise<void> } {
       ctx.feed = f.id;
     },
     syncFeeds: async () => expect((await b.syncFeeds(ctx.feed))[0].counts?.added).toBe(2),
+    removeFeed: async () => {
+      expect(await b.removeFeed(ctx.feed)).toMatchObject({ feed_id: ctx.feed, deleted: 2, kept: 0 });
+      expect((await b.listFeeds()).some((f) => f.id === ctx.feed)).toBe(false);
+    },
     listEvents: async () => {
       const year = 365 * 86_400_000;
-      const events = await b.listEvents(new Date(Date.now() - year).toISOString(), new Date(Date.now() + year).toISOString(), null);
+      const { occurrences: events, truncated } = await b.listEvents(new Date(Date.now() - year).toISOString(), new Date(Date.now() + year).toISOString(), null);
+      expect(truncated).toBe(false);
       const exchange = events.find((o) => o.title === 'OZG-Erfahrungsaustausch der Länder');
       expect(exchange).toBeDefined();
       ctx.uid = exchange?.uid ?? '';

@@ -14,8 +14,8 @@ import type {
 import { fold } from '../lib/contacts';
 import { addContact, contacts, get, named, newNote, orgNamed } from './contacts';
 import { JOUR_FIXE } from './fixtures/feeds';
-import { eventRef, maybeEventRef, occs, span } from './events';
-import { at, clone, dateOnly, invalid, nextId, notFound, now, uid } from './state';
+import { eventRef, maybeEventRef, occs, removeFeed, span } from './events';
+import { at, clone, dateOnly, delay, invalid, nextId, notFound, now, uid } from './state';
 import type { MockHandlers } from './types';
 
 /** Who attends one event (or one occurrence): the user's own status and each contact's. */
@@ -189,4 +189,11 @@ export const networkingHandlers = {
     f.done_at ??= now();
   },
   quick_capture: ({ input, uid: u, occurrence }) => clone(quickCapture(input, maybeEventRef(u, occurrence))),
+  // Here, not in events.ts: what a removed feed keeps is the history this file holds.
+  feed_remove: async ({ feedId }) => {
+    await delay(300);
+    const history = (o: { uid: string }) =>
+      [...attendances.keys()].some((k) => k.startsWith(`${o.uid}\u001f`)) || encounters.some((e) => e.event?.uid === o.uid);
+    return clone(removeFeed(feedId, history));
+  },
 } satisfies Partial<MockHandlers>;

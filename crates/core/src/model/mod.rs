@@ -510,6 +510,33 @@ pub struct Feed {
     pub events: i64,
 }
 
+/// What removing a feed did (`vernetzt feed remove --json`, the app's feeds panel).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedRemoval {
+    /// The removed feed.
+    pub feed_id: i64,
+    /// Its name.
+    pub name: String,
+    /// Its uid: the keyring account of its secret, which the caller deletes.
+    pub uid: String,
+    /// Events deleted with it.
+    pub deleted: i64,
+    /// Events kept because the user has history with them (attendance, encounters, notes, a
+    /// series): they stay in timelines and series.
+    pub kept: i64,
+}
+
+/// A listing of occurrences (the events view, the invitee picker): the first ones by start, and
+/// whether the listing was cut short (`rules::MAX_LISTED_OCCURRENCES`, or a recurrence cap), so
+/// that the UI can say so instead of silently showing less.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OccurrenceList {
+    /// The occurrences, in start order.
+    pub occurrences: Vec<Occurrence>,
+    /// True when occurrences in the window were left out.
+    pub truncated: bool,
+}
+
 /// One occurrence of an event in a window: what `vernetzt events list --json` prints.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Occurrence {

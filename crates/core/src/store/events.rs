@@ -1,14 +1,14 @@
-//! Feeds and their events: applying a read feed (added, updated, cancelled, removed, unchanged)
+//! Feeds' events: applying a read feed (added, updated, cancelled, removed, unchanged)
 //! and listing occurrences for a window.
 
-use super::{Store, all, first, found, json_value, new_uid, tuple};
+use super::{Store, all, json_value, tuple};
 use crate::error::{Error, Result};
 use crate::hash::fnv1a_hex;
 use crate::ical::event::{FeedEvent, FeedRead, Status, When};
 use crate::ical::recur::{self, Anchor, Instant};
 use crate::ical::zone::date_start_utc;
-use crate::model::{Feed, FeedAuth, FeedCounts, Occurrence};
-use crate::rules::MAX_FEED_NAME_CHARS;
+use crate::model::{FeedCounts, Occurrence, OccurrenceList};
+use crate::rules::{MAX_FEED_EVENTS, MAX_FEED_SERIES, MAX_LISTED_OCCURRENCES};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 use rusqlite::types::{ToSqlOutput, Value};
@@ -118,171 +118,7 @@ fn fingerprint(values: &[&dyn ToSql]) -> rusqlite::Result<String> {
     ))
 }
 
-/// A feed's authentication from its stored kind and user.
-fn feed_auth(kind: String, user: Option<String>) -> FeedAuth {
-    match kind.as_str() {
-        "basic" => FeedAuth::Basic {
-            user: user.unwrap_or_default(),
-        },
-        "bearer" => FeedAuth::Bearer,
-        _ => FeedAuth::None,
-    }
-}
-
-fn feed_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Feed> {
-    read_row!(r, c => Feed {
-        id, uid, url, name, auth = feed_auth(c.next()?, c.next()?),
-        last_success_at, last_attempt_at, last_error,
-        last_counts = c.next::<Option<String>>()?.and_then(|j| serde_json::from_str(&j).ok()),
-        failures, refresh_minutes, etag, last_modified, events,
-    })
-}
-
-/// The columns of a [`Feed`], in its fields' order (see `feed_row`).
-const FEED_SELECT: &str =
-    "SELECT f.id, f.uid, f.url, f.name, f.auth_kind, f.auth_user, f.last_success_at,
-        f.last_attempt_at, f.last_error, f.last_counts, f.failures, f.refresh_minutes, f.etag,
-        f.last_modified, (SELECT count(*) FROM events e WHERE e.feed_id = f.id)
-     FROM feeds f";
-
-/// A feed's name, trimmed: not empty, at most [`MAX_FEED_NAME_CHARS`].
-fn feed_name(name: &str) -> Result<&str> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > MAX_FEED_NAME_CHARS {
-        return Err(Error::invalid(
-            "name_required",
-            "name",
-            format!("a feed needs a name of at most {MAX_FEED_NAME_CHARS} characters"),
-        ));
-    }
-    Ok(name)
-}
-
 impl Store {
-    /// Subscribes to a feed. `url` must already be normalised (see `vernetzt_net`); the same URL
-    /// twice is refused.
-    pub fn add_feed(&mut self, url: &str, name: &str, auth: &FeedAuth) -> Result<Feed> {
-        let name = feed_name(name)?;
-        if self.feed_by_url(url)?.is_some() {
-            return Err(Error::invalid(
-                "feed_exists",
-                "url",
-                format!("the feed {url} is already subscribed"),
-            ));
-        }
-        let (kind, user) = match auth {
-            FeedAuth::None => ("none", None),
-            FeedAuth::Basic { user } => ("basic", Some(user.as_str())),
-            FeedAuth::Bearer => ("bearer", None),
-        };
-        let (tx, t) = self.begin()?;
-        super::exec(
-            &tx,
-            "INSERT INTO feeds(uid, url, name, auth_kind, auth_user, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![new_uid(), url, name, kind, user, t],
-        )?;
-        let id = tx.last_insert_rowid();
-        tx.commit()?;
-        self.feed(id)
-    }
-
-    /// Unsubscribes: the feed and its events go (used to undo a subscription that could not be
-    /// completed, e.g. when the keyring refused its secret).
-    pub fn delete_feed(&mut self, id: i64) -> Result<()> {
-        self.conn.execute("DELETE FROM feeds WHERE id = ?1", [id])?;
-        Ok(())
-    }
-
-    /// All feeds, by name.
-    pub fn feeds(&self) -> Result<Vec<Feed>> {
-        all(
-            &self.conn,
-            &format!("{FEED_SELECT} ORDER BY f.name, f.id"),
-            [],
-            feed_row,
-        )
-    }
-
-    /// One feed.
-    pub fn feed(&self, id: i64) -> Result<Feed> {
-        found(
-            &self.conn,
-            &format!("{FEED_SELECT} WHERE f.id = ?1"),
-            "feed",
-            id,
-            feed_row,
-        )
-    }
-
-    /// The feed with this URL, if subscribed.
-    pub fn feed_by_url(&self, url: &str) -> Result<Option<Feed>> {
-        first(
-            &self.conn,
-            &format!("{FEED_SELECT} WHERE f.url = ?1"),
-            [url],
-            feed_row,
-        )
-    }
-
-    /// Records a failed attempt: the error in plain words, and one more failure for the backoff.
-    /// The feed's events stay exactly as they were.
-    pub fn record_feed_failure(&mut self, id: i64, error: &str) -> Result<()> {
-        self.conn.execute(
-            "UPDATE feeds SET last_attempt_at = ?2, last_error = ?3, failures = failures + 1 WHERE id = ?1",
-            params![id, self.now_text(), error],
-        )?;
-        Ok(())
-    }
-
-    /// Sets how often a feed is synced (5 minutes to a week).
-    pub fn set_feed_refresh(&mut self, id: i64, minutes: i64) -> Result<()> {
-        if !(5..=7 * 24 * 60).contains(&minutes) {
-            return Err(Error::invalid(
-                "refresh_invalid",
-                "refresh_minutes",
-                "sync every 5 minutes at the most and every week at the least",
-            ));
-        }
-        self.feed(id)?;
-        self.conn.execute(
-            "UPDATE feeds SET refresh_minutes = ?2 WHERE id = ?1",
-            params![id, minutes],
-        )?;
-        Ok(())
-    }
-
-    /// Renames a feed.
-    pub fn rename_feed(&mut self, id: i64, name: &str) -> Result<()> {
-        let name = feed_name(name)?;
-        self.conn.execute(
-            "UPDATE feeds SET name = ?2 WHERE id = ?1",
-            params![id, name],
-        )?;
-        Ok(())
-    }
-
-    /// Records a 304 Not Modified: a successful sync that changed nothing. The warnings of the
-    /// last read stay, since the feed still has those problems.
-    pub fn record_feed_not_modified(&mut self, id: i64) -> Result<FeedCounts> {
-        let previous = self
-            .feed(id)?
-            .last_counts
-            .map(|c| c.warnings)
-            .unwrap_or_default();
-        let counts = FeedCounts {
-            not_modified: true,
-            warnings: previous,
-            ..Default::default()
-        };
-        let t = self.now_text();
-        self.conn.execute(
-            "UPDATE feeds SET last_attempt_at = ?2, last_success_at = ?2, last_error = NULL, failures = 0,
-                 last_counts = ?3 WHERE id = ?1",
-            params![id, t, serde_json::to_string(&counts).expect("counts")],
-        )?;
-        Ok(counts)
-    }
-
     /// Applies a read feed to the stored events of feed `id`, in one transaction: new events are
     /// added, changed ones updated (unless the stored one has a higher SEQUENCE or a later DTSTAMP),
     /// and, only when the feed is complete, events missing from it are marked `removed` (their
@@ -310,7 +146,7 @@ impl Store {
                 .push(format!("… and {} more", read.warnings.len() - MAX_WARNINGS));
         }
         // One version per (UID, RECURRENCE-ID): the highest SEQUENCE, then the latest DTSTAMP.
-        let mut chosen: HashMap<(&str, Option<&str>), &FeedEvent> = HashMap::new();
+        let mut chosen: HashMap<EventKey<'_>, &FeedEvent> = HashMap::new();
         for e in &read.events {
             let key = (e.uid.as_str(), e.recurrence_id.as_deref());
             match chosen.get(&key) {
@@ -320,6 +156,8 @@ impl Store {
                 }
             }
         }
+        let left_out = within_caps(&mut chosen);
+        counts.warnings.splice(0..0, left_out);
         let mut stored = stored_versions(&tx, id)?;
         for e in chosen.values() {
             let key = (e.uid.clone(), e.recurrence_id.clone());
@@ -343,18 +181,23 @@ impl Store {
                 }
             }
         }
-        super::exec(&tx,
+        prune_removed(&tx, id)?;
+        let live = super::exec(&tx,
             "UPDATE feeds SET etag = ?2, last_modified = ?3, last_attempt_at = ?4, last_success_at = ?4,
-                 last_error = NULL, failures = 0, last_counts = ?5 WHERE id = ?1",
+                 last_error = NULL, failures = 0, last_counts = ?5 WHERE id = ?1 AND removed_at IS NULL",
             params![id, etag, last_modified, t, serde_json::to_string(&counts).expect("counts")],
         )?;
+        // A feed removed while its download ran (by the CLI, or the app's other window) stays
+        // removed: nothing of the download is stored (the transaction is dropped, rolled back).
+        if live == 0 {
+            return Err(Error::not_found("feed", id));
+        }
         tx.commit()?;
         Ok(counts)
     }
 
-    /// Occurrences of all events (or one feed's) that overlap `[from, to)`, in start order.
-    /// All-day events are placed in `zone` (the user's). Recurring events are expanded here,
-    /// with bounded work per event.
+    /// Occurrences of all events (or one feed's) that overlap `[from, to)`, in start order: the
+    /// first [`MAX_LISTED_OCCURRENCES`] of them (see [`Store::occurrence_list`]).
     pub fn occurrences(
         &self,
         from: DateTime<Utc>,
@@ -362,6 +205,21 @@ impl Store {
         feed: Option<i64>,
         zone: Tz,
     ) -> Result<Vec<Occurrence>> {
+        Ok(self.occurrence_list(from, to, feed, zone)?.occurrences)
+    }
+
+    /// Occurrences of all events (or one feed's) that overlap `[from, to)`, in start order, at
+    /// most [`MAX_LISTED_OCCURRENCES`] (the first), and whether the list was cut short there or
+    /// by a recurrence cap. All-day events are placed in `zone` (the user's). Recurring events
+    /// are expanded here with bounded work: once the list is full, later series are expanded
+    /// only up to its last start, so a feed of minutely series costs what the list can show.
+    pub fn occurrence_list(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        feed: Option<i64>,
+        zone: Tz,
+    ) -> Result<OccurrenceList> {
         let day = chrono::Duration::days(1);
         let fmt = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         let mut out: Vec<(DateTime<Utc>, Occurrence)> = Vec::new();
@@ -395,6 +253,7 @@ impl Store {
                AND (?2 IS NULL OR e.feed_id = ?2)"
         ))?;
         let masters = stmt.query_map(params![fmt(to + day), feed], event_row)?;
+        let mut listing = Listing::new(out, to);
         for row in masters {
             let row = row?;
             let Some(anchor) = row.anchor() else { continue };
@@ -413,10 +272,11 @@ impl Store {
                 &rdates,
                 &exdates,
                 from - day,
-                to + day,
+                listing.until + day,
             ) else {
                 continue;
             };
+            listing.truncated |= exp.truncated;
             for start in exp.starts {
                 let (rid, s_out, e_out, s_utc) = if row.all_day {
                     let d = start.date_naive();
@@ -431,12 +291,59 @@ impl Store {
                 }
                 let e_utc = s_utc + duration;
                 if s_utc < to && (e_utc > from || (duration.is_zero() && s_utc >= from)) {
-                    out.push((s_utc, row.occurrence(s_out, e_out, Some(rid))));
+                    listing.push(s_utc, row.occurrence(s_out, e_out, Some(rid)));
                 }
             }
         }
-        out.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.title.cmp(&b.1.title)));
-        Ok(out.into_iter().map(|(_, o)| o).collect())
+        Ok(listing.finish())
+    }
+}
+
+/// A listing being collected: occurrences with their start instant, kept to the first
+/// [`MAX_LISTED_OCCURRENCES`] whenever twice as many have gathered.
+struct Listing {
+    out: Vec<(DateTime<Utc>, Occurrence)>,
+    /// How far expansion still needs to go: the window's end, then the last start of a full list.
+    until: DateTime<Utc>,
+    truncated: bool,
+}
+
+impl Listing {
+    fn new(out: Vec<(DateTime<Utc>, Occurrence)>, to: DateTime<Utc>) -> Self {
+        let mut l = Listing {
+            out,
+            until: to,
+            truncated: false,
+        };
+        l.compact();
+        l
+    }
+
+    fn push(&mut self, start: DateTime<Utc>, o: Occurrence) {
+        self.out.push((start, o));
+        if self.out.len() >= 2 * MAX_LISTED_OCCURRENCES {
+            self.compact();
+        }
+    }
+
+    /// Sorts and keeps the first [`MAX_LISTED_OCCURRENCES`]; from then on nothing after the
+    /// last kept start can make the list.
+    fn compact(&mut self) {
+        self.out
+            .sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.title.cmp(&b.1.title)));
+        if self.out.len() > MAX_LISTED_OCCURRENCES {
+            self.out.truncate(MAX_LISTED_OCCURRENCES);
+            self.truncated = true;
+            self.until = self.until.min(self.out[MAX_LISTED_OCCURRENCES - 1].0);
+        }
+    }
+
+    fn finish(mut self) -> OccurrenceList {
+        self.compact();
+        OccurrenceList {
+            occurrences: self.out.into_iter().map(|(_, o)| o).collect(),
+            truncated: self.truncated,
+        }
     }
 }
 
@@ -533,6 +440,77 @@ impl EventRow {
         }
     }
 }
+
+/// A feed event's identity: UID and RECURRENCE-ID.
+type EventKey<'a> = (&'a str, Option<&'a str>);
+
+/// Keeps of a feed's events the first by start within the caps ([`MAX_FEED_SERIES`] recurring
+/// series, [`MAX_FEED_EVENTS`] in all) and drops the rest from `chosen`; the warnings that say
+/// how many were left out. Left out, an event counts as not in the feed: a complete feed marks a
+/// stored one removed.
+fn within_caps(chosen: &mut HashMap<EventKey<'_>, &FeedEvent>) -> Vec<String> {
+    if chosen.len() <= MAX_FEED_EVENTS
+        && chosen.values().filter(|e| e.recurring()).count() <= MAX_FEED_SERIES
+    {
+        return Vec::new();
+    }
+    let mut order: Vec<(String, EventKey<'_>, bool)> = chosen
+        .iter()
+        .map(|(k, e)| (e.start.stored(), *k, e.recurring()))
+        .collect();
+    order.sort();
+    let (mut series, mut events, mut series_out, mut events_out) = (0, 0, 0, 0);
+    for (_, key, recurring) in order {
+        if recurring && series >= MAX_FEED_SERIES {
+            series_out += 1;
+        } else if events >= MAX_FEED_EVENTS {
+            events_out += 1;
+        } else {
+            series += usize::from(recurring);
+            events += 1;
+            continue;
+        }
+        chosen.remove(&key);
+    }
+    let mut out = Vec::new();
+    if series_out > 0 {
+        out.push(format!(
+            "{series_out} recurring series left out: a feed keeps at most {MAX_FEED_SERIES} (the first by start)"
+        ));
+    }
+    if events_out > 0 {
+        out.push(format!(
+            "{events_out} events left out: a feed keeps at most {MAX_FEED_EVENTS} (the first by start)"
+        ));
+    }
+    out
+}
+
+/// Deletes a feed's events marked removed that the user has no history with, oldest first, as
+/// far as the feed holds more than [`MAX_FEED_EVENTS`]: a feed that sends new UIDs each time
+/// cannot pile up rows that every listing reads.
+fn prune_removed(tx: &Transaction<'_>, feed_id: i64) -> Result<()> {
+    super::exec(
+        tx,
+        &format!(
+            "DELETE FROM events WHERE id IN (
+                 SELECT e.id FROM events e WHERE e.feed_id = ?1 AND e.status = 'removed'
+                     AND e.uid NOT IN ({HISTORY_UIDS})
+                 ORDER BY e.start_utc
+                 LIMIT max(0, (SELECT count(*) FROM events WHERE feed_id = ?1) - ?2))"
+        ),
+        params![feed_id, MAX_FEED_EVENTS as i64],
+    )?;
+    Ok(())
+}
+
+/// The UIDs of feed `?1`'s events the user has history with: attendance, an encounter, a note
+/// or a series. Such events are never deleted with their feed or by a cap.
+pub(super) const HISTORY_UIDS: &str = "SELECT h.uid FROM events h WHERE h.feed_id = ?1
+    AND (h.series_id IS NOT NULL
+        OR EXISTS (SELECT 1 FROM attendance a WHERE a.event_id = h.id)
+        OR EXISTS (SELECT 1 FROM encounters n WHERE n.event_id = h.id)
+        OR EXISTS (SELECT 1 FROM notes o WHERE o.event_id = h.id))";
 
 /// What is stored of an event's version: row id, SEQUENCE, DTSTAMP, canonical form, status.
 type StoredVersion = (i64, i64, Option<String>, Option<String>, String);

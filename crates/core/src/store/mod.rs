@@ -52,6 +52,7 @@ mod dav_events;
 mod dav_items;
 mod duplicates;
 mod events;
+mod feeds;
 mod follow_ups;
 mod imports;
 mod invitees;
@@ -101,12 +102,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../../migrations/0004_dav_sync.sql")),
         M::up(include_str!("../../migrations/0005_contact_extra.sql")),
         M::up(include_str!("../../migrations/0006_sync_state.sql")),
+        M::up(include_str!("../../migrations/0007_feed_removed.sql")),
     ])
 }
 
 /// Number of schema versions this build knows.
 pub fn schema_version() -> i64 {
-    6
+    7
 }
 
 /// Kinds of record that the change journal tracks.

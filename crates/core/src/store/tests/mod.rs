@@ -1,6 +1,8 @@
 use super::*;
 use crate::model::{ContactInput, Labeled, Level, OrganizationInput, Photo, PhotoChange};
 
+mod feed_caps;
+mod feed_removal;
 mod invitations;
 mod limits;
 
