@@ -368,13 +368,7 @@ fn feed_password_lives_in_the_keyring_only() {
         auth, "Basic b3pnOkdlaGVpbS1QYXNzd29ydC00NzEx",
         "Basic ozg:Geheim-Passwort-4711"
     );
-    for f in std::fs::read_dir(dir.path()).unwrap() {
-        let bytes = std::fs::read(f.unwrap().path()).unwrap();
-        assert!(
-            !bytes.windows(20).any(|w| w == b"Geheim-Passwort-4711"),
-            "the password is not in any database file"
-        );
-    }
+    support::assert_in_no_file(dir.path(), "Geheim-Passwort-4711");
 }
 
 /// `feed remove` (issue 14): the feed leaves the list and the sync, the events the user has no

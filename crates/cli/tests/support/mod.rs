@@ -36,6 +36,19 @@ pub fn keyring_present() -> bool {
     false
 }
 
+/// Asserts that no file in `dir` (the database, its WAL and journal) holds `secret`.
+pub fn assert_in_no_file(dir: &Path, secret: &str) {
+    for f in std::fs::read_dir(dir).unwrap() {
+        let path = f.unwrap().path();
+        let bytes = std::fs::read(&path).unwrap();
+        assert!(
+            !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
+            "the secret is in {}",
+            path.display()
+        );
+    }
+}
+
 /// `vernetzt --db DB`, to add arguments, environment or pipes to.
 pub fn command(db: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_vernetzt"));
