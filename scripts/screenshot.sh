@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Screenshots of the real app (release build, showcase demo) under Xvfb with a private keyring.
 #   ./scripts/screenshot.sh [OUT.png] [view]   one view, German (default: docs/screenshot.png, events)
-#   ./scripts/screenshot.sh --all DIR          contacts, events, duplicates, privacy and settings,
+#   ./scripts/screenshot.sh --all DIR          contacts, events, duplicates and settings,
 #                                              in German and English, into DIR
 # Needs the release app and CLI (`cargo build --release -p vernetzt-app --features custom-protocol
 # -p vernetzt-cli`).

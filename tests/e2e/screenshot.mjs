@@ -6,7 +6,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startApp, cli } from './harness.mjs';
 
-const VIEWS = ['contacts', 'events', 'duplicates', 'privacy', 'settings'];
+// Not the privacy view: WebKitWebDriver's screenshot request never answers there (seen
+// 2026-12-03; the view itself responds and passes its end-to-end tests).
+const VIEWS = ['contacts', 'events', 'duplicates', 'settings'];
 const args = process.argv.slice(2);
 const all = args[0] === '--all';
 
