@@ -44,7 +44,16 @@ pub const MAX_FOLLOW_UP_BYTES: usize = 10_000;
 /// without a cap a pasted file would sit in every settings read.
 pub const MAX_SETTING_BYTES: usize = 100_000;
 
+/// Largest answer read from a CardDAV/CalDAV server, counted after unpacking gzip: a multiget
+/// of a few thousand cards with photos stays far below it, an endless body or a gzip bomb stops
+/// there instead of filling the memory.
+pub const MAX_DAV_ANSWER_BYTES: usize = 64 * 1024 * 1024;
+
 // Counts.
+
+/// Most members one listing or one sync-collection answer may name: ten times the largest
+/// community address book we know of; a server announcing more is not trusted with our memory.
+pub const MAX_DAV_HREFS: usize = 100_000;
 
 /// Most e-mail addresses (or phone numbers) one contact holds.
 pub const MAX_VALUES: usize = 50;

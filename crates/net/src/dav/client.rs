@@ -23,6 +23,58 @@ pub struct DavClient {
     password: String,
 }
 
+/// Redirects keep to the rule of the address itself: https, plain http only to this machine, at
+/// most five hops. A server cannot move the sync (and its password) to plain text elsewhere.
+fn redirect_policy() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let url = attempt.url();
+        let allowed = url.scheme() == "https" || (url.scheme() == "http" && is_loopback(url));
+        if attempt.previous().len() >= 5 {
+            attempt.error("more than five redirects")
+        } else if allowed {
+            attempt.follow()
+        } else {
+            let to = format!("{}://{}", url.scheme(), url.host_str().unwrap_or(""));
+            attempt.error(format!(
+                "the server redirected to {to}; only https (plain http only to this machine) is followed"
+            ))
+        }
+    })
+}
+
+/// Reads a body in chunks up to [`vernetzt_core::rules::MAX_DAV_ANSWER_BYTES`], counted after
+/// reqwest unpacked gzip, so neither an endless body nor a gzip bomb can fill the memory.
+async fn read_bounded(mut resp: reqwest::Response, what: &str) -> Result<Vec<u8>, DavError> {
+    let limit = vernetzt_core::rules::MAX_DAV_ANSWER_BYTES;
+    let declared = resp.content_length().unwrap_or(0) as usize;
+    let mut body = Vec::with_capacity(declared.min(limit).min(1024 * 1024));
+    while let Some(chunk) = resp.chunk().await.map_err(|e| transport_error(&e, what))? {
+        if body.len() + chunk.len() > limit {
+            return Err(DavError::new(
+                Kind::Protocol,
+                format!(
+                    "the server's answer for {what} is larger than {} MB (after unpacking);                      Vernetzt stopped reading it",
+                    limit / (1024 * 1024)
+                ),
+            ));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// Refuses a listing or delta that names more members than [`vernetzt_core::rules::MAX_DAV_HREFS`].
+fn check_count(n: usize, what: &str) -> Result<(), DavError> {
+    let max = vernetzt_core::rules::MAX_DAV_HREFS;
+    if n > max {
+        return Err(DavError::new(
+            Kind::Protocol,
+            format!("the server names {n} members for {what}; more than {max} are not read"),
+        ));
+    }
+    Ok(())
+}
+
 /// One response: status, headers and body.
 struct Raw {
     parts: http::response::Parts,
@@ -65,7 +117,7 @@ impl DavClient {
                     .and_then(|v| v.parse().ok())
                     .unwrap_or(120),
             ))
-            .redirect(reqwest::redirect::Policy::limited(5))
+            .redirect(redirect_policy())
             .user_agent(concat!("Vernetzt/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| DavError::new(Kind::Tls, format!("TLS could not be set up: {e}")))?;
@@ -106,11 +158,7 @@ impl DavClient {
             .map_err(|e| transport_error(&e, what))?;
         let status = resp.status();
         let headers = resp.headers().clone();
-        let body = resp
-            .bytes()
-            .await
-            .map_err(|e| transport_error(&e, what))?
-            .to_vec();
+        let body = read_bounded(resp, what).await?;
         let mut b = http::Response::builder().status(status.as_u16());
         for (k, v) in &headers {
             b = b.header(k, v);
@@ -345,8 +393,11 @@ impl Remote for DavClient {
         token: &str,
         what: &str,
     ) -> Result<Delta, DavError> {
-        self.run(&SyncCollection { href, token }, &format!("syncing {what}"))
-            .await
+        let delta = self
+            .run(&SyncCollection { href, token }, &format!("syncing {what}"))
+            .await?;
+        check_count(delta.changed.len() + delta.deleted.len(), what)?;
+        Ok(delta)
     }
 
     async fn list(
@@ -360,6 +411,7 @@ impl Remote for DavClient {
                 &format!("listing {what}"),
             )
             .await?;
+        check_count(listed.resources.len(), what)?;
         Ok(listed
             .resources
             .into_iter()

@@ -93,6 +93,11 @@ pub(super) fn transport_error(e: &reqwest::Error, what: &str) -> DavError {
             format!("the server did not answer in time ({what})"),
         );
     }
+    if e.is_redirect() {
+        // The redirect policy's own words (a hop to plain http, too many hops).
+        let why = std::error::Error::source(e).map_or_else(|| e.to_string(), |s| s.to_string());
+        return DavError::new(ErrorKind::Url, format!("{why} ({what})"));
+    }
     let mut src: Option<&dyn std::error::Error> = Some(e);
     while let Some(s) = src {
         if s.downcast_ref::<rustls::Error>().is_some() {
