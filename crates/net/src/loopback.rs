@@ -30,6 +30,27 @@ pub fn is_loopback_host(host: &str) -> bool {
     }
 }
 
+/// Whether `url` names this computer or a private network by address (loopback, RFC 1918,
+/// link-local, IPv6 unique-local): where a redirect from a server elsewhere must not lead, or a
+/// hostile server could make the sync (with its password) talk to the user's own machine or
+/// intranet. Names other than `localhost` are not resolved here.
+pub fn is_local_or_private(url: &Url) -> bool {
+    match url.host() {
+        Some(Host::Domain(name)) => is_loopback_name(name),
+        Some(Host::Ipv4(ip)) => ip.is_loopback() || ip.is_private() || ip.is_link_local(),
+        Some(Host::Ipv6(ip)) => {
+            let first = ip.segments()[0];
+            ip.is_loopback()
+                || (first & 0xfe00) == 0xfc00 // unique local fc00::/7
+                || (first & 0xffc0) == 0xfe80 // link local fe80::/10
+                || ip
+                    .to_ipv4_mapped()
+                    .is_some_and(|v4| v4.is_loopback() || v4.is_private() || v4.is_link_local())
+        }
+        None => false,
+    }
+}
+
 fn is_loopback_name(name: &str) -> bool {
     name.eq_ignore_ascii_case("localhost") || name.eq_ignore_ascii_case("localhost.")
 }
@@ -37,6 +58,34 @@ fn is_loopback_name(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn local_and_private_addresses() {
+        for local in [
+            "https://127.0.0.1/",
+            "https://localhost/",
+            "https://10.1.2.3/",
+            "https://192.168.0.1/",
+            "https://172.16.5.5/",
+            "https://169.254.169.254/latest/meta-data",
+            "https://[::1]/",
+            "https://[fd00::1]/",
+            "https://[fe80::1]/",
+            "https://[::ffff:10.0.0.1]/",
+        ] {
+            assert!(is_local_or_private(&Url::parse(local).unwrap()), "{local}");
+        }
+        for remote in [
+            "https://dav.example/",
+            "https://93.184.216.34/",
+            "https://[2001:db8::1]/",
+        ] {
+            assert!(
+                !is_local_or_private(&Url::parse(remote).unwrap()),
+                "{remote}"
+            );
+        }
+    }
 
     #[test]
     fn loopback_addresses_and_names() {

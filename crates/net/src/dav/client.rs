@@ -4,7 +4,7 @@
 use super::error::{status_error, transport_error};
 use super::xml::{CollectionTokens, SyncCollection, Vcard4Multiget, write_refusal};
 use super::{DavError, DavErrorKind as Kind, Delta, Fetched, Found, Remote, Reply, Tags};
-use crate::loopback::is_loopback;
+use crate::loopback::{is_local_or_private, is_loopback};
 use http::Uri;
 use libdav::dav::mime_types;
 use libdav::names;
@@ -24,22 +24,40 @@ pub struct DavClient {
 }
 
 /// Redirects keep to the rule of the address itself: https, plain http only to this machine, at
-/// most five hops. A server cannot move the sync (and its password) to plain text elsewhere.
+/// most five hops; and a redirect from a server elsewhere never leads to this machine or a
+/// private network (an intranet server may redirect within the intranet). A server cannot move
+/// the sync, and its password, to plain text or into the user's own network.
 fn redirect_policy() -> reqwest::redirect::Policy {
     reqwest::redirect::Policy::custom(|attempt| {
-        let url = attempt.url();
-        let allowed = url.scheme() == "https" || (url.scheme() == "http" && is_loopback(url));
-        if attempt.previous().len() >= 5 {
-            attempt.error("more than five redirects")
-        } else if allowed {
-            attempt.follow()
-        } else {
-            let to = format!("{}://{}", url.scheme(), url.host_str().unwrap_or(""));
-            attempt.error(format!(
-                "the server redirected to {to}; only https (plain http only to this machine) is followed"
-            ))
+        let refusal = attempt
+            .previous()
+            .first()
+            .and_then(|first| hop_refusal(first, attempt.url(), attempt.previous().len()));
+        match refusal {
+            Some(why) => attempt.error(why),
+            None => attempt.follow(),
         }
     })
+}
+
+/// Why the redirect to `next` is not followed, when the chain began at `first` and `hops`
+/// redirects came before; `None` when it may be followed.
+fn hop_refusal(first: &Url, next: &Url, hops: usize) -> Option<String> {
+    let to = format!("{}://{}", next.scheme(), next.host_str().unwrap_or(""));
+    if hops >= 5 {
+        Some("more than five redirects".into())
+    } else if !is_local_or_private(first) && is_local_or_private(next) {
+        Some(format!(
+            "the server redirected to {to}, an address of this computer or a private network; \
+             a server elsewhere is not followed there"
+        ))
+    } else if next.scheme() == "https" || (next.scheme() == "http" && is_loopback(next)) {
+        None
+    } else {
+        Some(format!(
+            "the server redirected to {to}; only https (plain http only to this machine) is followed"
+        ))
+    }
 }
 
 /// Reads a body in chunks up to [`vernetzt_core::rules::MAX_DAV_ANSWER_BYTES`], counted after
@@ -501,5 +519,48 @@ impl Remote for DavClient {
             )
             .await?
             .etag)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::hop_refusal;
+    use url::Url;
+
+    fn refusal(first: &str, next: &str, hops: usize) -> Option<String> {
+        hop_refusal(
+            &Url::parse(first).unwrap(),
+            &Url::parse(next).unwrap(),
+            hops,
+        )
+    }
+
+    #[test]
+    fn redirects_keep_to_https_and_out_of_the_users_network() {
+        let remote = "https://dav.example/remote.php/dav/";
+        assert_eq!(refusal(remote, "https://cloud.example/dav/", 0), None);
+        assert_eq!(
+            refusal("http://127.0.0.1:5232/", "http://localhost:5232/x/", 1),
+            None
+        );
+        assert_eq!(
+            refusal("https://10.0.0.5/dav/", "https://10.0.0.6/dav/", 0),
+            None,
+            "intranet"
+        );
+        for (next, words) in [
+            ("http://cloud.example/dav/", "only https"),
+            ("https://127.0.0.1/dav/", "private network"),
+            ("https://192.168.1.10/", "private network"),
+            ("https://169.254.169.254/latest/", "private network"),
+            ("https://[::1]:8443/", "private network"),
+        ] {
+            let why = refusal(remote, next, 0).unwrap_or_default();
+            assert!(why.contains(words), "{next}: {why}");
+        }
+        assert!(
+            refusal(remote, "https://cloud.example/", 5).is_some(),
+            "six hops"
+        );
     }
 }
