@@ -3,31 +3,12 @@
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
-use std::path::PathBuf;
 use std::process::Command;
 use vernetzt_core::ical::imip::email;
 use vernetzt_core::ical::itip::{EventTime, Invitation, Method, Person, write};
 
-/// A file of the repository's `tests/python/`.
-fn python_file(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/python")
-        .join(name)
-}
-
-/// Runs `cmd`, which must succeed; its stdout.
-fn stdout_of(cmd: &mut Command) -> Vec<u8> {
-    let out = cmd.output().expect("run");
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{cmd:?}: {err}");
-    out.stdout
-}
-
-/// The virtualenv's python, created on first use.
-fn python() -> PathBuf {
-    let out = stdout_of(&mut Command::new(python_file("ensure-venv.sh")));
-    PathBuf::from(String::from_utf8(out).unwrap().trim())
-}
+mod common;
+use common::{python, python_file, stdout_of};
 
 /// 27 and 28 March 2027 at the given hour and minute, in Berlin.
 fn march_2027(day: u32, hour: u32, minute: u32) -> EventTime {

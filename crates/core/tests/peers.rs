@@ -23,26 +23,15 @@ use vernetzt_core::ical::itip::{EventTime, Method, read_replies, write};
 use vernetzt_core::ical::write::follow_ups_ics;
 use vernetzt_core::vcard::{Version, write_vcards};
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+mod common;
+use common::{python, python_file};
 
 fn peers() -> PathBuf {
     std::env::var_os("VERNETZT_PEERS")
         .map(PathBuf::from)
-        .unwrap_or_else(|| repo().join("../shared/tools/peers"))
-}
-
-/// The tests' virtualenv python (icalendar 7 for the zone check, `email` for the layout).
-fn venv_python() -> PathBuf {
-    let script = repo().join("tests/python/ensure-venv.sh");
-    let out = Command::new(&script).output().expect("bash");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    PathBuf::from(String::from_utf8(out.stdout).unwrap().trim())
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/tools/peers")
+        })
 }
 
 /// Runs a peer; returns (success, stdout). Panics, naming the command, when it cannot start.
@@ -223,14 +212,14 @@ fn the_invitation_email_has_the_layout_outlook_needs_to_show_accept_and_decline(
     let ics_path = dir.path().join("request.ics");
     std::fs::write(&ics_path, &ics).unwrap();
     let reference = dir.path().join("reference.eml");
-    let (ok, out) = run(Command::new(venv_python())
+    let (ok, out) = run(Command::new(python())
         .arg(peers().join("make_reference_eml.py"))
         .arg(&ics_path)
         .arg(&reference));
     assert!(ok, "{out}");
     let layout = |path: &Path| -> Value {
-        let (ok, out) = run(Command::new(venv_python())
-            .arg(repo().join("tests/python/eml_layout.py"))
+        let (ok, out) = run(Command::new(python())
+            .arg(python_file("eml_layout.py"))
             .arg(path));
         assert!(ok, "{out}");
         serde_json::from_str(&out).unwrap()
@@ -288,8 +277,8 @@ fn the_vtimezone_alone_gives_the_right_times_in_winter_summer_and_across_a_chang
             write(&invitation(start, end), Method::Request, None, now()),
         )
         .unwrap();
-        let (ok, out) = run(Command::new(venv_python())
-            .arg(repo().join("tests/python/tz_check.py"))
+        let (ok, out) = run(Command::new(python())
+            .arg(python_file("tz_check.py"))
             .arg(&path));
         assert!(ok, "{out}");
         let times: Value = serde_json::from_str(&out).unwrap();

@@ -131,34 +131,19 @@ pub fn take_credentials(url: &mut Url) -> Option<(String, String)> {
     if url.username().is_empty() && url.password().is_none() {
         return None;
     }
-    let user = percent_decode(url.username());
-    let password = url.password().map(percent_decode).unwrap_or_default();
+    // The url crate keeps userinfo percent-encoded; its own percent-encoding crate decodes it.
+    let decode = |v: &str| {
+        percent_encoding::percent_decode_str(v)
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    let user = decode(url.username());
+    let password = url.password().map(decode).unwrap_or_default();
     // Both setters only fail for URLs that cannot have credentials (no host), which
     // normalize_feed_url has already refused.
     let _ = url.set_username("");
     let _ = url.set_password(None);
     Some((user, password))
-}
-
-/// `%XX` escapes decoded (as UTF-8, lossy); what the url crate leaves encoded in userinfo.
-fn percent_decode(v: &str) -> String {
-    let bytes = v.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
-        {
-            out.push(h << 4 | l);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]
