@@ -71,13 +71,13 @@ fn changes(tz: Tz, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<Change> {
                     hi = mid;
                 }
             }
-            let at = hi.with_timezone(&Utc);
-            let at = at - Duration::seconds(at.timestamp().rem_euclid(60));
-            let to_off = offset_at(tz, at);
-            let at = if to_off == prev {
-                at + Duration::minutes(1)
+            // Changes fall on whole minutes: the minute `hi` lies in, unless that minute still has
+            // the old offset (a change at an odd second, as old LMT offsets have).
+            let minute = hi - Duration::seconds(hi.timestamp().rem_euclid(60));
+            let at = if offset_at(tz, minute) == prev {
+                minute + Duration::minutes(1)
             } else {
-                at
+                minute
             };
             out.push(Change {
                 at,
@@ -165,29 +165,22 @@ fn year_start(year: i32) -> DateTime<Utc> {
         .unwrap_or(DateTime::<Utc>::MIN_UTC)
 }
 
-/// The zone's two yearly observances, if its changes in every year from the one before `from`
-/// to the one after `to` follow one rule each (same month, weekday rule, wall-clock time and
-/// offsets). `None` when they do not.
-fn yearly_observances(
-    tz: Tz,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-) -> Option<Vec<(Change, Yearly)>> {
-    let first = from.year() - 1;
-    let last = to.year() + 1;
-    let template = changes(tz, year_start(first), year_start(first + 1));
+/// The zone's two yearly observances, if its `changes` (every change from the start of year
+/// `first` to the end of year `last`) follow one rule each in every one of those years (same
+/// month, weekday rule, wall-clock time and offsets). `None` when they do not.
+fn yearly_observances(changes: &[Change], first: i32, last: i32) -> Option<Vec<(Change, Yearly)>> {
+    let in_year =
+        |year: i32| -> Vec<&Change> { changes.iter().filter(|c| c.at.year() == year).collect() };
+    let template = in_year(first);
     if template.len() != 2 {
         return None;
     }
     let rules: Vec<(Change, Yearly)> = template
         .into_iter()
-        .map(|c| {
-            let rule = Yearly::of(c.local().date());
-            (c, rule)
-        })
+        .map(|c| (c.clone(), Yearly::of(c.local().date())))
         .collect();
     for year in first + 1..=last {
-        let seen = changes(tz, year_start(year), year_start(year + 1));
+        let seen = in_year(year);
         if seen.len() != 2 {
             return None;
         }
@@ -235,7 +228,9 @@ pub(super) fn fmt_offset(secs: i32) -> String {
 pub fn vtimezone(out: &mut String, tz: Tz, from: DateTime<Utc>, to: DateTime<Utc>) {
     push_line(out, "BEGIN:VTIMEZONE");
     push_line(out, &format!("TZID:{}", tz.name()));
-    let around = changes(tz, year_start(from.year() - 1), year_start(to.year() + 2));
+    // From the year before `from` to the year after `to`, so the rules hold on both sides.
+    let (first, last) = (from.year() - 1, to.year() + 1);
+    let around = changes(tz, year_start(first), year_start(last + 1));
     if around.is_empty() {
         let off = offset_at(tz, from);
         let fixed = Change {
@@ -245,7 +240,7 @@ pub fn vtimezone(out: &mut String, tz: Tz, from: DateTime<Utc>, to: DateTime<Utc
             name: name_at(tz, from),
         };
         observance(out, &fixed, None);
-    } else if let Some(rules) = yearly_observances(tz, from, to) {
+    } else if let Some(rules) = yearly_observances(&around, first, last) {
         for (c, rule) in &rules {
             observance(out, c, Some(*rule));
         }
