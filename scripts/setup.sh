@@ -38,8 +38,18 @@ if ! command -v tauri-driver >/dev/null; then
   cargo install tauri-driver --locked --version '^2' --quiet
 fi
 
-(cd ui && npm ci --no-audit --no-fund --loglevel=error)
-(cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
+# npm ci empties node_modules and installs again (half a minute each): only when the lock file
+# changed since the last install here, which a stamp in node_modules records.
+npm_ci() {
+  local stamp="$1/node_modules/.vernetzt-lock.sha256" want
+  want="$(sha256sum < "$1/package-lock.json")"
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    (cd "$1" && npm ci --no-audit --no-fund --loglevel=error)
+    echo "$want" > "$stamp"
+  fi
+}
+npm_ci ui
+npm_ci tests/e2e
 
 # The tests' virtualenv (outside the clone): independent parsers and real servers from PyPI.
 tests/python/ensure-venv.sh >/dev/null
