@@ -10,7 +10,7 @@ CREATE TABLE erased_uids (
 -- The erased people's e-mail addresses, only as HMAC-SHA-256 under a key random per database
 -- (never synced, never exported): a pulled own event does not add such an address as invitee
 -- again, unless a contact here has it (the user took the person up again). Why a keyed hash and
--- not nothing: docs/decisions.md, "Privacy and security".
+-- not nothing: docs/decisions.md, "Hardening (issue 14)".
 CREATE TABLE erased_addresses (
     digest BLOB PRIMARY KEY
 ) STRICT, WITHOUT ROWID;
