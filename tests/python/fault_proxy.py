@@ -14,6 +14,9 @@ The control file is JSON, re-read for every request, e.g.
     {"mode": "hang", "seconds": 30}                        no answer at all (a timeout)
     {"mode": "status", "status": 415, "method": "PUT", "body_contains": "VERSION:4.0"}
                                                            a server that takes only vCard 3.0
+    {"mode": "status", "status": 412, "method": "DELETE", "times": 1}
+                                                           only the first DELETE gets the fault
+                                                           ("times" counts from "after")
 The proxy counts requests per method since the control file last changed ("after" counts from
 there) and writes the counts to CONTROL_FILE.counts (JSON)."""
 import json
@@ -94,6 +97,8 @@ def handle(conn):
             os.replace(counts_path + ".tmp", counts_path)
         mode = c.get("mode", "pass")
         applies = c.get("method") in (None, method) and n > c.get("after", 0)
+        if "times" in c and n > c.get("after", 0) + c["times"]:
+            applies = False
         if "body_contains" in c and c["body_contains"].encode() not in body:
             applies = False
         if mode == "status" and applies:

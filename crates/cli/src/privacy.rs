@@ -44,9 +44,7 @@ pub fn run(store: &mut Store, cmd: PrivacyCmd) -> Outcome {
             )
         }
         PrivacyCmd::Erase { ids } => {
-            for id in &ids {
-                store.erase_person(*id)?;
-            }
+            vernetzt_core::export::erase_people(store, &ids)?;
             let n = ids.len();
             Output::done(
                 "erased",

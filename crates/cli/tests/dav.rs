@@ -42,6 +42,7 @@ on_each_server!(
     attendance_encounters_and_other_clients_properties_travel,
     own_events_with_invitees_travel_in_the_calendar,
     an_erased_person_is_deleted_on_the_server_too,
+    an_erased_invitee_leaves_own_events_everywhere,
     a_record_already_on_the_server_under_another_name_is_joined_not_doubled,
     a_card_read_back_is_the_one_stored_and_nothing_bounces,
 );
@@ -131,6 +132,14 @@ fn find(db: &Path, name: &str) -> Value {
         .as_i64()
         .unwrap_or_else(|| panic!("{name} not found: {list}"));
     ok(db, &["contacts", "show", &id.to_string()])
+}
+
+/// Whether a search for `name` on the device finds no one.
+fn no_one_named(db: &Path, name: &str) -> bool {
+    ok(db, &["contacts", "search", name])
+        .as_array()
+        .unwrap()
+        .is_empty()
 }
 
 fn sync(db: &Path) -> Value {
@@ -623,20 +632,21 @@ fn faults_keep_every_change_queued_and_nothing_duplicates() {
     assert_eq!(pending(&a), 1);
 }
 
+/// Radicale, the fault proxy before it, and a device (address book only) talking through it;
+/// `None` without a keyring.
+fn behind_proxy(dir: &Path) -> Option<(Server, Proxy, PathBuf)> {
+    let server = Server::start(Kind::Radicale, dir);
+    let proxy = Proxy::start(dir, &server);
+    let a = device_at(dir, "laptop", &proxy.url, "/anna/", &["--no-calendar"])?;
+    Some((server, proxy, a))
+}
+
 /// RFC 6578 missing, or a token the server no longer knows: the ETag listing finds what
 /// changed and what was deleted, nothing is lost, and a fresh token is started where possible.
 #[test]
 fn without_sync_collection_or_with_an_expired_token_the_listing_finds_everything() {
     let tmp = tempfile::tempdir().unwrap();
-    let server = Server::start(Kind::Radicale, tmp.path());
-    let proxy = Proxy::start(tmp.path(), &server);
-    let Some(a) = device_at(
-        tmp.path(),
-        "laptop",
-        &proxy.url,
-        "/anna/",
-        &["--no-calendar"],
-    ) else {
+    let Some((server, proxy, a)) = behind_proxy(tmp.path()) else {
         return;
     };
     let b = device_with(tmp.path(), "phone", &server, &["--no-calendar"]).unwrap();
@@ -925,9 +935,12 @@ fn own_events_with_invitees_travel_in_the_calendar(kind: Kind) {
     assert!(list.to_string().contains("Weimar"), "{list}");
 }
 
+/// An erasure reaches the server, and stays: another device changed the card there after the
+/// erasure and before this device's next sync, and the pull (which comes before the push) meets
+/// that new version. It is not stored; the card is deleted again with its new ETag.
 fn an_erased_person_is_deleted_on_the_server_too(kind: Kind) {
     let tmp = tempfile::tempdir().unwrap();
-    let Some((server, a)) = one_device(kind, tmp.path()) else {
+    let Some((server, a, b)) = two_devices(kind, tmp.path()) else {
         return;
     };
     let id = add(
@@ -937,14 +950,142 @@ fn an_erased_person_is_deleted_on_the_server_too(kind: Kind) {
     );
     add(&a, "Anna Adler", &[]);
     sync(&a);
+    sync(&b);
     assert_eq!(server.cards().len(), 2);
     ok(&a, &["privacy", "erase", &id.to_string()]);
+    // The tablet, not yet told, edits the person and uploads the edit.
+    let qb = find(&b, "Quendel")["id"].as_i64().unwrap().to_string();
+    ok(&b, &["contacts", "edit", &qb, "--role", "Referent"]);
+    sync(&b);
+    assert!(server.cards().iter().any(|c| c.text.contains("Referent")));
     let r = sync(&a);
-    assert_eq!(r["deleted"], 1, "{r}");
+    assert_eq!(
+        (r["deleted"].as_u64(), r["pulled"].as_u64()),
+        (Some(1), Some(0)),
+        "{r}"
+    );
     assert_eq!(server.cards().len(), 1);
     let left = &server.cards()[0].text;
     assert!(!left.contains("Quendel"));
+    assert!(no_one_named(&a, "Quendel"));
     assert_eq!(ok(&a, &["sync", "status"])["pending"], 0);
+    // Nothing bounces: the next syncs leave it gone, here and on the tablet.
+    sync(&b);
+    sync(&a);
+    assert!(no_one_named(&a, "Quendel"));
+    assert!(no_one_named(&b, "Quendel"));
+    assert_eq!(server.cards().len(), 1);
+}
+
+/// An erased person invited to an own event: the calendar's copy loses the ATTENDEE with the
+/// next sync; the tablet, which had not heard of the erasure, puts the old attendee list back
+/// with an edit of its own; the next sync here takes it off again, and a new device pulls the
+/// event without the person.
+fn an_erased_invitee_leaves_own_events_everywhere(kind: Kind) {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some((server, a, b)) = two_devices(kind, tmp.path()) else {
+        return;
+    };
+    let cal = ok(&a, &["account", "show"])["calendar"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let uid = event_with_invitees(
+        &a,
+        "anna@fitko.example",
+        &[
+            ("Zacharias Quendel", "zq@geheimamt.example"),
+            ("Bernd Bauer", "bb@land.example"),
+        ],
+    );
+    sync(&a);
+    sync(&b);
+    let in_calendar = || server.objects(&cal).concat().to_lowercase();
+    assert!(in_calendar().contains("zq@geheimamt.example"));
+    let id = find(&a, "Quendel")["id"].as_i64().unwrap().to_string();
+    ok(&a, &["privacy", "erase", &id]);
+    sync(&a);
+    let text = in_calendar();
+    assert!(!text.contains("zq@geheimamt"), "{text}");
+    assert!(text.contains("bb@land.example"), "{text}");
+    // The tablet moves the event before it pulls: its upload still lists the person.
+    ok(&b, &["events", "update", &uid, "--location", "Weimar"]);
+    sync(&b);
+    assert!(in_calendar().contains("zq@geheimamt.example"));
+    sync(&a);
+    let text = in_calendar();
+    assert!(!text.contains("zq@geheimamt"), "{text}");
+    assert!(text.contains("weimar"), "the tablet's edit stays: {text}");
+    let invited = |db: &Path| -> Vec<String> {
+        ok(db, &["invite", "status", &uid])
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["removed"] == false)
+            .map(|i| i["email"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(invited(&a), ["bb@land.example"]);
+    let c = device(tmp.path(), "phone", &server).unwrap();
+    for db in [&b, &c] {
+        sync(db);
+        assert_eq!(invited(db), ["bb@land.example"], "{}", db.display());
+        assert!(no_one_named(db, "Quendel"));
+    }
+    sync(&a);
+    assert_eq!(invited(&a), ["bb@land.example"]);
+    assert!(!in_calendar().contains("zq@geheimamt"));
+}
+
+/// The DELETE of an erased person's card meets a 412 (the fault proxy answers so, as a server
+/// does when the card changed there between our pull and our DELETE): the person does not come
+/// back. Every DELETE refused: the deletion stays queued; the first refused only: the ETag is
+/// read again and the second DELETE removes the card.
+#[test]
+fn an_erasure_that_meets_a_412_is_not_undone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some((server, proxy, a)) = behind_proxy(tmp.path()) else {
+        return;
+    };
+    let id = add(
+        &a,
+        "Zacharias Quendel",
+        &["--email", "zq@geheimamt.example"],
+    );
+    add(&a, "Anna Adler", &[]);
+    sync(&a);
+    ok(&a, &["privacy", "erase", &id.to_string()]);
+    let on_server = || server.cards().iter().any(|c| c.text.contains("Quendel"));
+
+    proxy.set(r#"{"mode": "status", "status": 412, "method": "DELETE"}"#);
+    let r = sync(&a);
+    assert_eq!(r["deleted"], 0, "{r}");
+    assert!(
+        no_one_named(&a, "Quendel"),
+        "a 412 does not bring the person back: {r}"
+    );
+    assert!(on_server());
+    assert_eq!(
+        ok(&a, &["sync", "status"])["pending"],
+        1,
+        "the deletion stays queued"
+    );
+
+    proxy.set(r#"{"mode": "status", "status": 412, "method": "DELETE", "times": 1}"#);
+    let r = sync(&a);
+    assert_eq!(r["deleted"], 1, "{r}");
+    let counts: Value = serde_json::from_str(
+        &std::fs::read_to_string(tmp.path().join("faults.json.counts")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(counts["DELETE"], 2, "refused, then sent again: {counts}");
+    assert!(no_one_named(&a, "Quendel"));
+    assert!(!on_server());
+    assert_eq!(ok(&a, &["sync", "status"])["pending"], 0);
+    proxy.set(r#"{"mode": "pass"}"#);
+    sync(&a);
+    assert!(no_one_named(&a, "Quendel"));
+    assert_eq!(server.cards().len(), 1);
 }
 
 /// Another client (a phone, Outlook) put the same person and the same event into the address

@@ -116,8 +116,14 @@ pub fn person_files(store: &Store, id: i64) -> Result<[ExportFile; 2], ExportErr
 
 /// Erases people completely (GDPR Art. 17), one after the other; stops at the first that fails
 /// (those before it stay erased, as each erase is its own transaction).
+///
+/// Each erasure is first recorded for the sync ([`Store::record_erasure`]: the UID on the list
+/// of erased UIDs that every pull respects, the addresses as keyed hashes, the own events that
+/// invited the person queued for upload without them), then carried out. A crash in between
+/// is finished before the next sync ([`Store::finish_erasures`]).
 pub fn erase_people(store: &mut Store, ids: &[i64]) -> crate::Result<()> {
     for &id in ids {
+        store.record_erasure(id)?;
         store.erase_person(id)?;
     }
     Ok(())

@@ -234,8 +234,13 @@ pub fn merge(
 pub enum PushOp {
     /// Create or update the card of this contact UID.
     Put(String),
-    /// Delete the card of this contact UID.
+    /// Delete the card of this contact UID; an edit made there since (412) wins and is fetched
+    /// back.
     Delete(String),
+    /// Delete the card of this erased contact's UID (GDPR Art. 17). Unlike [`PushOp::Delete`]
+    /// it never gives way: a 412 (changed there since) means "read the new ETag and delete
+    /// again", never "fetch the edit back".
+    Erase(String),
 }
 
 /// A journal entry as the planner needs it: entity, the contact it belongs to, live or deleted.
@@ -249,10 +254,14 @@ pub struct Change {
     pub live: bool,
     /// Whether the server has a card for it.
     pub on_server: bool,
+    /// Whether the contact was erased (its UID is on the list of erased UIDs).
+    pub erased: bool,
 }
 
 /// The pushes for a list of changes: one per contact (however many changes it had), in the
-/// order of its first change; a deleted contact the server never had needs nothing.
+/// order of its first change; a deleted contact the server never had needs nothing. An erased
+/// UID is never uploaded, whatever else the journal holds for it (an erasure interrupted before
+/// its rows were gone): its card is erased where the server has one.
 pub fn plan_push(changes: &[Change]) -> Vec<PushOp> {
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
@@ -260,7 +269,11 @@ pub fn plan_push(changes: &[Change]) -> Vec<PushOp> {
         if !seen.insert(c.contact_uid.clone()) {
             continue;
         }
-        if c.live {
+        if c.erased {
+            if c.on_server {
+                out.push(PushOp::Erase(c.contact_uid.clone()));
+            }
+        } else if c.live {
             out.push(PushOp::Put(c.contact_uid.clone()));
         } else if c.on_server {
             out.push(PushOp::Delete(c.contact_uid.clone()));
@@ -495,6 +508,7 @@ mod tests {
             contact_uid: uid.into(),
             live,
             on_server,
+            erased: false,
         };
         let plan = plan_push(&[
             ch(1, "a", true, false),
@@ -505,6 +519,39 @@ mod tests {
         assert_eq!(
             plan,
             vec![PushOp::Put("a".into()), PushOp::Delete("b".into())]
+        );
+    }
+
+    #[test]
+    fn an_erased_uid_is_never_uploaded_and_its_card_is_erased() {
+        let ch = |seq, uid: &str, live, on_server, erased| Change {
+            seq,
+            contact_uid: uid.into(),
+            live,
+            on_server,
+            erased,
+        };
+        let plan = plan_push(&[
+            // Erased, still on the server (a pull met its card again, or the DELETE is due).
+            ch(1, "a", false, true, true),
+            // An erasure interrupted before the rows went: no upload all the same.
+            ch(2, "b", true, true, true),
+            ch(3, "b", true, true, true),
+            // Erased before it ever reached the server: nothing to do.
+            ch(4, "c", true, false, true),
+            ch(5, "d", false, false, true),
+            // Not erased: as before.
+            ch(6, "e", false, true, false),
+            ch(7, "f", true, true, false),
+        ]);
+        assert_eq!(
+            plan,
+            vec![
+                PushOp::Erase("a".into()),
+                PushOp::Erase("b".into()),
+                PushOp::Delete("e".into()),
+                PushOp::Put("f".into()),
+            ]
         );
     }
 }

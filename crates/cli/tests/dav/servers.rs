@@ -235,6 +235,22 @@ impl Server {
         serde_json::from_str(&out).unwrap()
     }
 
+    /// The text of every object in the collection at `path` (a calendar), as another client
+    /// reads them with GET.
+    pub fn objects(&self, path: &str) -> Vec<String> {
+        self.members(USER, path)
+            .into_iter()
+            .filter(|h| !h.ends_with('/'))
+            .map(|href| {
+                let url = format!("{}{href}", self.origin());
+                let out = run(self.davctl(USER).args(["get", &url]), "reading an object");
+                let got: serde_json::Value = serde_json::from_str(&out).unwrap();
+                assert_eq!(got["status"], 200, "GET {href}: {got}");
+                got["body"].as_str().unwrap().to_string()
+            })
+            .collect()
+    }
+
     /// The invitations SabreDAV's iMIP plugin would have mailed (as Nextcloud does).
     pub fn mails(&self) -> String {
         std::fs::read_to_string(self.root.join("mails")).unwrap_or_default()

@@ -39,6 +39,9 @@ pub enum PullOutcome {
     },
     /// The card could not be read; it is left on the server untouched.
     Unreadable(String),
+    /// The card of an erased contact (GDPR Art. 17): not stored here, its deletion queued so
+    /// the push deletes it on the server again.
+    Erased,
 }
 
 impl Store {
@@ -261,7 +264,8 @@ impl Store {
     /// against the last synced card (conflicts recorded), a locally deleted one that the server
     /// changed is restored (an edit beats a deletion). The store's own journal entries for this
     /// are marked synced unless the result differs from the server's card, which then goes back
-    /// up on the next push.
+    /// up on the next push. The card of an erased UID is never stored: it is queued for
+    /// deletion there instead ([`PullOutcome::Erased`]), an erasure beats every edit.
     pub fn apply_remote(
         &mut self,
         href: &str,
@@ -276,6 +280,9 @@ impl Store {
         let Some(uid) = remote.uid.clone().filter(|u| !u.trim().is_empty()) else {
             return Ok(PullOutcome::Unreadable(format!("{href}: card without UID")));
         };
+        if self.is_erased(&uid)? {
+            return self.erased_card_seen(&uid, href, etag);
+        }
         let before = journal_head(&self.conn)?;
         // Deleted here but changed there: the edit wins, the contact comes back.
         let sql = "SELECT id FROM contacts
@@ -355,6 +362,10 @@ impl Store {
                 out[i] = Some(PullOutcome::Unreadable(format!("{href}: card without UID")));
                 continue;
             };
+            if self.is_erased(&uid)? {
+                out[i] = Some(self.erased_card_seen(&uid, href, cards[i].1.as_deref())?);
+                continue;
+            }
             let known: bool = self.conn.query_row(
                 "SELECT count(*) > 0 FROM contacts WHERE uid = ?1",
                 [&uid],

@@ -99,7 +99,9 @@ impl Store {
 
     /// Applies a calendar object from the server: creates or updates the own event and its
     /// list of invitees with their answers. An event with a pending local change is left alone
-    /// (that change goes up next and wins). Returns whether anything changed here.
+    /// (that change goes up next and wins). An attendee who was erased here (GDPR Art. 17) is
+    /// not added again; the event is then queued for upload, so the calendar's copy loses them
+    /// too. Returns whether anything changed here.
     pub fn apply_remote_event(&mut self, ics: &str) -> Result<Option<String>> {
         let Ok(read) = read_feed(ics.as_bytes(), chrono_tz::Tz::Europe__Berlin, self.now()) else {
             return Ok(None);
@@ -171,6 +173,7 @@ impl Store {
             .flat_map(|c| c.children.iter())
             .find(|c| c.name == "VEVENT");
         let mut seen = Vec::new();
+        let mut left_out = false;
         if let Some(vevent) = vevent {
             for a in vevent.props_named("ATTENDEE") {
                 let itip::Attendee {
@@ -179,6 +182,12 @@ impl Store {
                     name,
                 } = itip::read_attendee(a);
                 if email.len() < 3 {
+                    continue;
+                }
+                if super::dav_erased::attendee_erased(&tx, &email)? {
+                    // An erased person, put back by another device or client: not here, and
+                    // the upload below takes them off the calendar's copy again.
+                    left_out = true;
                     continue;
                 }
                 let partstat = if crate::invite::PARTSTATS.contains(&partstat.as_str()) {
@@ -205,6 +214,9 @@ impl Store {
                AND email NOT IN (SELECT value FROM json_each(?2))",
             params![id, serde_json::to_string(&seen).expect("emails"), t],
         )?;
+        if left_out {
+            super::journal(&tx, super::Entity::Event, &ev.uid, "upsert", &t)?;
+        }
         tx.commit()?;
         Ok(Some(ev.uid))
     }

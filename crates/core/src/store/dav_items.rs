@@ -57,11 +57,13 @@ impl Store {
                 |r| r.get(0),
             )?;
             let on_server = self.dav_item(&uid)?.is_some();
+            let erased = self.is_erased(&uid)?;
             out.push(Change {
                 seq,
                 contact_uid: uid,
                 live,
                 on_server,
+                erased,
             });
         }
         Ok((out, max))

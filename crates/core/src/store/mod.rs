@@ -48,6 +48,7 @@ mod crypt;
 mod dav;
 mod dav_apply;
 mod dav_conflicts;
+mod dav_erased;
 mod dav_events;
 mod dav_items;
 mod duplicates;
@@ -103,12 +104,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../../migrations/0005_contact_extra.sql")),
         M::up(include_str!("../../migrations/0006_sync_state.sql")),
         M::up(include_str!("../../migrations/0007_feed_removed.sql")),
+        M::up(include_str!("../../migrations/0008_erasures.sql")),
     ])
 }
 
 /// Number of schema versions this build knows.
 pub fn schema_version() -> i64 {
-    7
+    8
 }
 
 /// Kinds of record that the change journal tracks.

@@ -86,7 +86,8 @@ pub(super) async fn pull<R: Remote>(
                         report.pulled += 1;
                         report.conflicts += conflicts;
                     }
-                    PullOutcome::Unchanged => {}
+                    // An erased contact's card: not stored, deleted there again by the push.
+                    PullOutcome::Unchanged | PullOutcome::Erased => {}
                     _ => report.pulled += 1,
                 }
             }
@@ -118,7 +119,7 @@ pub(super) async fn push<R: Remote>(
     let total = ops.len();
     let mut done: Vec<String> = changes
         .iter()
-        .filter(|c| !c.live && !c.on_server)
+        .filter(|c| (!c.live || c.erased) && !c.on_server)
         .map(|c| c.contact_uid.clone())
         .collect();
     for (n, op) in ops.iter().enumerate() {
@@ -139,6 +140,11 @@ pub(super) async fn push<R: Remote>(
                         report.refused.push(format!("{name}: {}", e.message));
                     }
                     Err(e) => return Err(e),
+                }
+            }
+            PushOp::Erase(uid) => {
+                if erase_card(store, remote, uid, report).await? {
+                    done.push(uid.clone());
                 }
             }
             PushOp::Delete(uid) => {
@@ -187,6 +193,41 @@ pub(super) async fn push<R: Remote>(
         pushed(store, Collection::Contacts)?;
     }
     Ok(())
+}
+
+/// Deletes the card of an erased contact (GDPR Art. 17). A 412 (changed there since our
+/// version) does not bring the person back: the new ETag is read and the DELETE sent again. Two
+/// 412s in a row (someone keeps editing it) leave the deletion queued for the next sync, whose
+/// pull meets the card again and keeps its newest ETag. Returns whether it is gone there.
+async fn erase_card<R: Remote>(
+    store: &Mutex<Store>,
+    remote: &R,
+    uid: &str,
+    report: &mut SyncReport,
+) -> Result<bool, DavError> {
+    let Some(item) = lock(store).dav_item(uid)? else {
+        return Ok(true);
+    };
+    let mut etag = item.etag;
+    for attempt in 0..2 {
+        let deleted =
+            delete_object(remote, &item.href, etag.as_deref(), "a contact", report).await?;
+        match deleted {
+            Deleted::Done | Deleted::AlreadyGone => {
+                if deleted == Deleted::Done {
+                    report.deleted += 1;
+                }
+                lock(store).forget_item(uid)?;
+                return Ok(true);
+            }
+            Deleted::ChangedThere if attempt == 0 => {
+                report.requests += 1;
+                etag = remote.etag(&item.href, "a contact").await.ok();
+            }
+            Deleted::ChangedThere => {}
+        }
+    }
+    Ok(false)
 }
 
 /// Creates or updates one card; on 412 merges with the server's version (where the server

@@ -66,6 +66,9 @@ pub async fn sync<R: Remote>(
 ) -> Result<SyncReport, DavError> {
     let mut report = SyncReport::default();
     let book = account.addressbook.as_str();
+    // An erasure interrupted after it was recorded is carried out before anything is pulled
+    // or pushed, so nothing of the person goes up (GDPR Art. 17).
+    lock(store).finish_erasures()?;
 
     // Has anything changed on the server at all? One PROPFIND on the home answers for the
     // address book and the calendar together (when they share a home, as they usually do), so
