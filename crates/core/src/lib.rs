@@ -18,6 +18,7 @@ pub mod hash;
 pub mod ical;
 pub mod invite;
 pub mod model;
+pub mod opening;
 pub mod paths;
 pub mod qr;
 pub mod redact;
