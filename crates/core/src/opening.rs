@@ -106,35 +106,38 @@ mod tests {
     }
 
     #[test]
-    fn files_are_sorted_by_their_extension_and_taken_from_the_launch_folder() {
-        assert_eq!(
-            run(&[
-                "vernetzt-app",
-                "karte.VCF",
-                "/tmp/antwort.ics",
-                "liste.vcard"
-            ]),
-            vec![
-                Opening::Contacts(PathBuf::from("/home/anna/Downloads/karte.VCF")),
-                Opening::Calendar(PathBuf::from("/tmp/antwort.ics")),
-                Opening::Contacts(PathBuf::from("/home/anna/Downloads/liste.vcard")),
-            ]
-        );
+    fn files_are_sorted_by_extension_taken_from_the_launch_folder_or_decoded_from_file_urls() {
+        let contacts = |p: &str| Opening::Contacts(PathBuf::from(p));
+        let calendar = |p: &str| Opening::Calendar(PathBuf::from(p));
+        let cases = [
+            (
+                vec!["karte.VCF", "/tmp/antwort.ics", "liste.vcard"],
+                vec![
+                    contacts("/home/anna/Downloads/karte.VCF"),
+                    calendar("/tmp/antwort.ics"),
+                    contacts("/home/anna/Downloads/liste.vcard"),
+                ],
+            ),
+            (
+                vec![
+                    "file:///home/anna/M%C3%BCller%20Karte.vcf",
+                    "file://localhost/tmp/a.ics",
+                ],
+                vec![
+                    contacts("/home/anna/Müller Karte.vcf"),
+                    calendar("/tmp/a.ics"),
+                ],
+            ),
+        ];
+        for (args, want) in cases {
+            let mut all = vec!["vernetzt-app"];
+            all.extend(args);
+            assert_eq!(run(&all), want);
+        }
     }
 
     #[test]
-    fn file_urls_are_decoded_and_only_local_ones_taken() {
-        assert_eq!(
-            run(&[
-                "x",
-                "file:///home/anna/M%C3%BCller%20Karte.vcf",
-                "file://localhost/tmp/a.ics"
-            ]),
-            vec![
-                Opening::Contacts(PathBuf::from("/home/anna/Müller Karte.vcf")),
-                Opening::Calendar(PathBuf::from("/tmp/a.ics")),
-            ]
-        );
+    fn only_local_file_urls_with_sound_escapes_are_taken() {
         assert!(run(&["x", "file://server/share/a.vcf"]).is_empty());
         assert!(run(&["x", "file:///tmp/kaputt%G1.vcf"]).is_empty());
         assert!(run(&["x", "file:///tmp/null%00.vcf"]).is_empty());
