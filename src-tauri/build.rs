@@ -70,6 +70,7 @@ const COMMANDS: &[&str] = &[
     "privacy_erase",
     "privacy_stale",
     "open_external",
+    "opens_take",
 ];
 
 fn main() {

@@ -4,11 +4,13 @@
 //! separate demo database, filled with the showcase when empty: contacts, an event feed with a
 //! series, attendance, follow-ups and an own event with answers, as `vernetzt demo` fills it;
 //! not together with `--db`). `VERNETZT_DB_PASSPHRASE` is read and removed from the environment
-//! before anything else starts.
+//! before anything else starts. Any other argument may be a file or link to open
+//! (`opening.rs`): a second launch on the same database hands those to the window already open.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
 mod error;
+mod opening;
 mod state;
 
 use std::path::PathBuf;
@@ -54,19 +56,34 @@ fn take_passphrase() -> Option<String> {
     value
 }
 
-fn open_store(
-    launch: vernetzt_core::Result<Launch>,
-    passphrase: Option<String>,
-) -> vernetzt_core::Result<Store> {
-    let Launch { db: explicit, demo } = launch?;
-    let path = explicit.clone().or_else(|| {
-        if demo {
+/// The database file a launch opens.
+fn db_path(launch: &Launch) -> PathBuf {
+    let path = launch.db.clone().or_else(|| {
+        if launch.demo {
             paths::demo_db_path()
         } else {
             paths::default_db_path()
         }
     });
-    let path = path.unwrap_or_else(|| PathBuf::from("vernetzt.db"));
+    path.unwrap_or_else(|| PathBuf::from("vernetzt.db"))
+}
+
+/// The D-Bus name by which launches find each other: one window per database, so a second
+/// launch on the same file (a double-clicked card, a webcal link) hands over to it, while the
+/// demo, a test's scratch database or a second database run side by side.
+fn instance_id(path: &std::path::Path) -> String {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let hash = vernetzt_core::hash::fnv1a_hex(absolute.as_os_str().as_encoded_bytes());
+    format!("de.vernetzt.app.db_{hash}")
+}
+
+fn open_store(
+    launch: vernetzt_core::Result<Launch>,
+    passphrase: Option<String>,
+) -> vernetzt_core::Result<Store> {
+    let launch = launch?;
+    let (explicit, demo) = (launch.db.clone(), launch.demo);
+    let path = db_path(&launch);
     // Our own default location may not exist yet; an explicit --db must (a typo should fail).
     if explicit.is_none()
         && let Some(dir) = path.parent()
@@ -149,9 +166,18 @@ fn main() {
     let passphrase = take_passphrase();
     let args: Vec<String> = std::env::args().collect();
     let probe = std::env::var_os("VERNETZT_STARTUP_PROBE").is_some();
-    let state = state::AppState::new(open_store(launch(&args), passphrase), probe);
+    let launched = launch(&args);
+    let pending = opening::Pending::default();
+    let cwd = std::env::current_dir().unwrap_or_default();
+    pending.add(&args, &cwd);
+    let mut single = tauri_plugin_single_instance::Builder::new().callback(opening::second_launch);
+    if let Ok(l) = &launched {
+        single = single.dbus_id(instance_id(&db_path(l)));
+    }
     tauri::Builder::default()
-        .manage(state)
+        // First: a second launch hands over and exits before it opens the store or a window.
+        .plugin(single.build())
+        .manage(pending)
         .invoke_handler(tauri::generate_handler![
             commands::contacts::contacts_list,
             commands::contacts::contacts_search,
@@ -220,9 +246,15 @@ fn main() {
             commands::privacy::privacy_erase,
             commands::privacy::privacy_stale,
             commands::app::open_external,
+            opening::opens_take,
         ])
         .plugin(navigation_guard())
-        .setup(|app| {
+        .setup(move |app| {
+            // The store opens here, after the single-instance check, not before it.
+            tauri::Manager::manage(
+                app,
+                state::AppState::new(open_store(launched, passphrase), probe),
+            );
             background_sync(app.handle().clone());
             Ok(())
         })
@@ -260,6 +292,14 @@ mod tests {
                 demo: false
             }
         );
+    }
+
+    #[test]
+    fn launches_on_the_same_database_share_one_window() {
+        let a = instance_id(std::path::Path::new("/x/a.db"));
+        assert_eq!(a, instance_id(std::path::Path::new("/x/./a.db")));
+        assert_ne!(a, instance_id(std::path::Path::new("/x/b.db")));
+        assert!(a.starts_with("de.vernetzt.app.db_"), "{a}");
     }
 
     #[test]
