@@ -38,6 +38,7 @@ import type {
   Rsvp,
   Written,
   ReplyImport,
+  Opening,
   SendReport,
   SyncAccount,
   DavSyncReport,
@@ -141,6 +142,7 @@ export interface Commands {
   privacy_erase: Cmd<{ ids: number[] }, void>;
   privacy_stale: Cmd<{ months: number }, StaleContact[]>;
   open_external: Cmd<{ url: string }, void>;
+  opens_take: Cmd<undefined, Opening[]>;
 }
 
 export type CommandName = keyof Commands;
@@ -260,6 +262,11 @@ export const backend = {
   privacyStale: (months: number) => call('privacy_stale', { months }),
   /** Opens an https, http or mailto link in the system's browser or mail program (ask first). */
   openExternal: (url: string) => call('open_external', { url }),
+  /** What the desktop asked to open (files, webcal links) and the window has not taken yet. */
+  takeOpens: () => call('opens_take'),
 };
+
+/** The DOM event the shell sends when a second launch brought something to open. */
+export const OPENS_EVENT = 'vernetzt-opens';
 
 export type Backend = typeof backend;

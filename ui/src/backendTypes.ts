@@ -564,3 +564,17 @@ export interface BackendError {
 export function isBackendError(e: unknown): e is BackendError {
   return typeof e === 'object' && e !== null && 'kind' in e && 'message' in e;
 }
+
+/**
+ * Something the desktop asked the app to open (a double-clicked card or calendar file, a
+ * `webcal://` link), from the launch or from a second launch (src-tauri/src/opening.rs).
+ */
+export type Opening =
+  /** A vCard file: `data` is its content as base64, for the import preview. */
+  | { kind: 'contacts'; name: string; data: string }
+  /** An iCalendar file (an answer to an invitation): `data` as base64, for the reply import. */
+  | { kind: 'calendar'; name: string; data: string }
+  /** A calendar link, already as https, for the "subscribe" form. */
+  | { kind: 'feed'; url: string }
+  /** A file that could not be read (gone, not allowed, too large). */
+  | { kind: 'unreadable'; name: string };

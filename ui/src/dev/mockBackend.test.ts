@@ -191,6 +191,7 @@ function everyCall(b: Backend): { [K in keyof Backend]: () => Promise<void> } {
       await expect(b.getContact(ctx.created)).rejects.toMatchObject({ kind: 'not_found' });
     },
     openExternal: async () => expect(await b.openExternal('https://example.org/')).toBeUndefined(),
+    takeOpens: async () => expect(await b.takeOpens()).toEqual([]),
   };
 }
 

@@ -35,4 +35,5 @@ export const settingsHandlers = {
   app_ready: () => {
     console.warn('[mock] app_ready');
   },
+  opens_take: () => [],
 } satisfies Partial<MockHandlers>;
