@@ -43,4 +43,9 @@ step "End-to-end: the real app through tauri-driver + WebKitWebDriver under Xvfb
 # removal. A plain file there keeps it from mounting.
 crates/net/tests/with-keyring.sh sh -c ': > "$XDG_RUNTIME_DIR/doc" && cd tests/e2e && xvfb-run -a -s "-screen 0 1280x900x24" npm test'
 
+step "Debian package: build, install, open a .vcf and a webcal:// link with xdg-open, remove"
+# Installs into this machine (CI runs as root); handlers.deb.mjs removes it again.
+deb="$(./scripts/package-deb.sh | tail -n 1)"
+crates/net/tests/with-keyring.sh sh -c ': > "$XDG_RUNTIME_DIR/doc" && cd tests/e2e && VERNETZT_DEB="$1" xvfb-run -a -s "-screen 0 1280x900x24" node --test --test-reporter=spec handlers.deb.mjs' sh "$deb"
+
 step "All tests passed"

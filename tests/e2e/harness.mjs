@@ -131,9 +131,9 @@ export function killLeftoverApp(db) {
 
 /**
  * Starts the app on a fresh database (seeded by `seed(db)` if given) and returns
- * `{ browser, db, home, stop }`.
+ * `{ browser, db, home, stop }`. `args` follow `--db DB` on the app's command line.
  */
-export async function startApp({ seed } = {}) {
+export async function startApp({ seed, args = [] } = {}) {
   const home = mkdtempSync(join(tmpdir(), 'vernetzt-e2e-'));
   const db = join(home, 'vernetzt.db');
   if (seed) seed(db);
@@ -156,7 +156,7 @@ export async function startApp({ seed } = {}) {
     port,
     logLevel: 'warn',
     connectionRetryTimeout: 60_000,
-    capabilities: { 'tauri:options': { application: APP, args: ['--db', db] } },
+    capabilities: { 'tauri:options': { application: APP, args: ['--db', db, ...args] } },
   });
   const stop = async () => {
     try {
