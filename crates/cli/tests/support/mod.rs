@@ -1,11 +1,14 @@
 //! What the CLI's integration tests share: running the `vernetzt` binary on a database file
 //! (one helper for every test file, so they all run it the same way), the tests' Python
-//! virtualenv ([`venv`]) and a small HTTP server for the feed tests ([`http`]).
+//! virtualenv ([`venv`]), a small HTTP server for the feed tests ([`http`]), the SMTP server of
+//! the invitation tests ([`smtp`]) and a small file system that runs full ([`small_disk`]).
 //!
 //! Each test file is its own crate and uses only part of this module, hence the `allow`.
 #![allow(dead_code)]
 
 pub mod http;
+pub mod small_disk;
+pub mod smtp;
 pub mod venv;
 
 use serde_json::Value;
