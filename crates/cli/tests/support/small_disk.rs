@@ -119,10 +119,7 @@ impl SmallDisk {
             f = filler.display()
         ));
         let free = self.free_kib();
-        assert!(
-            free <= u64::from(kib) + 8,
-            "filled, {free} KiB still free"
-        );
+        assert!(free <= u64::from(kib) + 8, "filled, {free} KiB still free");
     }
 
     /// Deletes the filler: the user has freed space.
