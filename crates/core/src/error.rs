@@ -68,11 +68,12 @@ pub enum Error {
     },
     /// The disk (or the user's quota) is full: SQLite could not grow the database, its WAL or
     /// its shared-memory file. Every write is one transaction, so the step that failed left
-    /// nothing behind and what was stored before is unchanged; the message says so, and that
+    /// nothing behind and what was stored before is unchanged (a long run, a sync or sending,
+    /// keeps the steps it finished before); the message says so, and that
     /// freeing space is the fix, because "disk I/O error" alone reads like a broken disk.
     #[error(
-        "the disk is full: this change could not be saved, and nothing of it was stored (what \
-         was saved before is unchanged); free some space on the disk and try again ({0})"
+        "the disk is full: the last change could not be saved, and nothing of it was stored \
+         (what was saved before is unchanged); free some space on the disk and try again ({0})"
     )]
     DiskFull(rusqlite::Error),
     /// Any other database failure (locked for too long, a damaged disk, a bug).
