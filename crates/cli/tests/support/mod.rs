@@ -1,11 +1,14 @@
 //! What the CLI's integration tests share: running the `vernetzt` binary on a database file
 //! (one helper for every test file, so they all run it the same way), the tests' Python
-//! virtualenv ([`venv`]) and a small HTTP server for the feed tests ([`http`]).
+//! virtualenv ([`venv`]), a small HTTP server for the feed tests ([`http`]), the SMTP server of
+//! the invitation tests ([`smtp`]) and a small file system that runs full ([`small_disk`]).
 //!
 //! Each test file is its own crate and uses only part of this module, hence the `allow`.
 #![allow(dead_code)]
 
 pub mod http;
+pub mod small_disk;
+pub mod smtp;
 pub mod venv;
 
 use serde_json::Value;
@@ -34,6 +37,19 @@ pub fn keyring_present() -> bool {
     );
     eprintln!("skipped: no D-Bus session (VERNETZT_NO_KEYRING set)");
     false
+}
+
+/// Whether `out` failed only because there is no keyring and `VERNETZT_NO_KEYRING=1` allows
+/// skipping the test for that (it prints why); any other failure is the caller's to report.
+pub fn no_keyring_to_skip(out: &Output) -> bool {
+    let err = String::from_utf8_lossy(&out.stderr);
+    let skip = !out.status.success()
+        && err.contains("No keyring")
+        && std::env::var("VERNETZT_NO_KEYRING").as_deref() == Ok("1");
+    if skip {
+        eprintln!("skipped: VERNETZT_NO_KEYRING=1 and {err}");
+    }
+    skip
 }
 
 /// Asserts that no file in `dir` (the database, its WAL and journal) holds `secret`.

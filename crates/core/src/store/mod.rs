@@ -568,7 +568,7 @@ fn classify(path: &Path, e: rusqlite::Error) -> Error {
             path: path.into(),
             detail: format!("no permission to create or open it ({detail})"),
         },
-        _ => Error::Database(e),
+        _ => Error::from(e),
     }
 }
 

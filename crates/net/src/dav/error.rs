@@ -32,7 +32,11 @@ impl DavError {
 
 impl From<vernetzt_core::Error> for DavError {
     fn from(e: vernetzt_core::Error) -> Self {
-        DavError::new(ErrorKind::Store, e.to_string())
+        let kind = match e {
+            vernetzt_core::Error::DiskFull(_) => ErrorKind::DiskFull,
+            _ => ErrorKind::Store,
+        };
+        DavError::new(kind, e.to_string())
     }
 }
 

@@ -3,6 +3,7 @@ use crate::model::{ContactInput, Labeled, Level, OrganizationInput, Photo, Photo
 
 mod feed_caps;
 mod feed_removal;
+mod full_disk;
 mod invitations;
 mod limits;
 
