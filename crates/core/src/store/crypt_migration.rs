@@ -126,6 +126,14 @@ pub struct DbLock {
 impl DbLock {
     /// Waits for and takes the lock of the database `path`.
     pub fn acquire(path: &Path) -> Result<DbLock> {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
+            && !parent.is_dir()
+        {
+            return Err(Error::Open {
+                path: path.to_path_buf(),
+                detail: format!("the folder {} does not exist", parent.display()),
+            });
+        }
         let lock_path = with_suffix(path, ".lock");
         let err = |e: std::io::Error| Error::Open {
             path: path.to_path_buf(),
