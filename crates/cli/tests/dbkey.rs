@@ -15,18 +15,12 @@ use vernetzt_core::store::crypt_migration::{CRASH_POINTS, backup_path, copy_path
 /// The name that must never be readable in the folder once the database is encrypted.
 const SECRET: &str = "Quendelmann";
 
-fn plain_db_with_contacts(db: &Path, n: usize) {
-    let mut s = vernetzt_core::Store::open(db).unwrap();
-    for i in 0..n {
-        s.create_contact(
-            &vernetzt_core::model::ContactInput {
-                display_name: Some(format!("Jördis {SECRET} {i}")),
-                ..Default::default()
-            },
-            Some("eine Notiz"),
-        )
-        .unwrap();
-    }
+/// The recovery key `vernetzt db recovery-key` prints.
+fn recovery_key(db: &Path) -> String {
+    ok_json(db, &["db", "recovery-key"])["recovery_key"]
+        .as_str()
+        .unwrap()
+        .to_string()
 }
 
 fn contact_count(db: &Path) -> usize {
@@ -62,7 +56,7 @@ fn an_encryption_killed_at_any_step_is_finished_on_the_next_open() {
     }
     for point in CRASH_POINTS {
         let (dir, db) = temp_db();
-        plain_db_with_contacts(&db, 25);
+        support::plain_db(&db, 25, &format!("Jördis {SECRET}"), "eine Notiz");
         killed_at(&db, point, &["db", "encrypt"]);
         // The next open (any command) finds the interrupted migration and settles it: all data,
         // encrypted, no plaintext backup, no unfinished copy, not a new empty database.
@@ -177,10 +171,7 @@ fn a_reset_keyring_is_recovered_with_the_recovery_key() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("typo"));
     let (_other_dir, other) = temp_db();
     add_contact(&other, "Anna", &[]);
-    let other_key = ok_json(&other, &["db", "recovery-key"])["recovery_key"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let other_key = recovery_key(&other);
     let out = recover(&db, other_key.as_bytes());
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("does not open"));
@@ -201,10 +192,7 @@ fn rekey_makes_a_new_key_and_retires_the_old_recovery_key() {
     }
     let (dir, db) = temp_db();
     add_contact(&db, "Anna", &[]);
-    let old = ok_json(&db, &["db", "recovery-key"])["recovery_key"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let old = recovery_key(&db);
     let file = dir.path().join("neu.txt");
     ok_json(&db, &["db", "rekey", "--out", file.to_str().unwrap()]);
     let new = std::fs::read_to_string(&file).unwrap();
@@ -215,10 +203,7 @@ fn rekey_makes_a_new_key_and_retires_the_old_recovery_key() {
     killed_at(&db, "rekey:file-rekeyed", &["db", "rekey"]);
     assert_eq!(contact_count(&db), 1);
 
-    let newest = ok_json(&db, &["db", "recovery-key"])["recovery_key"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let newest = recovery_key(&db);
     reset_keyring(&db);
     assert!(!recover(&db, old.as_bytes()).status.success());
     assert!(!recover(&db, new.as_bytes()).status.success());

@@ -318,14 +318,7 @@ mod tests {
         let path = dir.path().join("v.db");
         {
             let mut s = Store::open_encrypted(&path, &key(1)).unwrap();
-            s.create_contact(
-                &ContactInput {
-                    display_name: Some("Anna".into()),
-                    ..Default::default()
-                },
-                None,
-            )
-            .unwrap();
+            crate::test_support::contact(&mut s, "Anna", None);
             s.rekey(&key(2)).unwrap();
             // The open connection goes on working.
             assert_eq!(s.list_contacts(0, 10).unwrap().total, 1);

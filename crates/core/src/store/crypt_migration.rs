@@ -506,14 +506,7 @@ mod tests {
         let key = DbKey::Raw([9; 32]);
         {
             let mut s = Store::open(&path).unwrap();
-            s.create_contact(
-                &crate::model::ContactInput {
-                    display_name: Some("Quendelmann".into()),
-                    ..Default::default()
-                },
-                None,
-            )
-            .unwrap();
+            crate::test_support::contact(&mut s, "Quendelmann", None);
         }
         let other = dir.path().join("x.db");
         std::fs::copy(&path, &other).unwrap();
