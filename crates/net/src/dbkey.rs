@@ -223,6 +223,10 @@ pub fn recovery_key(path: &Path, secrets: &Secrets) -> vernetzt_core::Result<Str
         return Err(passphrase_has_no_recovery_key(path));
     }
     let lock = DbLock::acquire(path)?;
+    // A database opened with a passphrase has no keyring entry; never make one for it here.
+    if db_exists(path) && stored_key(path, secrets, &keyring_account(path))?.is_none() {
+        return Err(passphrase_has_no_recovery_key(path));
+    }
     let (_, _, key) = open_locked(path, None, secrets, &lock)?;
     key.recovery_key()
         .ok_or_else(|| passphrase_has_no_recovery_key(path))
@@ -232,8 +236,8 @@ fn passphrase_has_no_recovery_key(path: &Path) -> Error {
     key_err(
         path,
         format!(
-            "… with a passphrase ({PASSPHRASE_ENV} or --passphrase-stdin), which is its own \
-             recovery: keep the passphrase. Recovery keys are for keys kept in the keyring."
+            "is opened with a passphrase ({PASSPHRASE_ENV} or --passphrase-stdin) rather than a \
+             key in the keyring: the passphrase is what you keep, there is no recovery key."
         ),
     )
 }
