@@ -14,6 +14,7 @@
 
 use crate::Secrets;
 use std::path::Path;
+use vernetzt_core::store::crypt_migration::Step;
 use vernetzt_core::store::{DbKey, DbLock, db_exists, is_plain};
 use vernetzt_core::{Error, Store, fault};
 
@@ -184,7 +185,6 @@ fn open_locked(
         }
         other => (other?, key),
     };
-    use vernetzt_core::store::crypt_migration::Step;
     let migrated = steps
         .iter()
         .any(|s| matches!(s, Step::Migrate | Step::PromoteCopy));
