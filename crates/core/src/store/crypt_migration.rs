@@ -413,6 +413,9 @@ fn migrate(path: &Path, key: &DbKey) -> Result<Vec<(String, i64)>> {
     for ext in ["-wal", "-shm"] {
         let _ = std::fs::remove_file(with_suffix(path, ext));
     }
+    File::open(path)
+        .and_then(|f| f.sync_all())
+        .map_err(io_err(path, "could not sync the plain database"))?;
     rename(path, &backup, path, "could not keep the plain backup")?;
     fault::point("encrypt:moved-aside");
     if let Err(e) = rename(
