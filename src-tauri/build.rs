@@ -69,6 +69,7 @@ const COMMANDS: &[&str] = &[
     "privacy_export",
     "privacy_erase",
     "privacy_stale",
+    "privacy_recovery_key",
     "open_external",
 ];
 

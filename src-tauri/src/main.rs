@@ -219,6 +219,7 @@ fn main() {
             commands::privacy::privacy_export,
             commands::privacy::privacy_erase,
             commands::privacy::privacy_stale,
+            commands::privacy::privacy_recovery_key,
             commands::app::open_external,
         ])
         .plugin(navigation_guard())

@@ -140,6 +140,7 @@ export interface Commands {
   privacy_export: Cmd<{ id: number; dir: string | null }, Written>;
   privacy_erase: Cmd<{ ids: number[] }, void>;
   privacy_stale: Cmd<{ months: number }, StaleContact[]>;
+  privacy_recovery_key: Cmd<undefined, string>;
   open_external: Cmd<{ url: string }, void>;
 }
 
@@ -258,6 +259,8 @@ export const backend = {
   privacyErase: (ids: number[]) => call('privacy_erase', { ids }),
   /** Contacts not met for `months` months, oldest first. */
   privacyStale: (months: number) => call('privacy_stale', { months }),
+  /** The database's recovery key (it reopens the database if the keyring entry is lost); show it once, never keep it. */
+  privacyRecoveryKey: () => call('privacy_recovery_key'),
   /** Opens an https, http or mailto link in the system's browser or mail program (ask first). */
   openExternal: (url: string) => call('open_external', { url }),
 };

@@ -247,19 +247,7 @@ fn the_database_is_encrypted_and_a_plain_one_is_migrated() {
 
     // A plain database of an earlier version: encrypted in place, every record kept.
     let plain = dir.path().join("alt.db");
-    {
-        let mut s = vernetzt_core::Store::open(&plain).unwrap();
-        for i in 0..30 {
-            s.create_contact(
-                &vernetzt_core::model::ContactInput {
-                    display_name: Some(format!("Alte Person {i}")),
-                    ..Default::default()
-                },
-                Some("alte Notiz"),
-            )
-            .unwrap();
-        }
-    }
+    support::plain_db(&plain, 30, "Alte Person", "alte Notiz");
     let r = ok_json(&plain, &["db", "encrypt"]);
     assert_eq!(r["migrated_now"], true, "{r}");
     assert_eq!(

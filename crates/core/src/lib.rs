@@ -12,6 +12,7 @@ pub mod directory;
 pub mod error;
 pub mod exchange;
 pub mod export;
+pub mod fault;
 pub mod files;
 pub mod fold;
 pub mod hash;

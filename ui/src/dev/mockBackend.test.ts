@@ -186,6 +186,7 @@ function everyCall(b: Backend): { [K in keyof Backend]: () => Promise<void> } {
     syncNow: async () => expect((await b.syncNow())?.pull_method).toBe('sync-collection'),
     privacyExport: async () => expect((await b.privacyExport(ctx.created, null)).files).toHaveLength(2),
     privacyStale: async () => expect(Array.isArray(await b.privacyStale(0))).toBe(true),
+    privacyRecoveryKey: async () => expect(await b.privacyRecoveryKey()).toMatch(/^([0-9A-Z]{4}-){13}[0-9A-Z]{4}$/),
     privacyErase: async () => {
       await b.privacyErase([ctx.created]);
       await expect(b.getContact(ctx.created)).rejects.toMatchObject({ kind: 'not_found' });

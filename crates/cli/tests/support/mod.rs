@@ -65,6 +65,22 @@ pub fn assert_in_no_file(dir: &Path, secret: &str) {
     }
 }
 
+/// A plain (unencrypted) database of an earlier version at `db`, with `n` contacts named
+/// `<name> <i>`, each with `note`: what the encryption on first open starts from.
+pub fn plain_db(db: &Path, n: usize, name: &str, note: &str) {
+    let mut s = vernetzt_core::Store::open(db).unwrap();
+    for i in 0..n {
+        s.create_contact(
+            &vernetzt_core::model::ContactInput {
+                display_name: Some(format!("{name} {i}")),
+                ..Default::default()
+            },
+            Some(note),
+        )
+        .unwrap();
+    }
+}
+
 /// `vernetzt --db DB`, to add arguments, environment or pipes to.
 pub fn command(db: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_vernetzt"));

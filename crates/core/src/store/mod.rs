@@ -45,6 +45,7 @@ macro_rules! read_row {
 mod attendance;
 mod contacts;
 mod crypt;
+pub mod crypt_migration;
 mod dav;
 mod dav_apply;
 mod dav_conflicts;
@@ -81,6 +82,7 @@ use std::path::{Path, PathBuf};
 pub use crate::invite::ExportFile;
 pub use attendance::QuickCapture;
 pub use crypt::{DbKey, exists as db_exists, is_plain};
+pub use crypt_migration::DbLock;
 pub use dav::{Account, Collection, SyncStatus};
 pub use dav_apply::{PullOutcome, RemoteDelete};
 pub use dav_conflicts::Conflict;
