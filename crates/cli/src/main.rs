@@ -154,6 +154,10 @@ fn open(db: Option<PathBuf>) -> Result<(Store, vernetzt_net::dbkey::Opened), Fai
 /// Hands the command to its group's module and prints what it returns.
 fn run(cli: Cli) -> Result<(), Failure> {
     let (mut store, opened) = open(cli.db)?;
+    // `db` commands inspect and re-key the file and write nothing else; all others purge first.
+    if !matches!(cli.command, Command::Db(_)) {
+        contacts::purge_at_open(&mut store);
+    }
     let json = cli.json;
     let output = match cli.command {
         Command::Contacts(c) => contacts::run(&mut store, c),
