@@ -366,21 +366,12 @@ fn deleted_contacts_are_listed_restored_erased_and_purged() {
         .collect();
     assert_eq!(ids.len(), 2, "{list}");
     assert!(ids.contains(&nina) && ids.contains(&twin) && !ids.contains(&olga));
-    let merged = list
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["id"] == twin)
-        .unwrap();
+    let row = |id: i64| list.as_array().unwrap().iter().find(|d| d["id"] == id);
+    let merged = row(twin).unwrap();
     assert_eq!(merged["reason"], "merged");
     assert_eq!(merged["merged_into"], bernd);
     assert_eq!(merged["merged_into_name"], "Bernd Bauer");
-    let deleted = list
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["id"] == nina)
-        .unwrap();
+    let deleted = row(nina).unwrap();
     assert_eq!(deleted["reason"], "deleted");
     assert!(deleted["deleted_at"].as_str().unwrap().ends_with('Z'));
     let (gone, _, err) = run(&["contacts", "restore", &olga.to_string()]);
