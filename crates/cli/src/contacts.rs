@@ -270,7 +270,7 @@ fn deleted_row(d: &DeletedContact) -> String {
 pub fn purge_at_open(store: &mut Store) {
     match retention::purge_due(store, chrono::Utc::now()) {
         Ok(erased) if !erased.is_empty() => eprintln!(
-            "vernetzt: erased {} deleted contacts for good (deleted more than {} days ago)",
+            "vernetzt: erased for good: {} contact(s) deleted more than {} days ago",
             erased.len(),
             store.deleted_keep_days().unwrap_or_default()
         ),

@@ -357,7 +357,7 @@ fn deleted_contacts_are_listed_restored_erased_and_purged() {
 
     // Opening the database erased what was deleted more than 30 days ago.
     let (list, err) = ok(&["contacts", "deleted"]);
-    assert!(err.contains("erased 1 deleted contacts"), "{err}");
+    assert!(err.contains("erased for good: 1 contact(s)"), "{err}");
     let ids: Vec<i64> = list
         .as_array()
         .unwrap()
