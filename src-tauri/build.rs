@@ -10,6 +10,8 @@ const COMMANDS: &[&str] = &[
     "contact_update",
     "contact_delete",
     "contact_restore",
+    "contacts_deleted",
+    "contact_erase_deleted",
     "note_add",
     "note_update",
     "note_delete",

@@ -75,6 +75,12 @@ fn open_store(
     }
     let secrets = vernetzt_net::Secrets::new(vernetzt_net::feed_sync::SECRETS_SERVICE);
     let (mut store, _) = vernetzt_net::dbkey::open_store(&path, passphrase, &secrets)?;
+    // Deleted contacts older than the period the user keeps them are erased for good at every
+    // start (no daemon; docs/decisions.md). A failure must not keep the app from starting: the
+    // tombstones wait for the next start.
+    if let Err(e) = vernetzt_core::retention::purge_due(&mut store, chrono::Utc::now()) {
+        vernetzt_core::redact::log_line("purge", &e.to_string());
+    }
     if demo && store.list_contacts(0, 1)?.total == 0 {
         vernetzt_core::demo::showcase(&mut store, chrono::Utc::now(), 42)?;
     }
@@ -160,6 +166,8 @@ fn main() {
             commands::contacts::contact_update,
             commands::contacts::contact_delete,
             commands::contacts::contact_restore,
+            commands::contacts::contacts_deleted,
+            commands::contacts::contact_erase_deleted,
             commands::contacts::note_add,
             commands::contacts::note_update,
             commands::contacts::note_delete,

@@ -45,6 +45,7 @@ import type {
   SyncConflict,
   ConflictKeep,
   StaleContact,
+  DeletedContact,
   SettingKey,
   BackendError,
 } from './backendTypes';
@@ -72,6 +73,8 @@ export interface Commands {
   contact_update: Cmd<{ id: number; input: ContactInput }, Contact>;
   contact_delete: Cmd<{ id: number }, void>;
   contact_restore: Cmd<{ id: number }, Contact>;
+  contacts_deleted: Cmd<undefined, DeletedContact[]>;
+  contact_erase_deleted: Cmd<{ id: number }, void>;
   note_add: Cmd<{ contactId: number; body: string }, Note>;
   note_update: Cmd<{ id: number; body: string }, Note>;
   note_delete: Cmd<{ id: number }, void>;
@@ -167,7 +170,12 @@ export const backend = {
   createContact: (input: ContactInput, note: string | null) => call('contact_create', { input, note }),
   updateContact: (id: number, input: ContactInput) => call('contact_update', { id, input }),
   deleteContact: (id: number) => call('contact_delete', { id }),
+  /** Brings a deleted contact back; a merged-away one by undoing its merge. */
   restoreContact: (id: number) => call('contact_restore', { id }),
+  /** Deleted and merged-away contacts not yet erased, most recent first. */
+  listDeleted: () => call('contacts_deleted'),
+  /** Erases a deleted contact for good (GDPR erase, also on the sync server). Irreversible. */
+  eraseDeleted: (id: number) => call('contact_erase_deleted', { id }),
   addNote: (contactId: number, body: string) => call('note_add', { contactId, body }),
   updateNote: (id: number, body: string) => call('note_update', { id, body }),
   deleteNote: (id: number) => call('note_delete', { id }),

@@ -173,6 +173,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
         c => c,
     };
     let mut store = open(&path, passphrase)?;
+    // `db` commands (handled above) inspect and re-key the file and write nothing else; all
+    // others purge the contacts deleted longer ago than the user keeps them.
+    contacts::purge_at_open(&mut store);
     let output = match command {
         Command::Contacts(c) => contacts::run(&mut store, c),
         Command::Orgs(c) => orgs::run(&mut store, c),

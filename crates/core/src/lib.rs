@@ -22,6 +22,7 @@ pub mod model;
 pub mod paths;
 pub mod qr;
 pub mod redact;
+pub mod retention;
 pub mod rules;
 pub mod schedule;
 pub mod series;

@@ -61,7 +61,15 @@ function everyCall(b: Backend): { [K in keyof Backend]: () => Promise<void> } {
     },
     updateContact: async () => expect((await b.updateContact(ctx.created, { ...INPUT, role: 'CIO' })).role).toBe('CIO'),
     deleteContact: async () => expect(await b.deleteContact(ctx.created)).toBeUndefined(),
+    listDeleted: async () => expect((await b.listDeleted()).map((d) => d.id)).toContain(ctx.created),
     restoreContact: async () => expect((await b.restoreContact(ctx.created)).id).toBe(ctx.created),
+    eraseDeleted: async () => {
+      await expect(b.eraseDeleted(ctx.created)).rejects.toMatchObject({ kind: 'not_found' });
+      const gone = await b.createContact(INPUT, null);
+      await b.deleteContact(gone.id);
+      await b.eraseDeleted(gone.id);
+      expect((await b.listDeleted()).map((d) => d.id)).not.toContain(gone.id);
+    },
     addNote: async () => {
       const n = await b.addNote(ctx.created, 'Erste Notiz');
       expect(n.body).toBe('Erste Notiz');

@@ -1,6 +1,7 @@
 use super::*;
 use crate::model::{ContactInput, Labeled, Level, OrganizationInput, Photo, PhotoChange};
 
+mod deleted;
 mod feed_caps;
 mod feed_removal;
 mod full_disk;
