@@ -462,14 +462,52 @@ impl<'a, 'r> Columns<'a, 'r> {
     }
 }
 
+thread_local! {
+    /// While set, journal entries are collected here and written by [`with_deferred_journal`] in
+    /// one statement. `change_journal`'s AUTOINCREMENT reads and writes `sqlite_sequence` once
+    /// per statement, which made the journal the largest single cost of an import's contact.
+    static DEFERRED_JOURNAL: std::cell::RefCell<Option<Vec<(&'static str, String, String, String)>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
 /// Appends a change to the journal; call inside the transaction that made the change.
 fn journal(tx: &Transaction<'_>, entity: Entity, uid: &str, op: &str, now: &str) -> Result<()> {
-    exec(
-        tx,
-        "INSERT INTO change_journal(entity, entity_uid, op, changed_at) VALUES (?1, ?2, ?3, ?4)",
-        (entity.as_str(), uid, op, now),
-    )?;
+    let deferred = DEFERRED_JOURNAL.with(|d| {
+        d.borrow_mut().as_mut().map(|v| {
+            v.push((entity.as_str(), uid.into(), op.into(), now.into()));
+        })
+    });
+    if deferred.is_none() {
+        exec(
+            tx,
+            "INSERT INTO change_journal(entity, entity_uid, op, changed_at) VALUES (?1, ?2, ?3, ?4)",
+            (entity.as_str(), uid, op, now),
+        )?;
+    }
     Ok(())
+}
+
+/// Runs `f` (a bulk write in `tx`) with its journal entries collected, then appends them in one
+/// statement, in the order they were made: the journal reads as if written one by one.
+fn with_deferred_journal<R>(tx: &Transaction<'_>, f: impl FnOnce() -> Result<R>) -> Result<R> {
+    DEFERRED_JOURNAL.with(|d| *d.borrow_mut() = Some(Vec::new()));
+    let result = f();
+    let entries = DEFERRED_JOURNAL
+        .with(|d| d.borrow_mut().take())
+        .unwrap_or_default();
+    let r = result?;
+    // Rows of up to 100 entries per INSERT (400 parameters), in order.
+    for chunk in entries.chunks(100) {
+        let sql = format!(
+            "INSERT INTO change_journal(entity, entity_uid, op, changed_at) VALUES {}",
+            vec!["(?, ?, ?, ?)"; chunk.len()].join(", ")
+        );
+        let values = chunk
+            .iter()
+            .flat_map(|(entity, uid, op, now)| [entity as &dyn rusqlite::ToSql, uid, op, now]);
+        exec(tx, &sql, rusqlite::params_from_iter(values))?;
+    }
+    Ok(r)
 }
 
 /// The last sequence of the change journal: read before applying the server's state, so that
