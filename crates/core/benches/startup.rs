@@ -9,26 +9,21 @@
 //! default 100,000), outside the measurement. `VERNETZT_BENCH_RUNS=1` opens once (for callgrind).
 #![allow(missing_docs)]
 
+mod common;
+
 use std::time::{Duration, Instant};
 use vernetzt_core::Store;
 
 fn main() {
-    let args: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with('-'))
-        .collect();
+    let args = common::args();
     let path = std::path::PathBuf::from(args.first().expect("usage: startup DB_PATH [N]"));
     let n: u64 = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(100_000);
-    let key = vernetzt_core::store::DbKey::Raw([0x42; 32]);
+    let key = common::bench_key();
     if !path.exists() {
         let mut store = Store::open_encrypted(&path, &key).unwrap();
         vernetzt_core::demo::populate(&mut store, n, 42).unwrap();
     }
-    let runs: usize = std::env::var("VERNETZT_BENCH_RUNS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(3)
-        .max(1);
+    let runs = common::runs();
     let mut steps: Vec<(&str, Vec<Duration>)> = Vec::new();
     let mut record = |name: &'static str, t: Instant| match steps.iter_mut().find(|s| s.0 == name) {
         Some(s) => s.1.push(t.elapsed()),

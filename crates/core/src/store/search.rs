@@ -52,17 +52,13 @@ thread_local! {
 
 /// Runs `f` (a bulk write: an import, many new contacts) with the search upkeep deferred, then
 /// writes it for all touched contacts at once: their folded columns in one UPDATE, their notes'
-/// full-text rows in one INSERT; and with the change journal deferred the same way (one INSERT).
+/// full-text rows in one INSERT; and with the change journal deferred the same way.
 pub(super) fn with_deferred_notes<R>(
     tx: &Transaction<'_>,
     f: impl FnOnce() -> Result<R>,
 ) -> Result<R> {
     super::with_deferred_journal(tx, || {
-        DEFERRED_NOTES.with(|d| *d.borrow_mut() = Some(Vec::new()));
-        let result = f();
-        let ids = DEFERRED_NOTES
-            .with(|d| d.borrow_mut().take())
-            .unwrap_or_default();
+        let (result, ids) = super::collecting(&DEFERRED_NOTES, f);
         let r = result?;
         flush_notes(tx, &ids)?;
         Ok(r)
@@ -113,12 +109,7 @@ const FOLD_COLUMNS: &str = "UPDATE contacts SET
 
 /// Rewrites a contact's folded search columns and its notes' full-text row from stored data.
 pub(super) fn reindex(tx: &Transaction<'_>, id: i64) -> Result<()> {
-    let deferred = DEFERRED_NOTES.with(|d| {
-        d.borrow_mut().as_mut().map(|v| {
-            v.push(id);
-        })
-    });
-    if deferred.is_some() {
+    if super::defer(&DEFERRED_NOTES, || id) {
         return Ok(());
     }
     remove(tx, id)?;
