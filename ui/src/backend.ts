@@ -140,7 +140,7 @@ export interface Commands {
   privacy_export: Cmd<{ id: number; dir: string | null }, Written>;
   privacy_erase: Cmd<{ ids: number[] }, void>;
   privacy_stale: Cmd<{ months: number }, StaleContact[]>;
-  open_external: Cmd<{ url: string }, void>;
+  open_external: Cmd<{ url: string }, boolean>;
 }
 
 export type CommandName = keyof Commands;
