@@ -328,11 +328,18 @@ mod link_tests {
             q.message,
             "Diese Adresse in Ihrem Browser öffnen?\n\nhttps://www.fitko.de/veranstaltung?id=7"
         );
-        assert_eq!((q.open.as_str(), q.cancel.as_str()), ("Öffnen", "Abbrechen"));
+        assert_eq!(
+            (q.open.as_str(), q.cancel.as_str()),
+            ("Öffnen", "Abbrechen")
+        );
         assert_eq!(q.link, "https://www.fitko.de/veranstaltung?id=7");
         let q = open_question("MAILTO:info@fitko.example", Some("en")).unwrap();
         assert_eq!(q.title, "Write an e-mail?");
-        assert!(q.message.ends_with("\n\ninfo@fitko.example"), "{}", q.message);
+        assert!(
+            q.message.ends_with("\n\ninfo@fitko.example"),
+            "{}",
+            q.message
+        );
         assert_eq!(q.link, "MAILTO:info@fitko.example");
         // What is not opened is not asked about either.
         assert!(open_question("mailto:a@b.example?attach=/etc/passwd", Some("de")).is_err());

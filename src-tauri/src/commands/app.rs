@@ -43,10 +43,11 @@ pub async fn open_external(
 ) -> CmdResult<bool> {
     use tauri::Manager;
     use tauri_plugin_dialog::{DialogExt, MessageDialogButtons, MessageDialogKind};
-    let language = state
-        .store()
-        .ok()
-        .and_then(|s| s.ui_setting(vernetzt_core::settings::LANGUAGE).ok().flatten());
+    let language = state.store().ok().and_then(|s| {
+        s.ui_setting(vernetzt_core::settings::LANGUAGE)
+            .ok()
+            .flatten()
+    });
     let question =
         vernetzt_core::rules::open_question(&url, language.as_deref()).map_err(|m| UiError {
             kind: "validation",
