@@ -124,7 +124,7 @@ fn background_sync(app: tauri::AppHandle) {
 
 /// The web view shows the app and nothing else: a link or script that tries to navigate it to
 /// another page (a feed's URL, a card's website, `javascript:`) is blocked; external links go
-/// through `open_external` after the user confirmed.
+/// through `open_external`, which asks the user in a dialog of the operating system first.
 fn navigation_guard<R: tauri::Runtime>() -> tauri::plugin::TauriPlugin<R> {
     tauri::plugin::Builder::new("navigation-guard")
         .on_navigation(|_, url| {
@@ -231,6 +231,9 @@ fn main() {
             commands::app::open_external,
         ])
         .plugin(navigation_guard())
+        // Only for `open_external`'s question, asked from Rust; the web view is granted none of
+        // the plugin's commands (capabilities/default.json).
+        .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             background_sync(app.handle().clone());
             Ok(())

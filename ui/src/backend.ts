@@ -144,7 +144,7 @@ export interface Commands {
   privacy_erase: Cmd<{ ids: number[] }, void>;
   privacy_stale: Cmd<{ months: number }, StaleContact[]>;
   privacy_recovery_key: Cmd<undefined, string>;
-  open_external: Cmd<{ url: string }, void>;
+  open_external: Cmd<{ url: string }, boolean>;
 }
 
 export type CommandName = keyof Commands;

@@ -20,6 +20,7 @@ pub mod ical;
 pub mod invite;
 pub mod model;
 pub mod paths;
+pub mod photo;
 pub mod qr;
 pub mod redact;
 pub mod retention;

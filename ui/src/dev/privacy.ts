@@ -32,7 +32,9 @@ export const settingsHandlers = {
   export_dir_default: () => DOWNLOADS,
   open_external: ({ url }) => {
     if (!/^(https?:\/\/|mailto:)\S+$/i.test(url)) throw invalid('link_refused', 'url', 'only https, http and mailto links are opened');
+    // The app asks in a dialog of the operating system; the mock says yes.
     console.warn('[mock] open_external', url);
+    return true;
   },
   app_ready: () => {
     console.warn('[mock] app_ready');

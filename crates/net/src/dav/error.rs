@@ -102,6 +102,11 @@ pub(super) fn transport_error(e: &reqwest::Error, what: &str) -> DavError {
         let why = std::error::Error::source(e).map_or_else(|| e.to_string(), |s| s.to_string());
         return DavError::new(ErrorKind::Url, format!("{why} ({what})"));
     }
+    if let Some(refused) =
+        crate::feed::error::find_in_chain::<crate::resolve::PrivateNetworkRefused>(e)
+    {
+        return DavError::new(ErrorKind::Url, format!("{refused} ({what})"));
+    }
     let mut src: Option<&dyn std::error::Error> = Some(e);
     while let Some(s) = src {
         if s.downcast_ref::<rustls::Error>().is_some() {
