@@ -393,6 +393,16 @@ seed() {
   esac
 }
 
+# ddiscover USER DIR: vdirsyncer's pair of the local DIR and USER's address book, discovered
+# (timed); sets the caller's `conf` (its configuration) and `dbook` (the address book's path).
+ddiscover() {
+  dbook=$(book_of "$1")
+  conf=$(dconf "$1" "$2" "$dbook")
+  begin
+  "$vdir" -c "$conf" discover >> "$work/vdirsyncer.out" 2>&1 < /dev/null
+  end vdirsyncer "discover" ""
+}
+
 # bench SERVER: the whole run against one server; its table in $work/results-SERVER.md.
 bench() {
   server="$1"
@@ -409,16 +419,12 @@ bench() {
   echo "## $small new contacts uploaded to an empty address book"
   vsmall "v$small" Vernetzt
   vsmall "c$small" "Vernetzt, contacts only" --no-calendar
-  local b conf
-  b=$(book_of "d$small")
+  local conf dbook
   rm -rf "$work/$server/vdir-$small"
   cp -r "$work/cards-$small" "$work/$server/vdir-$small"
-  conf=$(dconf "d$small" "$work/$server/vdir-$small" "$b")
-  begin
-  "$vdir" -c "$conf" discover >> "$work/vdirsyncer.out" 2>&1 < /dev/null
-  end vdirsyncer "discover" ""
+  ddiscover "d$small" "$work/$server/vdir-$small"
   begin; dsync "$conf"
-  end vdirsyncer "upload $small new contacts" "$(on_server "$b") cards on the server"
+  end vdirsyncer "upload $small new contacts" "$(on_server "$dbook") cards on the server"
   begin; dsync "$conf"
   end vdirsyncer "sync, no change ($small)" ""
   begin; dsync "$conf"
@@ -431,11 +437,7 @@ bench() {
   vlarge "c$large" "Vernetzt, contacts only" --no-calendar
 
   local d="$work/$server/vdir-$large"
-  b=$(book_of "d$large")
-  conf=$(dconf "d$large" "$d" "$b")
-  begin
-  "$vdir" -c "$conf" discover >> "$work/vdirsyncer.out" 2>&1 < /dev/null
-  end vdirsyncer "discover" ""
+  ddiscover "d$large" "$d"
   begin; dsync "$conf"
   end vdirsyncer "first sync: pull $large contacts (not a target)" "$(find "$d" -name '*.vcf' | wc -l) files here"
   for i in 1 2 3; do
