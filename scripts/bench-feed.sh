@@ -12,8 +12,10 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 command -v /usr/bin/time >/dev/null || { apt-get install -y -qq time >/dev/null 2>&1 || sudo apt-get install -y -qq time; }
 venv="${VERNETZT_BENCH_VENV:-$HOME/.cache/vernetzt/bench-venv}"
-if [ ! -x "$venv/bin/python" ]; then
-  python3 -m venv "$venv"
+# The virtualenv is shared with bench-dav.sh (vdirsyncer): install what is missing, not only
+# when the virtualenv is new.
+if [ ! -x "$venv/bin/python" ]; then python3 -m venv "$venv"; fi
+if ! "$venv/bin/python" -c 'import icalendar, recurring_ical_events' 2>/dev/null; then
   "$venv/bin/pip" install -q 'icalendar>=7,<8' 'recurring-ical-events>=3,<4'
 fi
 python3 ../shared/tools/gen_feed.py -n "$n" --seed 42 -o "$work/feed.ics" 2>"$work/gen.txt"

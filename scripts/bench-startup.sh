@@ -6,11 +6,28 @@
 #
 # The app prints `vernetzt-ready-at-ms T` (wall clock) when the UI reports its first list
 # on screen (VERNETZT_STARTUP_PROBE=1); the launch time is taken just before exec.
+#
+# The database key lives in the keyring, as for a user: the script re-runs itself in a throwaway
+# Secret Service (crates/net/tests/with-keyring.sh; Debian packages dbus and gnome-keyring), so
+# it needs no keyring session of its own and never touches the user's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ -z "${VERNETZT_BENCH_IN_KEYRING:-}" ]; then
+  export VERNETZT_BENCH_IN_KEYRING=1
+  exec crates/net/tests/with-keyring.sh "$0" "$@"
+fi
+# Inside that private D-Bus session WebKitGTK would start the document portal, which mounts FUSE
+# on $XDG_RUNTIME_DIR/doc; a plain file there keeps it from mounting (as in scripts/test.sh).
+: > "$XDG_RUNTIME_DIR/doc"
 runs="${1:-5}"
 n="${2:-10000}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/vernetzt/target}"
+# The release app as scripts/test.sh builds it (the UI embedded); VERNETZT_BENCH_NO_BUILD=1 uses
+# what is there.
+if [ -z "${VERNETZT_BENCH_NO_BUILD:-}" ]; then
+  (cd ui && npm run build --silent >/dev/null)
+  cargo build -q --release --locked -p vernetzt-app --features custom-protocol -p vernetzt-cli
+fi
 app="$CARGO_TARGET_DIR/release/vernetzt-app"
 cli="$CARGO_TARGET_DIR/release/vernetzt"
 work="$(mktemp -d)"

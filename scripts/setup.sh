@@ -15,12 +15,14 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 # check what Vernetzt writes and serve its sync (../shared/tools/peers): php for sabre/vobject and
 # the sync tests' SabreDAV server, openssl for their TLS certificates, libical's introspection
 # data, Debian's python vobject and icalendar; GNU time, which measures the peak memory the
-# hostile-input tests print; dpkg-dev (dpkg-shlibdeps) for the Debian package, and what its test
-# opens files and links with (xdg-open, the desktop database, file for the file's type).
+# hostile-input tests and the benchmarks print; valgrind, whose callgrind counts the
+# instructions the benchmark regression guard compares (scripts/bench-guard.sh); curl for the
+# sync benchmark (scripts/bench-dav.sh); dpkg-dev (dpkg-shlibdeps) for the Debian package, and
+# what its test opens files and links with (xdg-open, the desktop database, file for the type).
 PACKAGES=(libwebkit2gtk-4.1-dev build-essential pkg-config xvfb xauth webkit2gtk-driver
   dbus dbus-x11 gnome-keyring python3 python3-venv libssl-dev
   php-cli php-sqlite3 php-xml php-mbstring php-curl openssl
-  gir1.2-ical-3.0 python3-gi python3-vobject python3-icalendar time
+  gir1.2-ical-3.0 python3-gi python3-vobject python3-icalendar time valgrind curl
   dpkg-dev desktop-file-utils xdg-utils file)
 missing=()
 for p in "${PACKAGES[@]}"; do

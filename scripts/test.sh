@@ -31,6 +31,10 @@ step "Fuzzing, short run: every parser 10 s on mutated real-world files (long ru
 cargo run -q --release --locked -p vernetzt-fuzz -- all --seconds 10 --corpus ../shared/corpus \
   --crashes "$CARGO_TARGET_DIR/fuzz-crashes"
 
+step "Benchmark guard: counted instructions (callgrind) of import, search, feed and store opening against bench/baseline.json"
+python3 bench/test_guard.py
+./scripts/bench-guard.sh
+
 step "UI: lint, type check, unit tests"
 (cd ui && npm run lint && npm run check && npm test)
 

@@ -10,6 +10,8 @@ const COMMANDS: &[&str] = &[
     "contact_update",
     "contact_delete",
     "contact_restore",
+    "contacts_deleted",
+    "contact_erase_deleted",
     "note_add",
     "note_update",
     "note_delete",
@@ -69,6 +71,7 @@ const COMMANDS: &[&str] = &[
     "privacy_export",
     "privacy_erase",
     "privacy_stale",
+    "privacy_recovery_key",
     "open_external",
     "opens_take",
 ];

@@ -92,6 +92,12 @@ fn open_store(
     }
     let secrets = vernetzt_net::Secrets::new(vernetzt_net::feed_sync::SECRETS_SERVICE);
     let (mut store, _) = vernetzt_net::dbkey::open_store(&path, passphrase, &secrets)?;
+    // Deleted contacts older than the period the user keeps them are erased for good at every
+    // start (no daemon; docs/decisions.md). A failure must not keep the app from starting: the
+    // tombstones wait for the next start.
+    if let Err(e) = vernetzt_core::retention::purge_due(&mut store, chrono::Utc::now()) {
+        vernetzt_core::redact::log_line("purge", &e.to_string());
+    }
     if demo && store.list_contacts(0, 1)?.total == 0 {
         vernetzt_core::demo::showcase(&mut store, chrono::Utc::now(), 42)?;
     }
@@ -135,7 +141,7 @@ fn background_sync(app: tauri::AppHandle) {
 
 /// The web view shows the app and nothing else: a link or script that tries to navigate it to
 /// another page (a feed's URL, a card's website, `javascript:`) is blocked; external links go
-/// through `open_external` after the user confirmed.
+/// through `open_external`, which asks the user in a dialog of the operating system first.
 fn navigation_guard<R: tauri::Runtime>() -> tauri::plugin::TauriPlugin<R> {
     tauri::plugin::Builder::new("navigation-guard")
         .on_navigation(|_, url| {
@@ -186,6 +192,8 @@ fn main() {
             commands::contacts::contact_update,
             commands::contacts::contact_delete,
             commands::contacts::contact_restore,
+            commands::contacts::contacts_deleted,
+            commands::contacts::contact_erase_deleted,
             commands::contacts::note_add,
             commands::contacts::note_update,
             commands::contacts::note_delete,
@@ -245,10 +253,14 @@ fn main() {
             commands::privacy::privacy_export,
             commands::privacy::privacy_erase,
             commands::privacy::privacy_stale,
+            commands::privacy::privacy_recovery_key,
             commands::app::open_external,
             opening::opens_take,
         ])
         .plugin(navigation_guard())
+        // Only for `open_external`'s question, asked from Rust; the web view is granted none of
+        // the plugin's commands (capabilities/default.json).
+        .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {
             // The store opens here, after the single-instance check, not before it.
             tauri::Manager::manage(

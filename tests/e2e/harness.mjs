@@ -131,11 +131,14 @@ export function killLeftoverApp(db) {
 
 /**
  * Starts the app on a fresh database (seeded by `seed(db)` if given) and returns
- * `{ browser, db, home, stop }`. `args` follow `--db DB` on the app's command line.
+ * `{ browser, db, home, openLog, stop }`. WebDriver cannot answer the dialog of the operating
+ * system that asks before a link opens, so the app writes each such question to `openLog`
+ * (`VERNETZT_OPEN_LOG`) and opens nothing. `args` follow `--db DB` on the app's command line.
  */
 export async function startApp({ seed, args = [] } = {}) {
   const home = mkdtempSync(join(tmpdir(), 'vernetzt-e2e-'));
   const db = join(home, 'vernetzt.db');
+  const openLog = join(home, 'open-questions.jsonl');
   if (seed) seed(db);
   const port = await freePort();
   const nativePort = await freePort();
@@ -144,6 +147,7 @@ export async function startApp({ seed, args = [] } = {}) {
     XDG_DATA_HOME: join(home, 'data'),
     XDG_CACHE_HOME: join(home, 'cache'),
     XDG_CONFIG_HOME: join(home, 'config'),
+    VERNETZT_OPEN_LOG: openLog,
   };
   const driver = spawn('tauri-driver', ['--port', String(port), '--native-port', String(nativePort)], {
     env,
@@ -167,7 +171,7 @@ export async function startApp({ seed, args = [] } = {}) {
     driver.kill('SIGTERM');
     await exited;
   };
-  return { browser, db, home, stop };
+  return { browser, db, home, openLog, stop };
 }
 
 const require = createRequire(import.meta.url);

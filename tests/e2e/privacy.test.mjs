@@ -2,7 +2,8 @@
 // organisations, roles, a feed's event titles) is shown as text and never runs; links ask before
 // they leave the app; the GDPR export (Art. 15) writes its files; erasure (Art. 17) removes a
 // person from the list and the database; the "not met for N months" list; axe-core on the
-// privacy view and its dialogs. The CLI seeds and reads the same (encrypted) database.
+// privacy view and its dialogs; the recently deleted contacts (issue 14): restore, erase for good,
+// the days they are kept. The CLI seeds and reads the same (encrypted) database.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -10,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli, axeViolations } from './harness.mjs';
 import { calendar, importFeed, vevent } from './ics.mjs';
-import { openView, replaceValue, searchContacts, startAppReady } from './steps.mjs';
+import { clickAndReadQuestion, openView, replaceValue, searchContacts, startAppReady } from './steps.mjs';
 
 let app;
 let exportDir;
@@ -85,6 +86,9 @@ before(async () => {
         '--website', 'https://www.fitko.de', '--note', 'Möchte wissen, was wir speichern');
       cli(db, 'contacts', 'add', '--name', 'Egon Entfernen', '--email', 'egon@example.org');
       cli(db, 'contacts', 'add', '--name', 'Lotte Langeher', '--org', 'Dataport');
+      cli(db, 'contacts', 'add', '--name', 'Rita Rückkehr', '--note', 'Kommt wieder');
+      const gustav = cli(db, 'contacts', 'add', '--name', 'Gustav Gelöscht', '--note', 'Soll ganz weg');
+      cli(db, 'contacts', 'delete', String(gustav.id));
     },
   });
   exportDir = mkdtempSync(join(tmpdir(), 'vernetzt-auskunft-'));
@@ -135,13 +139,13 @@ test('an event link asks before it opens and does not navigate the app', async (
   const link = await $('a[data-testid="event-url"]');
   await link.waitForDisplayed();
   const before = await app.browser.getUrl();
-  await link.click();
-  const dialog = await $('#link-dialog-title');
-  await dialog.waitForDisplayed({ timeout: 10_000 });
-  assert.equal(await textOf('[data-testid="link-dialog-detail"]'), 'https://www.fitko.de/veranstaltung');
+  // The shell asks (a dialog of the operating system, here written to the test's log), naming
+  // the exact address, in the UI's language.
+  const q = await clickAndReadQuestion(app, link);
+  assert.equal(q.title, 'Link öffnen?');
+  assert.equal(q.message, 'Diese Adresse in Ihrem Browser öffnen?\n\nhttps://www.fitko.de/veranstaltung');
+  assert.equal(q.link, 'https://www.fitko.de/veranstaltung');
   assert.deepEqual(await axeViolations(app.browser), []);
-  await app.browser.keys('Escape');
-  await dialog.waitForDisplayed({ reverse: true, timeout: 10_000 });
   assert.equal(await app.browser.getUrl(), before);
 });
 
@@ -165,11 +169,10 @@ test('export everything about a person (Art. 15) from the contact detail', async
   // E-mail and website are links that ask first.
   const mail = await $('a[data-testid="contact-email"]');
   assert.equal(await mail.getAttribute('href'), 'mailto:amalia@example.org');
-  await mail.click();
-  await (await $('#link-dialog-title')).waitForDisplayed({ timeout: 10_000 });
-  assert.equal(await textOf('[data-testid="link-dialog-detail"]'), 'amalia@example.org');
-  await app.browser.keys('Escape');
-  await (await $('#link-dialog-title')).waitForDisplayed({ reverse: true, timeout: 10_000 });
+  const q = await clickAndReadQuestion(app, mail);
+  assert.equal(q.title, 'E-Mail schreiben?');
+  assert.ok(q.message.endsWith('\n\namalia@example.org'), q.message);
+  assert.equal(q.link, 'mailto:amalia@example.org');
 
   const dirInput = await $('#privacy-export-dir');
   await dirInput.waitForDisplayed();
@@ -275,5 +278,60 @@ test('a contact met recently is not stale after 24 months; with 0 months it is l
     XSS_NAME,
   );
   assert.ok(met, 'the encounter recorded with the CLI is shown as last met');
+  await noXss();
+});
+
+test('recently deleted: a deleted contact is restored, another erased for good, the days kept set (axe)', async () => {
+  await openContact('Rita');
+  await (await $('[data-testid="delete"]')).click();
+  await (await $('[data-testid="confirm-delete"]')).click();
+  await app.browser.waitUntil(() => cli(app.db, 'contacts', 'search', 'Rückkehr').length === 0, { timeout: 10_000 });
+
+  await (await $('[data-testid="nav-privacy"]')).click();
+  await (await $('[data-testid="deleted-view"]')).waitForDisplayed({ timeout: 10_000 });
+  await app.browser.waitUntil(async () => (await allText('[data-testid="deleted-row"]')).includes('Rita Rückkehr'), {
+    timeout: 10_000,
+    timeoutMsg: 'the deleted contact is not in the recently deleted list',
+  });
+  const rows = await allText('[data-testid="deleted-row"]');
+  assert.ok(rows.includes('Gustav Gelöscht'), rows);
+  assert.match(rows, /Gelöscht/);
+  assert.match(await textOf('[data-testid="deleted-keep-current"]'), /nach 30 Tagen/);
+  assert.deepEqual(await axeViolations(app.browser), []);
+
+  // Restore, by keyboard: the row's button takes focus and Enter presses it.
+  const restore = await $('//tr[@data-testid="deleted-row"][contains(., "Rita Rückkehr")]//button[@data-testid="deleted-restore"]');
+  await app.browser.execute((el) => el.focus(), restore);
+  await app.browser.keys('Enter');
+  await app.browser.waitUntil(async () => !(await allText('[data-testid="deleted-row"]')).includes('Rita'), {
+    timeout: 10_000,
+  });
+  assert.match(await textOf('[data-testid="deleted-done"]'), /Rita Rückkehr wurde wiederhergestellt/);
+  const back = cli(app.db, 'contacts', 'search', 'Rückkehr');
+  assert.equal(back.length, 1);
+  assert.equal(cli(app.db, 'contacts', 'show', String(back[0].id)).notes[0].body, 'Kommt wieder');
+
+  // Erase for good: the confirmation names the person and says it cannot be undone.
+  const erase = await $('//tr[@data-testid="deleted-row"][contains(., "Gustav")]//button[@data-testid="deleted-erase"]');
+  await erase.click();
+  await (await $('#deleted-erase-dialog-title')).waitForDisplayed({ timeout: 10_000 });
+  assert.match(await textOf('#deleted-erase-dialog-title'), /Gustav Gelöscht/);
+  assert.match(await textOf('#deleted-erase-dialog-message'), /nicht rückgängig/);
+  assert.deepEqual(await axeViolations(app.browser), []);
+  await (await $('[data-testid="confirm-deleted-erase"]')).click();
+  await (await $('[data-testid="deleted-empty"]')).waitForDisplayed({ timeout: 10_000 });
+  assert.deepEqual(cli(app.db, 'contacts', 'deleted'), []);
+
+  // The days kept: out of range is refused at the field, a valid number is stored.
+  await replaceValue(app.browser, '#deleted-keep-days', '0');
+  await (await $('[data-testid="deleted-keep-save"]')).click();
+  await app.browser.waitUntil(async () => /1 bis 3650/.test(await textOf('.deleted form')), { timeout: 10_000 });
+  await replaceValue(app.browser, '#deleted-keep-days', '14');
+  await (await $('[data-testid="deleted-keep-save"]')).click();
+  await app.browser.waitUntil(async () => /nach 14 Tagen/.test(await textOf('[data-testid="deleted-keep-current"]')), {
+    timeout: 10_000,
+  });
+  assert.equal(cli(app.db, 'contacts', 'keep-deleted').keep_days, 14);
+  assert.deepEqual(await axeViolations(app.browser), []);
   await noXss();
 });

@@ -1,6 +1,7 @@
 // WebDriver steps that several end-to-end tests take the same way: starting the app until its
 // contacts view is up, opening a view from the navigation, replacing an input's text, searching,
-// filling in and saving the contact form.
+// filling in and saving the contact form; clicking a link and reading what the app asked.
+import { existsSync, readFileSync } from 'node:fs';
 import { cli, startApp } from './harness.mjs';
 
 /**
@@ -16,6 +17,18 @@ export async function startAppReady(options) {
     throw e;
   }
   return app;
+}
+
+/**
+ * Clicks `link` and returns the question the app asked before opening it (title, message, open,
+ * cancel, link), read from the app's `openLog`; nothing was opened.
+ */
+export async function clickAndReadQuestion(app, link) {
+  const count = () => (existsSync(app.openLog) ? readFileSync(app.openLog, 'utf8').trim().split('\n').length : 0);
+  const before = count();
+  await link.click();
+  await app.browser.waitUntil(async () => count() > before, { timeout: 10_000, timeoutMsg: 'the app asked nothing' });
+  return JSON.parse(readFileSync(app.openLog, 'utf8').trim().split('\n')[before]);
 }
 
 /** Clicks the navigation's `nav-<view>` and returns the element `selector` once it is displayed. */

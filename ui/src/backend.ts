@@ -46,6 +46,7 @@ import type {
   SyncConflict,
   ConflictKeep,
   StaleContact,
+  DeletedContact,
   SettingKey,
   BackendError,
 } from './backendTypes';
@@ -73,6 +74,8 @@ export interface Commands {
   contact_update: Cmd<{ id: number; input: ContactInput }, Contact>;
   contact_delete: Cmd<{ id: number }, void>;
   contact_restore: Cmd<{ id: number }, Contact>;
+  contacts_deleted: Cmd<undefined, DeletedContact[]>;
+  contact_erase_deleted: Cmd<{ id: number }, void>;
   note_add: Cmd<{ contactId: number; body: string }, Note>;
   note_update: Cmd<{ id: number; body: string }, Note>;
   note_delete: Cmd<{ id: number }, void>;
@@ -141,7 +144,8 @@ export interface Commands {
   privacy_export: Cmd<{ id: number; dir: string | null }, Written>;
   privacy_erase: Cmd<{ ids: number[] }, void>;
   privacy_stale: Cmd<{ months: number }, StaleContact[]>;
-  open_external: Cmd<{ url: string }, void>;
+  privacy_recovery_key: Cmd<undefined, string>;
+  open_external: Cmd<{ url: string }, boolean>;
   opens_take: Cmd<undefined, Opening[]>;
 }
 
@@ -168,7 +172,12 @@ export const backend = {
   createContact: (input: ContactInput, note: string | null) => call('contact_create', { input, note }),
   updateContact: (id: number, input: ContactInput) => call('contact_update', { id, input }),
   deleteContact: (id: number) => call('contact_delete', { id }),
+  /** Brings a deleted contact back; a merged-away one by undoing its merge. */
   restoreContact: (id: number) => call('contact_restore', { id }),
+  /** Deleted and merged-away contacts not yet erased, most recent first. */
+  listDeleted: () => call('contacts_deleted'),
+  /** Erases a deleted contact for good (GDPR erase, also on the sync server). Irreversible. */
+  eraseDeleted: (id: number) => call('contact_erase_deleted', { id }),
   addNote: (contactId: number, body: string) => call('note_add', { contactId, body }),
   updateNote: (id: number, body: string) => call('note_update', { id, body }),
   deleteNote: (id: number) => call('note_delete', { id }),
@@ -260,6 +269,8 @@ export const backend = {
   privacyErase: (ids: number[]) => call('privacy_erase', { ids }),
   /** Contacts not met for `months` months, oldest first. */
   privacyStale: (months: number) => call('privacy_stale', { months }),
+  /** The database's recovery key (it reopens the database if the keyring entry is lost); show it once, never keep it. */
+  privacyRecoveryKey: () => call('privacy_recovery_key'),
   /** Opens an https, http or mailto link in the system's browser or mail program (ask first). */
   openExternal: (url: string) => call('open_external', { url }),
   /** What the desktop asked to open (files, webcal links) and the window has not taken yet. */

@@ -541,6 +541,19 @@ export interface StaleContact {
   created_at: string;
 }
 
+/** A deleted or merged-away contact not yet erased (crates/core/src/store/deleted.rs DeletedContact). */
+export interface DeletedContact {
+  id: number;
+  name: string;
+  organization: string | null;
+  /** When it was deleted or merged away (RFC 3339, UTC). */
+  deleted_at: string;
+  reason: 'deleted' | 'merged';
+  /** For a merge: the contact it was merged into, and that contact's name. */
+  merged_into: number | null;
+  merged_into_name: string | null;
+}
+
 /** Settings the UI may read and write (src-tauri/src/commands.rs UI_SETTINGS). */
 export type SettingKey =
   | 'language'
@@ -551,7 +564,9 @@ export type SettingKey =
   | 'invite_template'
   | 'smtp_url'
   | 'smtp_user'
-  | 'smtp_per_minute';
+  | 'smtp_per_minute'
+  /** Days a deleted contact is kept before it is erased for good (1 to 3650; default 30). */
+  | 'deleted_keep_days';
 
 /** The error every command rejects with (src-tauri/src/error.rs). */
 export interface BackendError {

@@ -1,15 +1,17 @@
 //! `vernetzt contacts …`: add, list, search, edit, import and export contacts, find and merge
-//! duplicates, and a contact's timeline. Parsing and printing only; the work is in the store and
-//! `vernetzt_core::exchange`.
+//! duplicates, a contact's timeline, and the recently deleted ones (restore, erase, purge).
+//! Parsing and printing only; the work is in the store, `vernetzt_core::exchange` and
+//! `vernetzt_core::retention`.
 
 use crate::output::{Outcome, Output, lines};
 use crate::{Failure, shared};
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
-use vernetzt_core::Store;
 use vernetzt_core::model::{
     Contact, ContactInput, Labeled, OrganizationInput, PhotoChange, split_name,
 };
+use vernetzt_core::store::{DeletedContact, DeletedReason};
+use vernetzt_core::{Store, retention};
 
 /// The fields of a contact as options, shared by `add` and `edit`.
 #[derive(Args, Default)]
@@ -105,10 +107,26 @@ pub enum ContactsCmd {
         #[arg(long, conflicts_with = "org")]
         no_org: bool,
     },
-    /// Delete a contact (it can be restored).
+    /// Delete a contact (it can be restored until it is erased for good, see `purge`).
     Delete { id: i64 },
-    /// Restore a deleted contact.
+    /// Contacts deleted or merged away and not yet erased, most recent first, with when and why.
+    Deleted,
+    /// Restore a deleted contact; a merged-away one by undoing its merge.
     Restore { id: i64 },
+    /// Erase a deleted contact for good, with its notes, attendance, encounters, follow-ups and
+    /// its card on the sync server.
+    Erase { id: i64 },
+    /// Erase for good every contact deleted more than DAYS days ago (default: the period set
+    /// with `keep-deleted`, 30 days unless changed). This also runs whenever the app or the
+    /// CLI opens the database.
+    Purge {
+        /// Days (1 to 3650).
+        #[arg(long, value_name = "DAYS")]
+        older_than: Option<u32>,
+    },
+    /// How many days deleted contacts are kept before they are erased for good; with DAYS
+    /// (1 to 3650), set it.
+    KeepDeleted { days: Option<u32> },
     /// Import a vCard or CSV file (detected from the content); with --event, everyone in it is
     /// recorded as an attendee.
     Import {
@@ -237,6 +255,30 @@ fn row(id: i64, name: &str, organization: &Option<String>) -> String {
     format!("{id:>6}  {name}  {}", organization.as_deref().unwrap_or(""))
 }
 
+/// A line of `contacts deleted`: id, name, when, and why (deleted, or merged into whom).
+fn deleted_row(d: &DeletedContact) -> String {
+    let why = match (d.reason, &d.merged_into_name, d.merged_into) {
+        (DeletedReason::Merged, Some(name), Some(id)) => format!("merged into {name} (#{id})"),
+        (reason, ..) => reason.to_string(),
+    };
+    format!("{:>6}  {}  {}  {why}", d.id, d.name, d.deleted_at)
+}
+
+/// Erases for good what was deleted longer ago than the period the user set, before a command
+/// runs (the CLI has no daemon; see docs/decisions.md). A failure is reported and the command
+/// still runs: the tombstones wait for the next start.
+pub fn purge_at_open(store: &mut Store) {
+    match retention::purge_due(store, chrono::Utc::now()) {
+        Ok(erased) if !erased.is_empty() => eprintln!(
+            "vernetzt: erased for good: {} contact(s) deleted more than {} days ago",
+            erased.len(),
+            store.deleted_keep_days().unwrap_or_default()
+        ),
+        Ok(_) => {}
+        Err(e) => eprintln!("vernetzt: deleted contacts could not be erased yet: {e}"),
+    }
+}
+
 /// Runs `vernetzt contacts …`.
 pub fn run(store: &mut Store, cmd: ContactsCmd) -> Outcome {
     Ok(match cmd {
@@ -294,9 +336,43 @@ pub fn run(store: &mut Store, cmd: ContactsCmd) -> Outcome {
             store.delete_contact(id)?;
             Output::done("deleted", id, format_args!("deleted #{id}"))
         }
+        ContactsCmd::Deleted => {
+            let list = store.deleted_contacts()?;
+            Output::list(&list, deleted_row)
+        }
         ContactsCmd::Restore { id } => {
-            let c = store.restore_contact(id)?;
+            let c = store.restore_deleted_contact(id)?;
             Output::line(&c, format_args!("restored {} (#{})", c.name, c.id))
+        }
+        ContactsCmd::Erase { id } => {
+            retention::erase_deleted(store, id)?;
+            Output::done("erased", id, format_args!("erased #{id} for good"))
+        }
+        ContactsCmd::Purge { older_than } => {
+            let days = match older_than {
+                Some(d) => d,
+                None => store.deleted_keep_days()?,
+            };
+            let erased = retention::purge(store, days, chrono::Utc::now())?;
+            Output::done(
+                "erased",
+                &erased,
+                format_args!(
+                    "erased {} contacts deleted more than {days} days ago",
+                    erased.len()
+                ),
+            )
+        }
+        ContactsCmd::KeepDeleted { days } => {
+            if let Some(d) = days {
+                store.set_deleted_keep_days(d)?;
+            }
+            let d = store.deleted_keep_days()?;
+            Output::done(
+                "keep_days",
+                d,
+                format_args!("deleted contacts are erased for good after {d} days"),
+            )
         }
         ContactsCmd::Import {
             file,

@@ -43,6 +43,10 @@ struct Cli {
     /// Print machine-readable JSON.
     #[arg(long, global = true)]
     json: bool,
+    /// Read the database passphrase (for a machine without a keyring) from the first line of
+    /// stdin instead of VERNETZT_DB_PASSPHRASE, so it sits in no environment.
+    #[arg(long, global = true)]
+    passphrase_stdin: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -141,21 +145,38 @@ fn db_path(db: Option<PathBuf>) -> Result<PathBuf, Failure> {
     })
 }
 
-/// Opens the encrypted store with the key from the keyring or `VERNETZT_DB_PASSPHRASE`.
-fn open(db: Option<PathBuf>) -> Result<(Store, vernetzt_net::dbkey::Opened), Failure> {
-    let path = db_path(db)?;
-    Ok(vernetzt_net::dbkey::open_store(
-        &path,
-        None,
-        &shared::secrets(),
-    )?)
+/// Opens the encrypted store with the key from `passphrase`, the keyring or
+/// `VERNETZT_DB_PASSPHRASE`; says so on stderr when a new key was made, since that is the moment
+/// to keep a recovery key.
+fn open(path: &std::path::Path, passphrase: Option<String>) -> Result<Store, Failure> {
+    let (store, opened) = vernetzt_net::dbkey::open_store(path, passphrase, &shared::secrets())?;
+    if opened.key_created {
+        eprintln!(
+            "vernetzt: a new database was made; its key is in your keyring. If the keyring is \
+             ever reset, only a recovery key opens it again: `vernetzt db recovery-key --out FILE`."
+        );
+    }
+    Ok(store)
 }
 
 /// Hands the command to its group's module and prints what it returns.
 fn run(cli: Cli) -> Result<(), Failure> {
-    let (mut store, opened) = open(cli.db)?;
+    let path = db_path(cli.db)?;
+    let passphrase = match cli.passphrase_stdin {
+        true => Some(shared::stdin_line("the passphrase")?),
+        false => None,
+    };
     let json = cli.json;
-    let output = match cli.command {
+    // `db …` opens the file itself: `db recover` is for when the ordinary open cannot.
+    let command = match cli.command {
+        Command::Db(c) => return db::run(&path, c, passphrase)?.print(json),
+        c => c,
+    };
+    let mut store = open(&path, passphrase)?;
+    // `db` commands (handled above) inspect and re-key the file and write nothing else; all
+    // others purge the contacts deleted longer ago than the user keeps them.
+    contacts::purge_at_open(&mut store);
+    let output = match command {
         Command::Contacts(c) => contacts::run(&mut store, c),
         Command::Orgs(c) => orgs::run(&mut store, c),
         Command::Feed(c) => feed::run(store, c),
@@ -169,7 +190,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Conflicts(c) => conflicts::run(&mut store, c),
         Command::Privacy(c) => privacy::run(&mut store, c),
         Command::Invite(a) => invite::run(store, a, !json),
-        Command::Db(c) => db::run(&store, c, &opened),
+        Command::Db(_) => unreachable!("handled above"),
         Command::Demo(a) => demo::run(&mut store, a),
     }?;
     output.print(json)

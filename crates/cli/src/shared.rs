@@ -65,6 +65,21 @@ pub fn stdin_secret(what: &str) -> Result<String, Failure> {
     Ok(text.trim_end_matches(['\r', '\n']).to_string())
 }
 
+/// A secret from the first line of stdin, without its line break; the rest of stdin stays for
+/// the command (std's stdin is buffered once per process, so nothing read ahead is lost). An
+/// empty line is refused: it would silently mean "no passphrase".
+pub fn stdin_line(what: &str) -> Result<String, Failure> {
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| Failure::Other(format!("cannot read {what}: {e}")))?;
+    let line = line.trim_end_matches(['\r', '\n']).to_string();
+    if line.is_empty() {
+        return Err(Failure::Usage(format!("{what} on stdin is empty")));
+    }
+    Ok(line)
+}
+
 /// An exported file's content: written to `out` when given (printing nothing), else printed as
 /// is, with or without `--json`.
 pub fn to_file_or_stdout(out: Option<PathBuf>, content: String) -> Outcome {

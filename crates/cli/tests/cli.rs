@@ -247,19 +247,7 @@ fn the_database_is_encrypted_and_a_plain_one_is_migrated() {
 
     // A plain database of an earlier version: encrypted in place, every record kept.
     let plain = dir.path().join("alt.db");
-    {
-        let mut s = vernetzt_core::Store::open(&plain).unwrap();
-        for i in 0..30 {
-            s.create_contact(
-                &vernetzt_core::model::ContactInput {
-                    display_name: Some(format!("Alte Person {i}")),
-                    ..Default::default()
-                },
-                Some("alte Notiz"),
-            )
-            .unwrap();
-        }
-    }
+    support::plain_db(&plain, 30, "Alte Person", "alte Notiz");
     let r = ok_json(&plain, &["db", "encrypt"]);
     assert_eq!(r["migrated_now"], true, "{r}");
     assert_eq!(
@@ -304,4 +292,115 @@ fn many_processes_write_one_database_at_once() {
             .len(),
         8
     );
+}
+
+/// Recently deleted contacts (issue 14): listed with when and why, restored (a merged-away one by
+/// undoing the merge), erased for good one by one, and purged after the period: the default 30
+/// days and one the user set, both when the CLI opens the database, and on request.
+#[test]
+fn deleted_contacts_are_listed_restored_erased_and_purged() {
+    use vernetzt_core::Store;
+    use vernetzt_core::clock::FixedClock;
+    use vernetzt_core::model::ContactInput;
+    use vernetzt_core::store::DbKey;
+
+    const PASS: &str = "geloescht-e2e-passphrase";
+    let (_dir, db) = temp_db();
+    let now = chrono::Utc::now();
+    // Written by the store itself with its clock set back: the CLI cannot move time.
+    let mut s = Store::open_encrypted(&db, &DbKey::Passphrase(PASS.into())).unwrap();
+    let clock = std::sync::Arc::new(FixedClock::at(now - chrono::Duration::days(40)));
+    s.set_clock(clock.clone());
+    let add = |s: &mut Store, name: &str, note: Option<&str>| {
+        let input = ContactInput {
+            display_name: Some(name.into()),
+            ..Default::default()
+        };
+        s.create_contact(&input, note).unwrap().id
+    };
+    let olga = add(&mut s, "Olga Alt", Some("Xylophon-Projekt"));
+    s.delete_contact(olga).unwrap();
+    clock.set(now - chrono::Duration::days(10));
+    let nina = add(&mut s, "Nina Neu", None);
+    s.delete_contact(nina).unwrap();
+    let bernd = add(&mut s, "Bernd Bauer", None);
+    let twin = add(&mut s, "Bernd Bauer-Zwilling", Some("Notiz vom Zwilling"));
+    s.merge_contacts(bernd, twin).unwrap();
+    drop(s);
+
+    let run = |args: &[&str]| {
+        let out = support::command(&db)
+            .env("VERNETZT_DB_PASSPHRASE", PASS)
+            .arg("--json")
+            .args(args)
+            .output()
+            .unwrap();
+        support::parsed(out)
+    };
+    let ok = |args: &[&str]| {
+        let (ok, v, err) = run(args);
+        assert!(ok, "{args:?}: {err}");
+        (v, err)
+    };
+
+    // Opening the database erased what was deleted more than 30 days ago.
+    let (list, err) = ok(&["contacts", "deleted"]);
+    assert!(err.contains("erased for good: 1 contact(s)"), "{err}");
+    let ids: Vec<i64> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 2, "{list}");
+    assert!(ids.contains(&nina) && ids.contains(&twin) && !ids.contains(&olga));
+    let row = |id: i64| list.as_array().unwrap().iter().find(|d| d["id"] == id);
+    let merged = row(twin).unwrap();
+    assert_eq!(merged["reason"], "merged");
+    assert_eq!(merged["merged_into"], bernd);
+    assert_eq!(merged["merged_into_name"], "Bernd Bauer");
+    let deleted = row(nina).unwrap();
+    assert_eq!(deleted["reason"], "deleted");
+    assert!(deleted["deleted_at"].as_str().unwrap().ends_with('Z'));
+    let (gone, _, err) = run(&["contacts", "restore", &olga.to_string()]);
+    assert!(!gone && err.contains("not found"), "{err}");
+
+    // Restoring the merged-away contact undoes the merge: its note comes back to it.
+    let (back, _) = ok(&["contacts", "restore", &twin.to_string()]);
+    assert_eq!(back["notes"][0]["body"], "Notiz vom Zwilling");
+
+    // The period: 30 by default, checked, and a shorter one erases Nina at the next open.
+    assert_eq!(ok(&["contacts", "keep-deleted"]).0["keep_days"], 30);
+    for bad in ["0", "3651"] {
+        let (ok, _, err) = run(&["contacts", "keep-deleted", bad]);
+        assert!(!ok && err.contains("days"), "{bad}: {err}");
+    }
+    assert_eq!(ok(&["contacts", "keep-deleted", "5"]).0["keep_days"], 5);
+    let (list, err) = ok(&["contacts", "deleted"]);
+    assert_eq!(list, serde_json::json!([]), "{err}");
+
+    // On request: a contact deleted just now is younger than a day, then erased on its own.
+    let lena = add(
+        &mut Store::open_encrypted(&db, &DbKey::Passphrase(PASS.into())).unwrap(),
+        "Lena",
+        None,
+    );
+    let lena = lena.to_string();
+    ok(&["contacts", "delete", &lena]);
+    assert_eq!(
+        ok(&["contacts", "purge", "--older-than", "1"]).0["erased"],
+        serde_json::json!([])
+    );
+    assert!(!run(&["contacts", "purge", "--older-than", "0"]).0);
+    let (live, _, err) = run(&["contacts", "erase", &bernd.to_string()]);
+    assert!(
+        !live && err.contains("not found"),
+        "a live contact is not erased here: {err}"
+    );
+    assert_eq!(
+        ok(&["contacts", "erase", &lena]).0["erased"],
+        lena.parse::<i64>().unwrap()
+    );
+    assert_eq!(ok(&["contacts", "deleted"]).0, serde_json::json!([]));
+    assert_eq!(ok(&["contacts", "list"]).0.as_array().unwrap().len(), 2);
 }

@@ -4,13 +4,13 @@
 
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 mod support;
 
+use support::smtp::Sink;
 use support::venv::{python, repo};
 use support::{json_output, ok};
 
@@ -18,64 +18,6 @@ fn corpus() -> PathBuf {
     std::env::var_os("VERNETZT_CORPUS")
         .map(PathBuf::from)
         .unwrap_or_else(|| repo().join("../shared/corpus"))
-}
-
-/// The real SMTP server, killed when dropped.
-struct Sink {
-    child: Child,
-    port: u16,
-    dir: PathBuf,
-}
-
-impl Sink {
-    fn start(dir: &Path, extra: &[&str]) -> Sink {
-        let mut child = Command::new(python())
-            .arg(repo().join("tests/python/smtp_sink.py"))
-            .arg(dir)
-            .args(extra)
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let port = line
-            .trim()
-            .strip_prefix("port ")
-            .unwrap_or_else(|| panic!("smtp sink said {line:?}"))
-            .parse()
-            .unwrap();
-        Sink {
-            child,
-            port,
-            dir: dir.to_path_buf(),
-        }
-    }
-
-    fn url(&self) -> String {
-        format!("smtp://127.0.0.1:{}", self.port)
-    }
-
-    fn count(&self) -> usize {
-        std::fs::read_dir(&self.dir)
-            .unwrap()
-            .filter(|e| {
-                e.as_ref()
-                    .unwrap()
-                    .file_name()
-                    .to_string_lossy()
-                    .ends_with(".eml")
-            })
-            .count()
-    }
-}
-
-impl Drop for Sink {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 /// Every .ics and .eml in `dir` as python reads it.

@@ -4,14 +4,14 @@
 //! `cargo bench -p vernetzt-core --bench import -- VCF_DIR [DUPLICATE_SCAN_CONTACTS]`.
 #![allow(missing_docs)]
 
+mod common;
+
+use common::bench_key;
 use std::time::Instant;
 use vernetzt_core::Store;
 
 fn main() {
-    let args: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with('-'))
-        .collect();
+    let args = common::args();
     let dir = args.first().expect("usage: import VCF_DIR [N]");
     let scan_n: u64 = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(100_000);
     let mut files: Vec<_> = std::fs::read_dir(dir)
@@ -23,7 +23,7 @@ fn main() {
     println!("| --- | ---: | ---: |");
     let mut times = Vec::new();
     let mut imported = 0;
-    for _ in 0..3 {
+    for _ in 0..common::runs() {
         let tmp = tempfile::tempdir().unwrap();
         let mut store = open_bench(&tmp.path().join("bench.db")).unwrap();
         let t = Instant::now();
@@ -45,7 +45,7 @@ fn main() {
     println!(
         "| read + import vCards (one transaction, incl. duplicate check) | {} files, {imported} contacts | {:.0} ms |",
         files.len(),
-        times[1].as_secs_f64() * 1000.0
+        times[times.len() / 2].as_secs_f64() * 1000.0
     );
 
     let tmp = tempfile::tempdir().unwrap();
@@ -63,11 +63,6 @@ fn main() {
         "| duplicate scan (e-mail, folded name, E.164 phone) | {scan_n} contacts, {groups} groups | {:.0} ms |",
         scans[1].as_secs_f64() * 1000.0
     );
-}
-
-/// The store as the app and the CLI open it: encrypted (SQLCipher) with a raw 256-bit key.
-fn bench_key() -> vernetzt_core::store::DbKey {
-    vernetzt_core::store::DbKey::Raw([0x42; 32])
 }
 
 /// Encrypted as in the app; `VERNETZT_BENCH_PLAIN=1` measures the plain store for comparison.

@@ -9,44 +9,7 @@
 use std::time::{Duration, Instant};
 use vernetzt_core::Store;
 
-/// What people type: growing prefixes of names (with and without umlauts, transliterated),
-/// organisations, roles, tags, and two-word queries.
-fn queries() -> Vec<String> {
-    let words = [
-        "Müller",
-        "Mueller",
-        "Weiss",
-        "Weiß",
-        "Jördis",
-        "Joerdis",
-        "Schröder",
-        "Özdemir",
-        "Łukasiewicz",
-        "Köhler",
-        "Hans-Peter",
-        "Landkreis Ravensburg",
-        "FITKO",
-        "Bundesministerium",
-        "Koordinatorin",
-        "Registermodernisierung",
-        "Digitalisierungsbeauftragte",
-        "Berlin",
-        "Bärbel Krüger",
-        "jor mul",
-        "Nachnutzung",
-        "Zimmermann",
-        "München",
-        "EfA",
-    ];
-    let mut out = Vec::new();
-    for w in words {
-        let chars: Vec<char> = w.chars().collect();
-        for end in 1..=chars.len() {
-            out.push(chars[..end].iter().collect());
-        }
-    }
-    out
-}
+include!("common/queries.rs");
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]

@@ -66,9 +66,19 @@ pub enum Error {
         /// What was wrong: missing folder, read-only, permission.
         detail: String,
     },
-    /// Any other database failure (disk full, locked for too long, a bug).
+    /// The disk (or the user's quota) is full: SQLite could not grow the database, its WAL or
+    /// its shared-memory file. Every write is one transaction, so the step that failed left
+    /// nothing behind and what was stored before is unchanged (a long run, a sync or sending,
+    /// keeps the steps it finished before); the message says so, and that
+    /// freeing space is the fix, because "disk I/O error" alone reads like a broken disk.
+    #[error(
+        "the disk is full: the last change could not be saved, and nothing of it was stored \
+         (what was saved before is unchanged); free some space on the disk and try again ({0})"
+    )]
+    DiskFull(rusqlite::Error),
+    /// Any other database failure (locked for too long, a damaged disk, a bug).
     #[error("database error: {0}")]
-    Database(#[from] rusqlite::Error),
+    Database(rusqlite::Error),
     /// A file to import cannot be read at all (not a vCard or CSV, empty, binary); nothing was
     /// changed.
     #[error("{0}")]
@@ -89,6 +99,7 @@ impl Error {
             Error::Open { .. } => "open",
             Error::Key { .. } => "key",
             Error::Import(_) => "import",
+            Error::DiskFull(_) => "disk_full",
             Error::Database(e) if is_busy(e) => "busy",
             Error::Database(_) | Error::Migration(_) => "database",
         }
@@ -122,6 +133,32 @@ impl Error {
     }
 }
 
+/// Every SQLite error becomes [`Error::DiskFull`] when it means a full disk, otherwise
+/// [`Error::Database`]: one place, so no `?` in the store can let a full disk through as a
+/// "database error".
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        if is_full(&e) {
+            Error::DiskFull(e)
+        } else {
+            Error::Database(e)
+        }
+    }
+}
+
+/// `SQLITE_FULL` (a write to the database or its WAL met ENOSPC), or `SQLITE_IOERR_SHMSIZE`:
+/// opening a WAL database extends its `-shm` file, and SQLite reports a full disk there only as
+/// this I/O error.
+fn is_full(e: &rusqlite::Error) -> bool {
+    match e {
+        rusqlite::Error::SqliteFailure(f, _) => {
+            f.code == rusqlite::ErrorCode::DiskFull
+                || f.extended_code == rusqlite::ffi::SQLITE_IOERR_SHMSIZE
+        }
+        _ => false,
+    }
+}
+
 fn is_busy(e: &rusqlite::Error) -> bool {
     matches!(
         e.sqlite_error_code(),
@@ -131,3 +168,26 @@ fn is_busy(e: &rusqlite::Error) -> bool {
 
 /// Shorthand used throughout the core.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::Error;
+    use rusqlite::ffi;
+
+    fn sqlite(code: i32) -> Error {
+        Error::from(rusqlite::Error::SqliteFailure(ffi::Error::new(code), None))
+    }
+
+    #[test]
+    fn a_full_disk_is_named_as_such() {
+        for code in [ffi::SQLITE_FULL, ffi::SQLITE_IOERR_SHMSIZE] {
+            let e = sqlite(code);
+            assert_eq!(e.kind(), "disk_full", "{code}");
+            assert!(e.to_string().starts_with("the disk is full: "), "{e}");
+            assert!(e.to_string().contains("free some space"), "{e}");
+        }
+        // Other I/O errors and a busy database keep their kinds.
+        assert_eq!(sqlite(ffi::SQLITE_IOERR_WRITE).kind(), "database");
+        assert_eq!(sqlite(ffi::SQLITE_BUSY).kind(), "busy");
+    }
+}

@@ -32,6 +32,16 @@ pub const SMTP_PER_MINUTE: &str = "smtp_per_minute";
 pub const ME_CONTACT_ID: &str = "me_contact_id";
 /// The version of the built-in directory last loaded. Written by the store on open.
 pub const DIRECTORY_VERSION: &str = "directory_version";
+/// How many days a deleted (or merged-away) contact is kept, so that it can be restored, before
+/// it is erased for good: a tombstone still holds every note and address of the person.
+pub const DELETED_KEEP_DAYS: &str = "deleted_keep_days";
+
+/// The days a deleted contact is kept when the user has not chosen: long enough to notice a
+/// mistake after a holiday, short enough that deleted people do not linger (GDPR Art. 5(1)(e)).
+pub const DEFAULT_DELETED_KEEP_DAYS: u32 = 30;
+/// The days the user may choose: at least one (0 would erase a contact the moment it is deleted,
+/// taking the undo away), at most ten years.
+pub const DELETED_KEEP_DAYS_RANGE: std::ops::RangeInclusive<u32> = 1..=3650;
 
 /// The zone used when none is set or the stored one is not a zone: the users work in Germany.
 pub const DEFAULT_ZONE: Tz = Tz::Europe__Berlin;
@@ -49,6 +59,7 @@ pub const UI_KEYS: &[&str] = &[
     SMTP_URL,
     SMTP_USER,
     SMTP_PER_MINUTE,
+    DELETED_KEEP_DAYS,
 ];
 
 /// Why the UI may not read or write a setting. Kept apart from [`Error`] because the shell
@@ -92,7 +103,59 @@ pub fn check_ui_write(key: &str, value: &str) -> Result<(), SettingError> {
     if key == TIMEZONE && value.parse::<Tz>().is_err() {
         return Err(SettingError::NotAZone(value.to_string()));
     }
+    if key == DELETED_KEEP_DAYS {
+        parse_keep_days(value)?;
+    }
     Ok(())
+}
+
+/// Checks a number of days to keep deleted contacts: within [`DELETED_KEEP_DAYS_RANGE`], else a
+/// validation error the form shows at its field.
+pub fn check_keep_days(days: u32) -> Result<u32, Error> {
+    if DELETED_KEEP_DAYS_RANGE.contains(&days) {
+        Ok(days)
+    } else {
+        Err(Error::invalid(
+            "days_out_of_range",
+            "days",
+            format!(
+                "{days} days is outside {} to {} days",
+                DELETED_KEEP_DAYS_RANGE.start(),
+                DELETED_KEEP_DAYS_RANGE.end()
+            ),
+        ))
+    }
+}
+
+/// Reads the days to keep deleted contacts as the user typed them (a whole number in
+/// [`DELETED_KEEP_DAYS_RANGE`]).
+pub fn parse_keep_days(value: &str) -> Result<u32, Error> {
+    let days = value.trim().parse::<u32>().map_err(|_| {
+        Error::invalid(
+            "days_invalid",
+            "days",
+            format!("'{value}' is not a whole number of days"),
+        )
+    })?;
+    check_keep_days(days)
+}
+
+/// Reads the stored days to keep deleted contacts: [`DEFAULT_DELETED_KEEP_DAYS`] when unset or
+/// not a valid number, because a damaged value must neither stop the app nor erase contacts the
+/// user meant to keep (a stored `0` would erase every deleted contact at once).
+pub fn keep_days(stored: Option<&str>) -> u32 {
+    stored
+        .and_then(|v| parse_keep_days(v).ok())
+        .unwrap_or(DEFAULT_DELETED_KEEP_DAYS)
+}
+
+/// The moment before which a deletion is old enough to be erased for good: `days` whole days
+/// before `now` (the caller passes the time, so the rule is tested without a clock).
+pub fn purge_cutoff(
+    now: chrono::DateTime<chrono::Utc>,
+    days: u32,
+) -> chrono::DateTime<chrono::Utc> {
+    now - chrono::Duration::days(i64::from(days))
 }
 
 /// The SMTP settings as stored, for sending invitations.
@@ -163,5 +226,43 @@ mod tests {
         for unusable in ["", "zwölf", "-1", "1.5"] {
             assert_eq!(per_minute(Some(unusable)), None, "{unusable}");
         }
+    }
+
+    #[test]
+    fn days_to_keep_deleted_contacts_are_bounded() {
+        assert_eq!(keep_days(None), 30);
+        assert_eq!(keep_days(Some("60")), 60);
+        assert_eq!(keep_days(Some(" 1 ")), 1);
+        assert_eq!(keep_days(Some("3650")), 3650);
+        // Damaged or out-of-range values fall back to 30: never "erase everything now".
+        for unusable in ["", "0", "-5", "3651", "dreißig", "1.5", "99999999999"] {
+            assert_eq!(keep_days(Some(unusable)), 30, "{unusable}");
+        }
+        for bad in ["0", "3651", "x", "4294967296"] {
+            let e = check_ui_write(DELETED_KEEP_DAYS, bad).unwrap_err();
+            assert!(e.to_string().contains("days"), "{bad}: {e}");
+            assert!(
+                matches!(e, SettingError::Store(Error::Validation { .. })),
+                "{bad}"
+            );
+        }
+        check_ui_write(DELETED_KEEP_DAYS, "14").unwrap();
+        assert!(check_keep_days(0).is_err());
+        assert_eq!(check_keep_days(3650).unwrap(), 3650);
+    }
+
+    #[test]
+    fn the_purge_cutoff_is_whole_days_before_now() {
+        let now = chrono::DateTime::parse_from_rfc3339("2026-12-03T10:00:00Z")
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        assert_eq!(
+            purge_cutoff(now, 30).to_rfc3339(),
+            "2026-11-03T10:00:00+00:00"
+        );
+        assert_eq!(
+            purge_cutoff(now, 1).to_rfc3339(),
+            "2026-12-02T10:00:00+00:00"
+        );
     }
 }

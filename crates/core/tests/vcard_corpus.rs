@@ -178,8 +178,8 @@ fn outlook_21_card_with_qp_labels_stored_as_ics() {
         c.contact.website.as_deref(),
         Some("https://www.personalhomepage.com")
     );
-    // X-MS-CARDPICTURE stands in for PHOTO.
-    assert!(matches!(&c.contact.photo, PhotoChange::Set(p) if p.mime == "image/jpeg"));
+    // X-MS-CARDPICTURE stands in for PHOTO (a JPEG, kept re-encoded as PNG).
+    assert!(matches!(&c.contact.photo, PhotoChange::Set(p) if p.mime == "image/png"));
 }
 
 #[test]

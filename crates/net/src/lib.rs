@@ -15,6 +15,8 @@
 //!   (libdav requests over reqwest; discovery, change check, sync-collection, multiget,
 //!   conditional PUT/DELETE).
 //! - [`loopback`]: the one rule for plain http and smtp: allowed only to this computer.
+//! - [`resolve`]: host names resolved for the HTTP clients, refusing a server elsewhere a name
+//!   that leads into this computer or a private network.
 //! - [`dbkey`]: the database key (keyring or passphrase) and opening the encrypted store.
 //! - [`mail`]: send invitations by SMTP from the store's outbox, resumable after a kill.
 //! - [`secrets`]: keep every secret Vernetzt holds in the OS keyring (the Secret Service on
@@ -28,6 +30,7 @@ pub mod feed_sync;
 pub mod loopback;
 pub mod mail;
 pub mod outbox;
+pub mod resolve;
 pub mod secrets;
 
 pub use feed::{

@@ -31,23 +31,43 @@ pub fn is_loopback_host(host: &str) -> bool {
 }
 
 /// Whether `url` names this computer or a private network by address (loopback, RFC 1918,
-/// link-local, IPv6 unique-local): where a redirect from a server elsewhere must not lead, or a
-/// hostile server could make the sync (with its password) talk to the user's own machine or
-/// intranet. Names other than `localhost` are not resolved here.
+/// link-local, IPv6 unique-local, the unspecified address, shared address space): where a
+/// redirect from a server elsewhere must not lead, or a hostile server could make the sync (with
+/// its password) talk to the user's own machine or intranet. Names other than `localhost` are
+/// not resolved here; `crate::resolve` judges what a name resolves to.
 pub fn is_local_or_private(url: &Url) -> bool {
     match url.host() {
         Some(Host::Domain(name)) => is_loopback_name(name),
-        Some(Host::Ipv4(ip)) => ip.is_loopback() || ip.is_private() || ip.is_link_local(),
-        Some(Host::Ipv6(ip)) => {
-            let first = ip.segments()[0];
-            ip.is_loopback()
+        Some(Host::Ipv4(ip)) => is_private_ip(IpAddr::V4(ip)),
+        Some(Host::Ipv6(ip)) => is_private_ip(IpAddr::V6(ip)),
+        None => false,
+    }
+}
+
+/// Whether an address is this computer's or a private network's: loopback, RFC 1918,
+/// link-local, `0.0.0.0`/`::` (which reach this computer on Linux), 100.64.0.0/10 (the shared
+/// address space of carrier NAT and of VPNs such as Tailscale), IPv6 unique-local, and IPv4
+/// written as IPv6.
+pub fn is_private_ip(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || (a == 100 && (b & 0xc0) == 64)
+        }
+        IpAddr::V6(v6) => {
+            let first = v6.segments()[0];
+            v6.is_loopback()
+                || v6.is_unspecified()
                 || (first & 0xfe00) == 0xfc00 // unique local fc00::/7
                 || (first & 0xffc0) == 0xfe80 // link local fe80::/10
-                || ip
+                || v6
                     .to_ipv4_mapped()
-                    .is_some_and(|v4| v4.is_loopback() || v4.is_private() || v4.is_link_local())
+                    .is_some_and(|v4| is_private_ip(IpAddr::V4(v4)))
         }
-        None => false,
     }
 }
 
@@ -76,6 +96,11 @@ mod tests {
             ("https://[fd00::1]/", false, true),
             ("https://[fe80::1]/", false, true),
             ("https://[::ffff:10.0.0.1]/", false, true),
+            ("https://0.0.0.0:8080/", false, true),
+            ("https://[::]/", false, true),
+            ("https://100.100.1.2/", false, true),
+            ("https://100.128.0.1/", false, false),
+            ("https://[::ffff:127.0.0.1]/", false, true),
             ("http://example.org/", false, false),
             ("http://localhost.example.org/", false, false),
             ("https://93.184.216.34/", false, false),

@@ -1,11 +1,12 @@
 //! A hostile CardDAV/CalDAV server against the real client, over HTTP on 127.0.0.1 (issue 14):
-//! an endless body, a gzip bomb, a redirect to plain http elsewhere, and a listing of more
-//! members than any address book has. Each is refused with an error that says what happened,
+//! an endless body, a gzip bomb, a redirect to plain http elsewhere, a redirect to a name that
+//! leads into this computer, and a listing of more members than any address book has. Each is refused with an error that says what happened,
 //! and the memory the test process used is printed (not asserted: it depends on the machine).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use vernetzt_net::dav::{DavClient, Remote};
+use vernetzt_net::resolve::Table;
 
 /// Serves every request on a new port with `answer` (which writes the whole response).
 fn serve(answer: impl Fn(&mut std::net::TcpStream) + Send + 'static) -> String {
@@ -142,4 +143,61 @@ async fn a_listing_of_more_members_than_any_book_is_refused() {
     let message = listing_error(&url).await;
     assert!(message.contains("100001 members"), "{message}");
     report_memory("100,001 hrefs");
+}
+
+/// A server on 127.0.0.1 that only counts the connections it gets, and its port.
+fn counting_server() -> (u16, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = hits.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            drop(stream);
+        }
+    });
+    (port, hits)
+}
+
+/// The server redirects to https://intranet.test, a name that resolves to 127.0.0.1: refused
+/// when the server the user entered is elsewhere, followed when it is on this computer too.
+/// The test's `localhost` (the server) gets a public address besides 127.0.0.1 in the first
+/// case, so that it counts as a server elsewhere while the test can still reach it.
+#[tokio::test]
+async fn a_redirect_to_a_name_leading_into_this_computer_is_refused_from_elsewhere() {
+    let (intranet, hits) = counting_server();
+    let origin = serve(move |s| {
+        let head = format!(
+            "HTTP/1.1 301 Moved Permanently\r\nLocation: https://intranet.test:{intranet}/anna/book/\r\nContent-Length: 0\r\n\r\n"
+        );
+        let _ = s.write_all(head.as_bytes());
+    });
+    let origin = origin.replace("127.0.0.1", "localhost");
+    let public_too = [("localhost", "127.0.0.1"), ("localhost", "93.184.216.34")];
+    for (origin_addrs, refused) in [(&public_too[..], true), (&public_too[..1], false)] {
+        let mut names = origin_addrs.to_vec();
+        names.push(("intranet.test", "127.0.0.1"));
+        let client =
+            DavClient::with_lookup(&origin, "anna", "Geheim-42", Table::of(&names)).unwrap();
+        let before = hits.load(std::sync::atomic::Ordering::SeqCst);
+        let message = client
+            .list("/anna/book/", "the address book")
+            .await
+            .expect_err("no address book there")
+            .message;
+        let reached = hits.load(std::sync::atomic::Ordering::SeqCst) > before;
+        if refused {
+            assert!(
+                message.contains("intranet.test leads to this computer or a private network"),
+                "{message}"
+            );
+            assert!(!reached, "no connection into this computer");
+        } else {
+            assert!(
+                reached,
+                "an origin on this computer may lead here: {message}"
+            );
+        }
+    }
 }

@@ -377,6 +377,58 @@ async fn follows_redirects_up_to_the_limit() {
     assert_eq!(final_url, server.url("/hop/0"));
 }
 
+#[test]
+fn a_hop_from_elsewhere_into_a_private_address_is_refused() {
+    use vernetzt_net::feed::check_private_hop;
+    let u = |s: &str| url::Url::parse(s).unwrap();
+    let err = check_private_hop(
+        &u("https://feeds.example/a.ics"),
+        &u("https://192.168.1.1/"),
+    )
+    .unwrap_err();
+    assert_error(&err, "private_network", &["192.168.1.1"]);
+    assert!(check_private_hop(&u("https://feeds.example/"), &u("http://localhost:80/")).is_err());
+    assert!(check_private_hop(&u("https://10.0.0.2/a.ics"), &u("https://10.0.0.3/")).is_ok());
+    assert!(check_private_hop(&u("https://feeds.example/"), &u("https://cdn.example/")).is_ok());
+}
+
+/// A feed whose server redirects to a name that resolves to this computer: refused when the
+/// feed's server is elsewhere (the test's `localhost` gets a public address too), followed when
+/// the feed's server is on this computer as well. The feed client is shared by all feeds, so this
+/// also shows that each fetch judges names by its own feed.
+#[tokio::test]
+async fn a_redirect_to_a_name_leading_into_this_computer_is_refused_from_elsewhere() {
+    let target = feed_server();
+    let to = format!("https://intranet.test:{}/cal.ics", target.port);
+    let origin = Server::start(move |_, _| redirect(to.clone()));
+    let url = format!("http://localhost:{}/feed.ics", origin.port);
+    let elsewhere = [
+        ("localhost", "127.0.0.1"),
+        ("localhost", "93.184.216.34"),
+        ("intranet.test", "127.0.0.1"),
+    ];
+    let shared = vernetzt_net::feed::client_with_lookup(
+        &limits(),
+        vernetzt_net::resolve::Table::of(&elsewhere),
+    )
+    .unwrap();
+    let err = fetch_feed(&shared, &request(url.clone()), &limits())
+        .await
+        .unwrap_err();
+    assert_error(
+        &err,
+        "private_network",
+        &["intranet.test", "private network"],
+    );
+    let home = vernetzt_net::resolve::Table::of(&[elsewhere[0], elsewhere[2]]);
+    let home = vernetzt_net::feed::client_with_lookup(&limits(), home).unwrap();
+    let err = fetch_feed(&home, &request(url), &limits())
+        .await
+        .unwrap_err();
+    // Followed: the server was reached, and its plain http broke the TLS handshake.
+    assert!(err.to_string().contains("tls handshake"), "{err}");
+}
+
 #[tokio::test]
 async fn refuses_too_many_redirects() {
     let server = feed_server();

@@ -1,4 +1,5 @@
-//! Contacts and notes, import, duplicates and merges, the timeline, the user's own card.
+//! Contacts and notes, import, duplicates and merges, the timeline, the user's own card, and
+//! the recently deleted contacts (restore, erase for good).
 
 use crate::error::CmdResult;
 use crate::state::AppState;
@@ -9,6 +10,8 @@ use vernetzt_core::exchange::{self, Preview};
 use vernetzt_core::model::{
     Contact, ContactInput, ContactPage, ContactSummary, ImportReport, Note, TimelineItem,
 };
+use vernetzt_core::retention;
+use vernetzt_core::store::DeletedContact;
 
 store_commands! {
     /// One page of contacts in name order, with the total for "200 von 10.000".
@@ -31,8 +34,16 @@ store_commands! {
     /// Deletes (soft) so that the undo toast can restore it.
     fn contact_delete(id: i64) -> () = |s| s.delete_contact(id);
 
-    /// Undo of a delete.
-    fn contact_restore(id: i64) -> Contact = |s| s.restore_contact(id);
+    /// Undo of a delete, from the undo notice or the recently deleted list; a merged-away
+    /// contact comes back by undoing its merge.
+    fn contact_restore(id: i64) -> Contact = |s| s.restore_deleted_contact(id);
+
+    /// Deleted and merged-away contacts not yet erased, most recent first, with when and why.
+    fn contacts_deleted() -> Vec<DeletedContact> = |s| s.deleted_contacts();
+
+    /// Erases a deleted contact for good (GDPR erase: notes, attendance, encounters,
+    /// follow-ups, the card on the server); a live contact is refused.
+    async fn contact_erase_deleted(id: i64) -> () = |s| retention::erase_deleted(s, id);
 
     /// Adds a timestamped note in the detail pane.
     fn note_add(contact_id: i64, body: String) -> Note = |s| s.add_note(contact_id, &body);

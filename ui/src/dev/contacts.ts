@@ -222,6 +222,25 @@ export const contactHandlers = {
     c.deleted = false;
     return clone(c);
   },
+  // The mock keeps no deletion time or merge target: the last change stands for when.
+  contacts_deleted: () =>
+    contacts
+      .filter((c) => c.deleted)
+      .map((c) => ({
+        id: c.id,
+        name: c.name,
+        organization: c.organization,
+        deleted_at: c.updated_at,
+        reason: 'deleted' as const,
+        merged_into: null,
+        merged_into_name: null,
+      })),
+  contact_erase_deleted: ({ id }) => {
+    const i = contacts.findIndex((c) => c.id === id && c.deleted);
+    if (i < 0) throw notFound(`deleted contact ${id} not found`);
+    contacts.splice(i, 1);
+    touched();
+  },
   note_add: ({ contactId, body }) => {
     const n = newNote(checkNote(body));
     get(contactId).notes.push(n);

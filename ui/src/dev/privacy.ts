@@ -20,6 +20,8 @@ export const privacyHandlers = {
     contacts
       .filter((c) => !c.deleted && Date.parse(c.created_at) < Date.now() - months * MONTH_MS + 1)
       .map((c) => ({ id: c.id, name: c.name, organization: c.organization, last_met: null, created_at: c.created_at })),
+  // A made-up key of the real shape (14 groups of four Crockford base32 characters).
+  privacy_recovery_key: () => Array.from({ length: 14 }, (_, i) => `${'K7M3Q9XT'.slice(i % 5, (i % 5) + 4)}`).join('-'),
 } satisfies Partial<MockHandlers>;
 
 export const settingsHandlers = {
@@ -30,7 +32,9 @@ export const settingsHandlers = {
   export_dir_default: () => DOWNLOADS,
   open_external: ({ url }) => {
     if (!/^(https?:\/\/|mailto:)\S+$/i.test(url)) throw invalid('link_refused', 'url', 'only https, http and mailto links are opened');
+    // The app asks in a dialog of the operating system; the mock says yes.
     console.warn('[mock] open_external', url);
+    return true;
   },
   app_ready: () => {
     console.warn('[mock] app_ready');

@@ -21,6 +21,15 @@ describe('error → message', () => {
     expect(errorMessage({ kind: 'busy', message: 'database is locked' }, 'en')).toMatch(/busy/);
   });
 
+  it('says that the disk is full, in words for the user', () => {
+    const e = { kind: 'disk_full', message: 'the disk is full: this change could not be saved (database or disk is full)' };
+    expect(errorKey(e)).toBe('error.kind.disk_full');
+    expect(errorMessage(e, 'de')).toMatch(/^Der Speicherplatz ist voll\..*unverändert/);
+    expect(errorMessage(e, 'en')).toMatch(/^The disk is full\./);
+    expect(feedErrorMessage(e, 'de')).toMatch(/^Der Speicherplatz ist voll\./);
+    expect(feedFormField(e)).toBeNull();
+  });
+
   it('wraps anything thrown into a backend error', () => {
     expect(toBackendError(new Error('boom'))).toEqual({ kind: 'internal', message: 'boom' });
     expect(toBackendError('oops')).toEqual({ kind: 'internal', message: 'oops' });

@@ -24,6 +24,9 @@ export function errorKey(e: BackendError, lang: Lang = 'de'): string {
   return hasKey(k, lang) ? k : 'error.kind.internal';
 }
 
+/** Kinds whose translated text says all the user needs: the backend's English detail is left off. */
+const SELF_EXPLAINING_KINDS: readonly string[] = ['validation', 'not_found', 'busy', 'disk_full'];
+
 /**
  * A sentence for the user. Validation errors with a known code are fully translated; for other
  * errors the backend's own (English) message is appended as detail, so nothing is lost.
@@ -32,7 +35,7 @@ export function errorMessage(err: unknown, lang: Lang): string {
   const e = toBackendError(err);
   const key = errorKey(e, lang);
   const text = translate(lang, key);
-  if (key.startsWith('error.code.') || e.kind === 'validation' || e.kind === 'not_found' || e.kind === 'busy') {
+  if (key.startsWith('error.code.') || SELF_EXPLAINING_KINDS.includes(e.kind)) {
     return text;
   }
   return e.message ? `${text} (${e.message})` : text;
@@ -57,7 +60,7 @@ export function formField(e: unknown): string | null {
 // --- Feeds ---
 
 /** Error kinds that the app itself defines; any other kind comes from fetching a feed. */
-const APP_KINDS: readonly string[] = ['validation', 'not_found', 'busy', 'database', 'internal', ...FATAL_KINDS];
+const APP_KINDS: readonly string[] = ['validation', 'not_found', 'busy', 'database', 'disk_full', 'internal', ...FATAL_KINDS];
 
 /** Codes and kinds that concern the feed address. */
 const URL_PROBLEMS: readonly string[] = ['feed_exists', 'url_invalid', 'invalid_url', 'insecure', 'unsupported_scheme'];

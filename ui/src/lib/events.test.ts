@@ -231,6 +231,14 @@ describe('sync results', () => {
     );
   });
 
+  it('says a full disk in the user\'s language', () => {
+    const error = 'the disk is full: the last change could not be saved (database or disk is full)';
+    expect(syncResultText({ feed_id: 1, name: 'FITKO', counts: null, error }, 'de')).toMatch(
+      /^FITKO: Fehler – Der Speicherplatz ist voll\./,
+    );
+    expect(syncResultText({ feed_id: 1, name: 'FITKO', counts: null, error }, 'en')).toMatch(/^FITKO: error – The disk is full\./);
+  });
+
   it('gives the error in plain words, and joins several feeds', () => {
     const r = [
       { feed_id: 1, name: 'FITKO', counts: counts({ not_modified: true }), error: null },

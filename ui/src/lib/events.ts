@@ -332,9 +332,19 @@ export function countsSummary(name: string, counts: FeedCounts, lang: Lang): str
   return n > 0 ? `${text}, ${translate(lang, 'feeds.warnings', { count: n })}` : text;
 }
 
+/**
+ * A feed's sync error as the user reads it: a full disk in the app's own words (the report
+ * carries only the core's English sentence, which starts so), anything else as the backend said.
+ */
+function feedSyncError(error: string, lang: Lang): string {
+  return /^the disk is full/i.test(error) ? translate(lang, 'error.kind.disk_full') : error;
+}
+
 /** One sync result as a sentence: the counts, or the error. */
 export function syncResultText(r: FeedSyncResult, lang: Lang): string {
-  if (r.error !== null && r.error !== '') return translate(lang, 'sync.failed', { name: r.name, error: r.error });
+  if (r.error !== null && r.error !== '') {
+    return translate(lang, 'sync.failed', { name: r.name, error: feedSyncError(r.error, lang) });
+  }
   if (r.counts) return countsSummary(r.name, r.counts, lang);
   return translate(lang, 'sync.done', { name: r.name });
 }

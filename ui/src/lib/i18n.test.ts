@@ -55,7 +55,7 @@ describe('catalogues', () => {
       'themenfeld_unknown', 'too_many'];
     for (const c of codes) expect(catalogs.en[`error.code.${c}`], c).toBeTruthy();
     for (const c of ['feed_exists', 'url_invalid', 'invalid_url', 'insecure', 'name_required', 'dns', 'connect', 'tls',
-      'timeout', 'too_large', 'http_status', 'not_calendar', 'redirects']) {
+      'timeout', 'too_large', 'http_status', 'not_calendar', 'redirects', 'private_network']) {
       expect(catalogs.en[`feed.error.${c}`], c).toBeTruthy();
     }
     for (const k of ['too_new', 'corrupt', 'open']) {

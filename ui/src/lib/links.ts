@@ -1,6 +1,7 @@
 // Links from outside data (a card's website and e-mail addresses, a feed's event URL, a feed's
-// address) never navigate the web view: the UI asks first and then hands the link to the system
-// browser or mail program (`open_external`). Pure decisions here; the dialog is LinkConfirm.svelte.
+// address) never navigate the web view: ExternalLink.svelte hands them to the shell
+// (`open_external`), which asks the user in a dialog of the operating system before the system
+// browser or mail program opens them. Pure decisions here: what is shown as a link at all.
 
 export type LinkKind = 'web' | 'mail';
 

@@ -128,6 +128,7 @@ describe('errors', () => {
       ['the sync password is not in the keyring; enter it again in the settings', 'keyring'],
       ['No keyring (Secret Service) is available (no D-Bus): install and unlock gnome-keyring', 'keyring'],
       ['database is locked', 'store'],
+      ['the disk is full: this change could not be saved (database or disk is full)', 'disk_full'],
       ['something nobody expected', 'unknown'],
     ];
     for (const [msg, kind] of cases) expect(syncErrorKindOf(msg), msg).toBe(kind);
@@ -135,6 +136,7 @@ describe('errors', () => {
 
   it('takes the code of a command error first', () => {
     expect(syncErrorKind({ kind: 'sync', code: 'tls', message: 'whatever' })).toBe('tls');
+    expect(syncErrorKind({ kind: 'sync', code: 'disk_full', message: 'the disk is full' })).toBe('disk_full');
     expect(syncErrorKind({ kind: 'sync', code: 'new_kind', message: 'the server did not answer in time (x)' })).toBe('timeout');
     expect(syncErrorKind(new Error('boom'))).toBe('unknown');
   });

@@ -18,6 +18,7 @@ export const SYNC_ERROR_KINDS = [
   'url',
   'keyring',
   'store',
+  'disk_full',
 ] as const;
 export type SyncErrorKind = (typeof SYNC_ERROR_KINDS)[number] | 'unknown';
 
@@ -39,6 +40,7 @@ const ERROR_PATTERNS: readonly [RegExp, SyncErrorKind][] = [
   [/changed on the server in the meantime/i, 'conflict'],
   [/server is busy|server failed/i, 'server'],
   [/unexpected answer|bad request for/i, 'protocol'],
+  [/disk is full/i, 'disk_full'],
   [/database/i, 'store'],
 ];
 

@@ -1,11 +1,14 @@
 //! What the CLI's integration tests share: running the `vernetzt` binary on a database file
 //! (one helper for every test file, so they all run it the same way), the tests' Python
-//! virtualenv ([`venv`]) and a small HTTP server for the feed tests ([`http`]).
+//! virtualenv ([`venv`]), a small HTTP server for the feed tests ([`http`]), the SMTP server of
+//! the invitation tests ([`smtp`]) and a small file system that runs full ([`small_disk`]).
 //!
 //! Each test file is its own crate and uses only part of this module, hence the `allow`.
 #![allow(dead_code)]
 
 pub mod http;
+pub mod small_disk;
+pub mod smtp;
 pub mod venv;
 
 use serde_json::Value;
@@ -36,6 +39,19 @@ pub fn keyring_present() -> bool {
     false
 }
 
+/// Whether `out` failed only because there is no keyring and `VERNETZT_NO_KEYRING=1` allows
+/// skipping the test for that (it prints why); any other failure is the caller's to report.
+pub fn no_keyring_to_skip(out: &Output) -> bool {
+    let err = String::from_utf8_lossy(&out.stderr);
+    let skip = !out.status.success()
+        && err.contains("No keyring")
+        && std::env::var("VERNETZT_NO_KEYRING").as_deref() == Ok("1");
+    if skip {
+        eprintln!("skipped: VERNETZT_NO_KEYRING=1 and {err}");
+    }
+    skip
+}
+
 /// Asserts that no file in `dir` (the database, its WAL and journal) holds `secret`.
 pub fn assert_in_no_file(dir: &Path, secret: &str) {
     for f in std::fs::read_dir(dir).unwrap() {
@@ -46,6 +62,22 @@ pub fn assert_in_no_file(dir: &Path, secret: &str) {
             "the secret is in {}",
             path.display()
         );
+    }
+}
+
+/// A plain (unencrypted) database of an earlier version at `db`, with `n` contacts named
+/// `<name> <i>`, each with `note`: what the encryption on first open starts from.
+pub fn plain_db(db: &Path, n: usize, name: &str, note: &str) {
+    let mut s = vernetzt_core::Store::open(db).unwrap();
+    for i in 0..n {
+        s.create_contact(
+            &vernetzt_core::model::ContactInput {
+                display_name: Some(format!("{name} {i}")),
+                ..Default::default()
+            },
+            Some(note),
+        )
+        .unwrap();
     }
 }
 

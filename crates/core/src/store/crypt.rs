@@ -3,11 +3,16 @@
 //! local user reading the file finds nothing readable. The key is a random 256-bit raw key kept
 //! in the OS keyring, or a passphrase the user sets where there is no keyring; choosing and
 //! keeping the key is `vernetzt-net`'s job (`dbkey.rs`), this module only applies it.
+//!
+//! A raw key can also be written out as a **recovery key** ([`DbKey::recovery_key`]): the same
+//! 32 bytes in groups of Crockford base32 with a short checksum, for the user to keep on paper
+//! or in a password manager. It reopens the database when the keyring entry is lost (a reset
+//! login keyring), and nothing about it is stored next to the database; see docs/decisions.md.
 
 use super::{Store, classify, reclassify};
 use crate::error::{Error, Result};
 use rusqlite::{Connection, OpenFlags};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The key of an encrypted database.
 pub enum DbKey {
@@ -25,7 +30,7 @@ impl std::fmt::Debug for DbKey {
 
 impl DbKey {
     /// The SQL literal for `PRAGMA key` / `ATTACH … KEY`.
-    fn literal(&self) -> String {
+    pub(super) fn literal(&self) -> String {
         match self {
             DbKey::Raw(k) => {
                 let hex: String = k.iter().map(|b| format!("{b:02x}")).collect();
@@ -33,6 +38,80 @@ impl DbKey {
             }
             DbKey::Passphrase(p) => format!("'{}'", p.replace('\'', "''")),
         }
+    }
+}
+
+/// The recovery key's alphabet: Crockford's base32 (no I, L, O, U), read back case-blind with
+/// O as 0 and I or L as 1, so a key copied by hand survives the usual misreadings.
+const RECOVERY_ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+/// Key bytes plus three checksum bytes: 280 bits, 56 characters, 14 groups of four.
+const RECOVERY_BYTES: usize = 35;
+
+impl DbKey {
+    /// The raw key as a recovery key (`7K3M-…`, 14 groups of four); `None` for a passphrase,
+    /// which the user already knows. The last three bytes are an FNV-1a checksum, so a typo is
+    /// reported as a typo rather than as a key that does not open the database.
+    pub fn recovery_key(&self) -> Option<String> {
+        let DbKey::Raw(k) = self else { return None };
+        let mut bytes = k.to_vec();
+        bytes.extend_from_slice(&crate::hash::fnv1a(k).to_be_bytes()[..3]);
+        let mut chars = Vec::with_capacity(RECOVERY_BYTES * 8 / 5);
+        let (mut acc, mut bits) = (0u32, 0u32);
+        for b in bytes {
+            acc = (acc << 8) | u32::from(b);
+            bits += 8;
+            while bits >= 5 {
+                bits -= 5;
+                chars.push(RECOVERY_ALPHABET[((acc >> bits) & 31) as usize] as char);
+            }
+        }
+        let groups: Vec<String> = chars.chunks(4).map(|c| c.iter().collect()).collect();
+        Some(groups.join("-"))
+    }
+
+    /// Reads a recovery key as the user typed or pasted it: case, spaces, line breaks and
+    /// hyphens do not matter. A wrong length, a character outside the alphabet or a wrong
+    /// checksum is a validation error that says which.
+    pub fn from_recovery_key(text: &str) -> Result<DbKey> {
+        let invalid = |m: String| Error::invalid("recovery_key", "recovery_key", m);
+        let mut values = Vec::new();
+        for c in text.chars().filter(|c| !c.is_whitespace() && *c != '-') {
+            let c = match c.to_ascii_uppercase() {
+                'O' => '0',
+                'I' | 'L' => '1',
+                c => c,
+            };
+            let v = RECOVERY_ALPHABET
+                .iter()
+                .position(|&a| a as char == c)
+                .ok_or_else(|| invalid(format!("'{c}' does not occur in a recovery key")))?;
+            values.push(v as u32);
+        }
+        if values.len() != RECOVERY_BYTES * 8 / 5 {
+            return Err(invalid(format!(
+                "a recovery key has {} letters and digits, this one {}",
+                RECOVERY_BYTES * 8 / 5,
+                values.len()
+            )));
+        }
+        let mut bytes = Vec::with_capacity(RECOVERY_BYTES);
+        let (mut acc, mut bits) = (0u32, 0u32);
+        for v in values {
+            acc = (acc << 5) | v;
+            bits += 5;
+            if bits >= 8 {
+                bits -= 8;
+                bytes.push((acc >> bits) as u8);
+            }
+        }
+        let mut key = [0u8; 32];
+        key.copy_from_slice(&bytes[..32]);
+        if bytes[32..] != crate::hash::fnv1a(&key).to_be_bytes()[..3] {
+            return Err(invalid(
+                "the recovery key has a typo (its check letters do not match)".into(),
+            ));
+        }
+        Ok(DbKey::Raw(key))
     }
 }
 
@@ -51,7 +130,7 @@ pub fn exists(path: &Path) -> bool {
     std::fs::metadata(path).is_ok_and(|m| m.len() > 0)
 }
 
-fn apply_key(conn: &Connection, key: &DbKey) -> rusqlite::Result<()> {
+pub(super) fn apply_key(conn: &Connection, key: &DbKey) -> rusqlite::Result<()> {
     // SQLCipher's own log goes to stderr; a wrong key is our error to report, not its.
     let _ = conn.execute_batch("PRAGMA cipher_log_level = NONE;");
     conn.execute_batch(&format!("PRAGMA key = {};", key.literal()))
@@ -104,117 +183,15 @@ impl Store {
         Ok(cipher.is_some_and(|c| !c.is_empty()) && !plain)
     }
 
-    /// Encrypts a plain database in place without loss: the data is exported into an encrypted
-    /// copy, the copy is opened with the key and compared table by table, then the plain file is
-    /// kept as `<name>.plain-backup` until the encrypted one has opened and passed the integrity
-    /// check under its own name; only then is the backup overwritten and removed. A failure at
-    /// any step leaves the plain database where it was. Returns the row counts compared.
-    pub fn encrypt_plain(path: &Path, key: &DbKey) -> Result<Vec<(String, i64)>> {
-        if !exists(path) || !is_plain(path) {
-            return Err(Error::Key {
-                path: path.to_path_buf(),
-                detail: "… no: it is not a plain database (already encrypted, or missing)".into(),
-            });
-        }
-        let tmp = sibling(path, "encrypting");
-        let backup = sibling(path, "plain-backup");
-        let _ = std::fs::remove_file(&tmp);
-        // Bring the plain database up to date first (migrations), then read its counts.
-        let counts = {
-            let plain = Store::open(path)?;
-            plain
-                .conn
-                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-            let counts = plain.table_counts()?;
-            let version: i64 = plain
-                .conn
-                .query_row("PRAGMA user_version", [], |r| r.get(0))?;
-            let tmp_sql = tmp.to_str().ok_or_else(|| Error::Open {
-                path: tmp.clone(),
-                detail: "the path is not UTF-8".into(),
-            })?;
-            plain.conn.execute_batch(&format!(
-                "ATTACH DATABASE '{}' AS vz_encrypted KEY {};
-                 SELECT sqlcipher_export('vz_encrypted');
-                 PRAGMA vz_encrypted.user_version = {version};
-                 DETACH DATABASE vz_encrypted;",
-                tmp_sql.replace('\'', "''"),
-                key.literal()
-            ))?;
-            counts
-        };
-        let check = |p: &Path| -> Result<()> {
-            let s = Store::open_encrypted(p, key)?;
-            s.integrity_check()?;
-            let after = s.table_counts()?;
-            if after != counts {
-                return Err(Error::Migration(format!(
-                    "the encrypted copy differs from the plain database ({counts:?} vs {after:?}); the plain database was kept"
-                )));
-            }
-            Ok(())
-        };
-        if let Err(e) = check(&tmp) {
-            let _ = std::fs::remove_file(&tmp);
-            return Err(e);
-        }
-        for ext in ["-wal", "-shm"] {
-            let _ = std::fs::remove_file(with_suffix(path, ext));
-        }
-        std::fs::rename(path, &backup).map_err(|e| Error::Open {
-            path: path.to_path_buf(),
-            detail: format!("could not keep the plain backup: {e}"),
-        })?;
-        if let Err(e) = std::fs::rename(&tmp, path) {
-            let _ = std::fs::rename(&backup, path);
-            return Err(Error::Open {
-                path: path.to_path_buf(),
-                detail: format!("could not put the encrypted database in place: {e}"),
-            });
-        }
-        if let Err(e) = check(path) {
-            let _ = std::fs::rename(&backup, path);
-            return Err(e);
-        }
-        // Verified: overwrite the plain copy before removing it (best effort: file systems with
-        // copy-on-write or wear levelling may keep old blocks; see docs/security.md).
-        if let Ok(len) = std::fs::metadata(&backup).map(|m| m.len()) {
-            let _ = std::fs::write(&backup, vec![0u8; len as usize]);
-        }
-        let _ = std::fs::remove_file(&backup);
-        Ok(counts)
+    /// Re-encrypts every page with `new` (SQLCipher's `PRAGMA rekey`, one transaction: a crash
+    /// leaves the file under the old key or the new one, never a mix), then reads it back.
+    pub fn rekey(&self, new: &DbKey) -> Result<()> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        self.conn
+            .execute_batch(&format!("PRAGMA rekey = {};", new.literal()))?;
+        self.integrity_check()
     }
-
-    /// Row counts of every table, for comparing a copy with its original.
-    fn table_counts(&self) -> Result<Vec<(String, i64)>> {
-        let names: Vec<String> = {
-            let mut stmt = self.conn.prepare(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
-                   AND sql NOT LIKE 'CREATE VIRTUAL%' AND name NOT LIKE 'contact_notes_search_%'
-                 ORDER BY name",
-            )?;
-            stmt.query_map([], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?
-        };
-        let mut out = Vec::new();
-        for n in names {
-            let c: i64 =
-                self.conn
-                    .query_row(&format!("SELECT count(*) FROM \"{n}\""), [], |r| r.get(0))?;
-            out.push((n, c));
-        }
-        Ok(out)
-    }
-}
-
-fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
-    let mut s = path.as_os_str().to_owned();
-    s.push(suffix);
-    PathBuf::from(s)
-}
-
-fn sibling(path: &Path, ext: &str) -> PathBuf {
-    with_suffix(path, &format!(".{ext}"))
 }
 
 #[cfg(test)]
@@ -243,7 +220,10 @@ mod tests {
             assert!(s.is_encrypted().unwrap());
         }
         let mut bytes = std::fs::read(&path).unwrap();
-        bytes.extend(std::fs::read(with_suffix(&path, "-wal")).unwrap_or_default());
+        bytes.extend(
+            std::fs::read(super::super::crypt_migration::with_suffix(&path, "-wal"))
+                .unwrap_or_default(),
+        );
         assert_ne!(&bytes[..16], super::super::SQLITE_HEADER);
         for needle in [
             "Quendelmann",
@@ -289,7 +269,7 @@ mod tests {
         assert!(counts.iter().any(|(t, n)| t == "contacts" && *n == 50));
         assert!(!is_plain(&path));
         assert!(
-            !sibling(&path, "plain-backup").exists(),
+            !super::super::crypt_migration::backup_path(&path).exists(),
             "backup removed after verification"
         );
         let s = Store::open_encrypted(&path, &k).unwrap();
@@ -299,5 +279,55 @@ mod tests {
             Store::encrypt_plain(&path, &k).is_err(),
             "already encrypted"
         );
+    }
+
+    #[test]
+    fn a_recovery_key_reads_back_as_the_key_and_catches_typos() {
+        let k = DbKey::Raw(std::array::from_fn(|i| (i * 37 + 11) as u8));
+        let text = k.recovery_key().unwrap();
+        assert_eq!(text.len(), 14 * 4 + 13, "{text}");
+        assert!(text.split('-').all(|g| g.len() == 4), "{text}");
+        let DbKey::Raw(back) = DbKey::from_recovery_key(&text).unwrap() else {
+            panic!("a raw key")
+        };
+        let DbKey::Raw(orig) = k else { unreachable!() };
+        assert_eq!(back, orig);
+        // As typed by hand: lower case, spaces and line breaks, O for 0 and l for 1.
+        let typed = text
+            .to_lowercase()
+            .replace('-', " ")
+            .replace('0', "o")
+            .replace('1', "l");
+        let typed = format!("  {}\n", typed.replacen(' ', "\n", 3));
+        assert!(DbKey::from_recovery_key(&typed).is_ok(), "{typed}");
+        // One letter changed: a typo, not a wrong key.
+        let mut chars: Vec<char> = text.chars().collect();
+        chars[5] = if chars[5] == 'A' { 'B' } else { 'A' };
+        let typo: String = chars.into_iter().collect();
+        let e = DbKey::from_recovery_key(&typo).unwrap_err();
+        assert!(e.to_string().contains("typo"), "{e}");
+        assert_eq!(e.kind(), "validation");
+        assert!(DbKey::from_recovery_key(&text[..20]).is_err());
+        assert!(DbKey::from_recovery_key(&text.replace('-', "U")).is_err());
+        assert!(DbKey::Passphrase("x".into()).recovery_key().is_none());
+    }
+
+    #[test]
+    fn rekey_changes_the_key_and_keeps_the_data() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v.db");
+        {
+            let mut s = Store::open_encrypted(&path, &key(1)).unwrap();
+            crate::test_support::contact(&mut s, "Anna", None);
+            s.rekey(&key(2)).unwrap();
+            // The open connection goes on working.
+            assert_eq!(s.list_contacts(0, 10).unwrap().total, 1);
+        }
+        assert_eq!(
+            Store::open_encrypted(&path, &key(1)).unwrap_err().kind(),
+            "key"
+        );
+        let s = Store::open_encrypted(&path, &key(2)).unwrap();
+        assert_eq!(s.list_contacts(0, 10).unwrap().total, 1);
     }
 }

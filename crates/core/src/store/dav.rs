@@ -116,9 +116,15 @@ impl Store {
         Ok(())
     }
 
-    /// Pending changes, open conflicts, last sync and error.
+    /// Pending changes, open conflicts, last sync and error. Without an account nothing waits
+    /// for a server: `pending` is 0 and the journal is not walked (the status line polls this
+    /// every few seconds, and the walk grows with every contact a never-synced database holds).
     pub fn sync_status(&self) -> Result<SyncStatus> {
-        let (changes, _) = self.sync_changes()?;
+        let configured = self.dav_account()?.is_some();
+        let pending = match configured {
+            true => sync::plan_push(&self.sync_changes()?.0).len(),
+            false => 0,
+        };
         let conflicts: i64 = self.conn.query_row(
             "SELECT count(*) FROM sync_conflicts WHERE resolved_at IS NULL",
             [],
@@ -130,8 +136,8 @@ impl Store {
             self.conn.query_row(sql, [], tuple)?;
         let some = |v: Option<String>| v.filter(|s| !s.is_empty());
         Ok(SyncStatus {
-            configured: self.dav_account()?.is_some(),
-            pending: sync::plan_push(&changes).len(),
+            configured,
+            pending,
             last_sync: some(last_sync),
             last_error: some(last_error),
             conflicts: conflicts as usize,
@@ -210,6 +216,29 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Without an account the status does not walk the journal (it grows with every contact and
+    /// is polled every few seconds): nothing is pending; with one, the same changes are.
+    #[test]
+    fn nothing_is_pending_without_an_account() {
+        let mut s = Store::open_in_memory().unwrap();
+        let input = crate::model::ContactInput {
+            display_name: Some("Anna Amt".into()),
+            ..Default::default()
+        };
+        s.create_contact(&input, None).unwrap();
+        let st = s.sync_status().unwrap();
+        assert_eq!((st.configured, st.pending), (false, 0));
+        s.set_dav_account(&Account {
+            url: "https://dav.example.org/".into(),
+            user: "anna".into(),
+            addressbook: "/dav/anna/book/".into(),
+            calendar: None,
+        })
+        .unwrap();
+        let st = s.sync_status().unwrap();
+        assert_eq!((st.configured, st.pending), (true, 1));
+    }
 
     /// A database from before migration 0006, its sync state in settings keys, keeps that state
     /// once upgraded: the next sync carries on where the last one stopped.

@@ -44,25 +44,25 @@ pub(super) fn summary_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ContactSumm
 const MAX_OVERLAY: usize = 2_000;
 
 thread_local! {
-    /// While set, notes' full-text rows are collected here and written by [`flush_notes`] in one
-    /// statement. FTS5 flushes its pending index data at every statement savepoint, so writing one
+    /// While set, the ids of contacts to reindex are collected here and [`flush_notes`] writes
+    /// their folded columns and notes' full-text rows in one statement each. FTS5 flushes its pending index data at every statement savepoint, so writing one
     /// row per contact made a 10,000-card import write 10,000 index segments and merge them.
     static DEFERRED_NOTES: std::cell::RefCell<Option<Vec<i64>>> = const { std::cell::RefCell::new(None) };
 }
 
-/// Runs `f` with notes indexing deferred, then writes all collected rows at once.
+/// Runs `f` (a bulk write: an import, many new contacts) with the search upkeep deferred, then
+/// writes it for all touched contacts at once: their folded columns in one UPDATE, their notes'
+/// full-text rows in one INSERT; and with the change journal deferred the same way.
 pub(super) fn with_deferred_notes<R>(
     tx: &Transaction<'_>,
     f: impl FnOnce() -> Result<R>,
 ) -> Result<R> {
-    DEFERRED_NOTES.with(|d| *d.borrow_mut() = Some(Vec::new()));
-    let result = f();
-    let ids = DEFERRED_NOTES
-        .with(|d| d.borrow_mut().take())
-        .unwrap_or_default();
-    let r = result?;
-    flush_notes(tx, &ids)?;
-    Ok(r)
+    super::with_deferred_journal(tx, || {
+        let (result, ids) = super::collecting(&DEFERRED_NOTES, f);
+        let r = result?;
+        flush_notes(tx, &ids)?;
+        Ok(r)
+    })
 }
 
 fn flush_notes(tx: &Transaction<'_>, ids: &[i64]) -> Result<()> {
@@ -70,6 +70,13 @@ fn flush_notes(tx: &Transaction<'_>, ids: &[i64]) -> Result<()> {
         return Ok(());
     }
     let json = serde_json::to_string(ids).expect("ids");
+    super::exec(
+        tx,
+        &format!(
+            "{FOLD_COLUMNS} WHERE id IN (SELECT value FROM json_each(?1)) AND deleted_at IS NULL"
+        ),
+        [&json],
+    )?;
     super::exec(
         tx,
         "DELETE FROM contact_notes_search WHERE rowid IN (SELECT value FROM json_each(?1))",
@@ -87,33 +94,30 @@ fn flush_notes(tx: &Transaction<'_>, ids: &[i64]) -> Result<()> {
     Ok(())
 }
 
+/// The UPDATE that folds contacts' search columns from their stored data; the caller adds the
+/// WHERE (one contact, or all of a bulk write).
+const FOLD_COLUMNS: &str = "UPDATE contacts SET
+     search_name = ifnull(vz_fold(concat_ws(' ', display_name, given_name, family_name, title)), ''),
+     search_rest = ifnull(vz_fold(concat_ws(' ',
+         (SELECT concat_ws(' ', o.name, o.short_name) FROM organizations o
+          WHERE o.id = contacts.organization_id),
+         role,
+         (SELECT group_concat(value, ' ') FROM contact_emails WHERE contact_id = contacts.id),
+         (SELECT group_concat(tag, ' ') FROM contact_tags WHERE contact_id = contacts.id),
+         (SELECT group_concat(t.name_de || ' ' || t.key, ' ') FROM contact_themenfelder ct
+            JOIN themenfelder t ON t.key = ct.themenfeld WHERE ct.contact_id = contacts.id))), '')";
+
 /// Rewrites a contact's folded search columns and its notes' full-text row from stored data.
 pub(super) fn reindex(tx: &Transaction<'_>, id: i64) -> Result<()> {
-    let deferred = DEFERRED_NOTES.with(|d| {
-        d.borrow_mut().as_mut().map(|v| {
-            v.push(id);
-        })
-    });
-    if deferred.is_none() {
-        remove(tx, id)?;
-    }
-    super::exec(tx,
-        "UPDATE contacts SET
-             search_name = ifnull(vz_fold(concat_ws(' ', display_name, given_name, family_name, title)), ''),
-             search_rest = ifnull(vz_fold(concat_ws(' ',
-                 (SELECT concat_ws(' ', o.name, o.short_name) FROM organizations o
-                  WHERE o.id = contacts.organization_id),
-                 role,
-                 (SELECT group_concat(value, ' ') FROM contact_emails WHERE contact_id = contacts.id),
-                 (SELECT group_concat(tag, ' ') FROM contact_tags WHERE contact_id = contacts.id),
-                 (SELECT group_concat(t.name_de || ' ' || t.key, ' ') FROM contact_themenfelder ct
-                    JOIN themenfelder t ON t.key = ct.themenfeld WHERE ct.contact_id = contacts.id))), '')
-         WHERE id = ?1 AND deleted_at IS NULL",
-        [id],
-    )?;
-    if deferred.is_some() {
+    if super::defer(&DEFERRED_NOTES, || id) {
         return Ok(());
     }
+    remove(tx, id)?;
+    super::exec(
+        tx,
+        &format!("{FOLD_COLUMNS} WHERE id = ?1 AND deleted_at IS NULL"),
+        [id],
+    )?;
     super::exec(tx,
         "INSERT INTO contact_notes_search(rowid, notes)
          SELECT ?1, vz_fold(group_concat(body, ' ')) FROM notes

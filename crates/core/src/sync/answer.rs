@@ -53,6 +53,9 @@ pub enum ErrorKind {
     Keyring,
     /// The local database failed.
     Store,
+    /// The local disk is full: nothing of the failed step was stored, every change stays
+    /// queued; the user frees space and syncs again.
+    DiskFull,
 }
 
 impl ErrorKind {
@@ -72,6 +75,7 @@ impl ErrorKind {
             ErrorKind::Url => "url",
             ErrorKind::Keyring => "keyring",
             ErrorKind::Store => "store",
+            ErrorKind::DiskFull => "disk_full",
         }
     }
 }
@@ -323,6 +327,7 @@ mod tests {
             (ErrorKind::Url, "url"),
             (ErrorKind::Keyring, "keyring"),
             (ErrorKind::Store, "store"),
+            (ErrorKind::DiskFull, "disk_full"),
         ];
         for (kind, text) in all {
             assert_eq!(kind.as_str(), text);

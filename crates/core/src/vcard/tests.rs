@@ -29,11 +29,41 @@ fn labeled(v: &crate::model::Labeled) -> (&str, Option<&str>) {
     (v.value.as_str(), v.label.as_deref())
 }
 
-/// The smallest bytes the store accepts as a PNG (it checks the signature).
-fn png_bytes(len: usize) -> Vec<u8> {
+/// A photo as the reader keeps it (re-encoded by `crate::photo`), so it reads back unchanged.
+fn png_bytes(side: u32) -> Vec<u8> {
+    use crate::photo::tests::{encoded, picture};
+    crate::photo::reencode(&encoded(
+        &picture(side, side / 2 + 1),
+        image::ImageFormat::Png,
+    ))
+    .unwrap()
+}
+
+/// `len` bytes that start like a PNG (for the size checks, which come before any decoding).
+fn png_like(len: usize) -> Vec<u8> {
     let mut b = b"\x89PNG\r\n\x1a\n".to_vec();
     b.extend((0..len).map(|i| (i % 251) as u8));
     b
+}
+
+/// A PNG of noise (RGBA, so nothing compresses) of a little under 2 MiB.
+fn noise_png_near_2_mib() -> Vec<u8> {
+    let mut seed = 0x2545_f491_u32;
+    let img = image::RgbaImage::from_fn(1020, 510, |_, _| {
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+        image::Rgba(seed.to_le_bytes())
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    let out = out.into_inner();
+    assert!(
+        out.len() > 2_000_000 && out.len() <= 2 * 1024 * 1024,
+        "{}",
+        out.len()
+    );
+    out
 }
 
 fn b64(bytes: &[u8]) -> String {
@@ -106,7 +136,7 @@ fn full_contact() -> (Contact, Organization) {
         ],
         photo: Some(Photo {
             mime: "image/png".to_string(),
-            base64: b64(&png_bytes(3000)),
+            base64: b64(&png_bytes(40)),
         }),
         created_at: "2025-01-01T10:00:00.000Z".to_string(),
         updated_at: "2025-02-03T04:05:06.789Z".to_string(),
@@ -212,16 +242,21 @@ fn several_cards_and_a_contact_without_organisation_round_trip() {
 
 #[test]
 fn a_photo_of_the_full_2_mib_survives_export_and_import() {
+    // Stored by the app (not re-encoded there), read back from its long line re-encoded.
     let (mut c, _) = full_contact();
-    let photo = Photo {
+    let big = noise_png_near_2_mib();
+    c.photo = Some(Photo {
         mime: "image/png".into(),
-        base64: b64(&png_bytes(2 * 1024 * 1024 - 8)),
+        base64: b64(&big),
+    });
+    let kept = Photo {
+        mime: "image/png".into(),
+        base64: b64(&crate::photo::reencode(&big).unwrap()),
     };
-    c.photo = Some(photo.clone());
     for version in [Version::V4, Version::V3] {
         let r = read(&write_vcard(&c, None, version));
         assert!(r.warnings.is_empty(), "{:?}", r.warnings);
-        assert_eq!(r.contacts[0].contact.photo, PhotoChange::Set(photo.clone()));
+        assert_eq!(r.contacts[0].contact.photo, PhotoChange::Set(kept.clone()));
     }
 }
 
@@ -337,7 +372,7 @@ fn vcard21_8bit_latin1_without_charset_gives_one_warning() {
 
 #[test]
 fn vcard21_base64_photo_forms() {
-    let png = b64(&png_bytes(500));
+    let png = b64(&png_bytes(50));
     let folded: String = png
         .as_bytes()
         .chunks(60)
@@ -413,7 +448,7 @@ fn preferred_values_come_first() {
 
 #[test]
 fn vcard40_data_uri_photo_quoted_types_and_tel_uri() {
-    let png = b64(&png_bytes(100));
+    let png = b64(&png_bytes(10));
     let input = format!(
         "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Vier\r\n\
          TEL;VALUE=uri;TYPE=\"work,voice\";PREF=1:tel:+49-221-123;ext=5\r\n\
@@ -552,8 +587,8 @@ fn url_categories_themenfelder_notes_and_uid() {
 
 #[test]
 fn bad_photos_warn_and_keep_the_card() {
-    let big = b64(&png_bytes(2 * 1024 * 1024 + 10));
-    let jpeg_ok = b64(b"\xFF\xD8\xFF\xE0rest");
+    let big = b64(&png_like(2 * 1024 * 1024 + 10));
+    let jpeg_ok = b64(&crate::photo::tests::jpeg_with_gps());
     let input = format!(
         "BEGIN:VCARD\nFN:Groß\nPHOTO;ENCODING=b:{big}\nEND:VCARD\n\
          BEGIN:VCARD\nFN:Kaputt\nPHOTO;ENCODING=b:!!!not base64!!!\nEND:VCARD\n\
@@ -567,7 +602,7 @@ fn bad_photos_warn_and_keep_the_card() {
     for c in &r.contacts[..4] {
         assert_eq!(c.contact.photo, PhotoChange::Keep, "{}", c.line);
     }
-    assert!(matches!(&r.contacts[4].contact.photo, PhotoChange::Set(p) if p.mime == "image/jpeg"));
+    assert!(matches!(&r.contacts[4].contact.photo, PhotoChange::Set(p) if p.mime == "image/png"));
     assert_warns(
         &r,
         &[
@@ -576,6 +611,42 @@ fn bad_photos_warn_and_keep_the_card() {
             "line 11: the photo is not a JPEG, PNG, GIF or WebP",
             "line 15: the photo is a link",
             "line 19: the photo is not valid base64",
+        ],
+    );
+}
+
+#[test]
+fn photos_are_re_encoded_without_exif_and_bombs_are_dropped_keeping_the_card() {
+    use crate::photo::tests::{jpeg_bomb, jpeg_with_gps};
+    let input = format!(
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Mit GPS\nPHOTO;ENCODING=b;TYPE=JPEG:{}\nEND:VCARD\n\
+         BEGIN:VCARD\nVERSION:4.0\nFN:Bombe\nEMAIL:bombe@amt.de\n\
+         PHOTO:data:image/jpeg;base64,{}\nEND:VCARD\n\
+         BEGIN:VCARD\nFN:Kaputt\nPHOTO;ENCODING=b:{}\nEND:VCARD\n",
+        b64(&jpeg_with_gps()),
+        b64(&jpeg_bomb()),
+        b64(b"\xFF\xD8\xFF\xE0 a JPEG in name only"),
+    );
+    let r = read(&input);
+    assert_eq!(r.contacts.len(), 3, "every card is kept");
+    let PhotoChange::Set(p) = &r.contacts[0].contact.photo else {
+        panic!("the photo with EXIF is kept, re-encoded");
+    };
+    assert_eq!(p.mime, "image/png");
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(&p.base64)
+        .unwrap();
+    assert!(bytes.starts_with(b"\x89PNG"));
+    assert!(!bytes.windows(11).any(|w| w == b"GPSLatitude"));
+    assert!(!bytes.windows(4).any(|w| w == b"Exif"));
+    assert_eq!(r.contacts[1].contact.photo, PhotoChange::Keep);
+    assert_eq!(r.contacts[1].contact.emails[0].value, "bombe@amt.de");
+    assert_eq!(r.contacts[2].contact.photo, PhotoChange::Keep);
+    assert_warns(
+        &r,
+        &[
+            "line 10: the photo is too large to read",
+            "line 14: the photo could not be read",
         ],
     );
 }

@@ -5,11 +5,13 @@ use super::error::{status_error, transport_error};
 use super::xml::{CollectionTokens, SyncCollection, Vcard4Multiget, write_refusal};
 use super::{DavError, DavErrorKind as Kind, Delta, Fetched, Found, Remote, Reply, Tags};
 use crate::loopback::{is_local_or_private, is_loopback};
+use crate::resolve::{GuardedResolver, Lookup, Origin, SystemLookup};
 use http::Uri;
 use libdav::dav::mime_types;
 use libdav::names;
 use libdav::requests::DavRequest;
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 use url::Url;
 use vernetzt_core::store::Collection;
@@ -103,6 +105,19 @@ impl DavClient {
     /// A client for `url` (https, or http only to loopback). An https server's certificate is
     /// checked against the system's roots and the CA file [`EXTRA_CA_ENV`] names, if any.
     pub fn new(url: &str, user: &str, password: &str) -> Result<DavClient, DavError> {
+        Self::with_lookup(url, user, password, Arc::new(SystemLookup))
+    }
+
+    /// [`DavClient::new`] with names resolved by `lookup` (tests map names to their own
+    /// addresses). Whatever resolves them, a name other than the server's own that leads into
+    /// this computer or a private network is refused unless the server is there too
+    /// ([`crate::resolve`]).
+    pub fn with_lookup(
+        url: &str,
+        user: &str,
+        password: &str,
+        lookup: Arc<dyn Lookup>,
+    ) -> Result<DavClient, DavError> {
         let base = Url::parse(url.trim()).map_err(|e| {
             DavError::new(Kind::Url, format!("'{url}' is not a server address ({e})"))
         })?;
@@ -136,6 +151,7 @@ impl DavClient {
                     .unwrap_or(120),
             ))
             .redirect(redirect_policy())
+            .dns_resolver(GuardedResolver::new(lookup, Some(Origin::of(&base))))
             .user_agent(concat!("Vernetzt/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| DavError::new(Kind::Tls, format!("TLS could not be set up: {e}")))?;

@@ -32,7 +32,11 @@ impl DavError {
 
 impl From<vernetzt_core::Error> for DavError {
     fn from(e: vernetzt_core::Error) -> Self {
-        DavError::new(ErrorKind::Store, e.to_string())
+        let kind = match e {
+            vernetzt_core::Error::DiskFull(_) => ErrorKind::DiskFull,
+            _ => ErrorKind::Store,
+        };
+        DavError::new(kind, e.to_string())
     }
 }
 
@@ -97,6 +101,11 @@ pub(super) fn transport_error(e: &reqwest::Error, what: &str) -> DavError {
         // The redirect policy's own words (a hop to plain http, too many hops).
         let why = std::error::Error::source(e).map_or_else(|| e.to_string(), |s| s.to_string());
         return DavError::new(ErrorKind::Url, format!("{why} ({what})"));
+    }
+    if let Some(refused) =
+        crate::feed::error::find_in_chain::<crate::resolve::PrivateNetworkRefused>(e)
+    {
+        return DavError::new(ErrorKind::Url, format!("{refused} ({what})"));
     }
     let mut src: Option<&dyn std::error::Error> = Some(e);
     while let Some(s) = src {

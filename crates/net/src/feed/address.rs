@@ -41,6 +41,19 @@ pub fn check_redirect(from: &Url, to: &Url) -> Result<(), FetchError> {
     })
 }
 
+/// The rule for a hop to `to` in a chain that began at `first`: an address of this computer or a
+/// private network (written as numbers, or `localhost`) is not followed from a server elsewhere,
+/// as for the sync. Names that resolve there are caught when resolved ([`crate::resolve`]).
+pub fn check_private_hop(first: &Url, to: &Url) -> Result<(), FetchError> {
+    use crate::loopback::is_local_or_private;
+    if !is_local_or_private(first) && is_local_or_private(to) {
+        return Err(FetchError::PrivateNetwork {
+            host: to.host_str().unwrap_or_default().to_owned(),
+        });
+    }
+    Ok(())
+}
+
 /// Turns what the user entered into the address we fetch, or says in plain words why not.
 ///
 /// `webcal://` and `webcals://` (what "subscribe" links on web pages use) become `https://`:

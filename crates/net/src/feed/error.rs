@@ -208,6 +208,17 @@ pub enum FetchError {
         /// The address (after redirects).
         url: String,
     },
+    /// A name other than the feed's own server's that leads into this computer or a private
+    /// network ([`crate::resolve`]).
+    #[error(
+        "The feed's server led to {host}, which is on this computer or a private network, while \
+         the feed itself is elsewhere; Vernetzt does not follow it there. Ask the feed's provider \
+         about the address."
+    )]
+    PrivateNetwork {
+        /// The refused name.
+        host: String,
+    },
     /// More redirects than [`Limits::max_redirects`].
     #[error(
         "The address {url} redirected more than {max} times, so Vernetzt stopped; the server is \
@@ -241,6 +252,7 @@ impl FetchError {
             | FetchError::HttpStatus { .. } => "http_status",
             FetchError::NotCalendar { .. } => "not_calendar",
             FetchError::TooManyRedirects { .. } => "redirects",
+            FetchError::PrivateNetwork { .. } => "private_network",
         }
     }
 
@@ -358,6 +370,11 @@ pub(super) fn map_error(err: &reqwest::Error, url: &Url, limits: &Limits) -> Fet
     if let Some(own) = find_in_chain::<FetchError>(err) {
         return own.clone();
     }
+    if let Some(refused) = find_in_chain::<crate::resolve::PrivateNetworkRefused>(err) {
+        return FetchError::PrivateNetwork {
+            host: refused.host.clone(),
+        };
+    }
     let at = err.url().unwrap_or(url);
     let host = at.host_str().unwrap_or_default().to_owned();
     if err.is_timeout() {
@@ -413,7 +430,9 @@ pub(super) fn map_error(err: &reqwest::Error, url: &Url, limits: &Limits) -> Fet
 }
 
 /// Walks an error's causes, looking inside `io::Error`s too.
-fn find_in_chain<'a, T: StdError + 'static>(err: &'a (dyn StdError + 'static)) -> Option<&'a T> {
+pub(crate) fn find_in_chain<'a, T: StdError + 'static>(
+    err: &'a (dyn StdError + 'static),
+) -> Option<&'a T> {
     let mut current = Some(err);
     while let Some(e) = current {
         if let Some(found) = e.downcast_ref::<T>() {

@@ -25,11 +25,14 @@ use reqwest::header::{
 };
 use reqwest::{StatusCode, redirect};
 use std::fmt;
+use url::Url;
 
 mod address;
-mod error;
+pub(crate) mod error;
 
-pub use address::{check_feed_url, check_redirect, normalize_feed_url, take_credentials};
+pub use address::{
+    check_feed_url, check_private_hop, check_redirect, normalize_feed_url, take_credentials,
+};
 pub use error::{FetchError, TlsProblem};
 
 use address::shown;
@@ -149,8 +152,20 @@ pub enum FetchOutcome {
 /// hop); reqwest itself drops `Authorization` when a redirect goes to another host. Certificates
 /// are checked against the operating system's trust store (rustls-platform-verifier), so
 /// company CAs installed on the machine work.
+///
+/// Host names are resolved by the system; one that leads into this computer or a private network
+/// is refused unless the feed's own server is there too ([`crate::resolve`], judged per fetch).
 pub fn client(limits: &Limits) -> Result<reqwest::Client, FetchError> {
+    client_with_lookup(limits, std::sync::Arc::new(crate::resolve::SystemLookup))
+}
+
+/// [`client`] with names resolved by `lookup` (tests map names to their own addresses).
+pub fn client_with_lookup(
+    limits: &Limits,
+    lookup: std::sync::Arc<dyn crate::resolve::Lookup>,
+) -> Result<reqwest::Client, FetchError> {
     reqwest::Client::builder()
+        .dns_resolver(crate::resolve::GuardedResolver::new(lookup, None))
         .user_agent(USER_AGENT)
         .connect_timeout(limits.connect_timeout)
         .timeout(limits.timeout)
@@ -172,7 +187,11 @@ fn redirect_policy(max: usize) -> redirect::Policy {
             })
         } else {
             match previous.last() {
-                Some(from) => check_redirect(from, attempt.url()),
+                Some(from) => check_redirect(from, attempt.url()).and_then(|()| {
+                    previous
+                        .first()
+                        .map_or(Ok(()), |first| check_private_hop(first, attempt.url()))
+                }),
                 None => check_feed_url(attempt.url()),
             }
         };
@@ -194,7 +213,17 @@ pub async fn fetch_feed(
     req: &FeedRequest,
     limits: &Limits,
 ) -> Result<FetchOutcome, FetchError> {
-    let mut url = normalize_feed_url(&req.url)?;
+    let url = normalize_feed_url(&req.url)?;
+    // The feed's own server is the origin names are judged by, for this fetch and its redirects.
+    crate::resolve::with_origin(&url, fetch_from(client, url.clone(), req, limits)).await
+}
+
+async fn fetch_from(
+    client: &reqwest::Client,
+    mut url: Url,
+    req: &FeedRequest,
+    limits: &Limits,
+) -> Result<FetchOutcome, FetchError> {
     if req.auth.is_some() {
         // An explicit login wins over one written into the address.
         let _ = url.set_username("");

@@ -1,8 +1,10 @@
 use super::*;
 use crate::model::{ContactInput, Labeled, Level, OrganizationInput, Photo, PhotoChange};
 
+mod deleted;
 mod feed_caps;
 mod feed_removal;
+mod full_disk;
 mod invitations;
 mod limits;
 

@@ -5,7 +5,6 @@
 use super::{MAX_PHOTO_BYTES, Prop, RawCard, Warnings};
 use crate::ical::parse::unescape_text;
 use crate::model::Photo;
-use crate::rules::sniff_image;
 use base64::Engine;
 
 /// How a value is transfer-encoded.
@@ -268,7 +267,8 @@ pub(super) fn label_of(p: &Prop, card: &RawCard, phone: bool, w: &mut Warnings) 
 }
 
 /// Reads an embedded photo (base64 in 2.1/3.0, a `data:` URI in 4.0). Linked photos are not
-/// fetched. `None` with a warning for anything the store would refuse.
+/// fetched. The picture is kept re-encoded ([`crate::photo::reencode`]: scaled down, PNG, no
+/// EXIF); `None` with a warning for anything the store would refuse or that does not decode.
 pub(super) fn photo(p: &Prop, w: &mut Warnings) -> Option<Photo> {
     let value = p.value.trim();
     let data = if let Some(uri) = strip_prefix_ci(value, "data:") {
@@ -349,15 +349,15 @@ pub(super) fn photo(p: &Prop, w: &mut Warnings) -> Option<Photo> {
         );
         return None;
     }
-    let Some(mime) = sniff_image(&bytes) else {
-        w.at(
-            p.line,
-            "the photo is not a JPEG, PNG, GIF or WebP image; no photo",
-        );
-        return None;
-    };
-    Some(Photo {
-        mime: mime.to_string(),
-        base64: base64::engine::general_purpose::STANDARD.encode(&bytes),
-    })
+    // Written anew (scaled, as PNG, without EXIF) before anything shows it; see `crate::photo`.
+    match crate::photo::reencode(&bytes) {
+        Ok(png) => Some(Photo {
+            mime: "image/png".to_string(),
+            base64: base64::engine::general_purpose::STANDARD.encode(&png),
+        }),
+        Err(e) => {
+            w.at(p.line, format!("{e}; no photo"));
+            None
+        }
+    }
 }
