@@ -170,6 +170,9 @@ export async function startApp({ seed, args = [] } = {}) {
     }
     driver.kill('SIGTERM');
     await exited;
+    // A session whose first request failed under load (seen: "connection refused" from
+    // WebKitWebDriver, then a retry) can leave the app of the failed try running.
+    killLeftoverApp(db);
   };
   return { browser, db, home, openLog, stop };
 }
