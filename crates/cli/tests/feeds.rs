@@ -305,7 +305,7 @@ fn gzipped_feeds_are_read_and_a_bomb_is_stopped() {
     assert!(!ok);
     assert!(r[0]["error"].as_str().unwrap().contains("MB"), "{r}");
     // What was stored stays.
-    let (_, events, _) = json(&db, &["events", "list"]);
+    let events = december(&db);
     assert!(
         events.to_string().contains("OZG-Erfahrungsaustausch"),
         "{events}"
