@@ -11,9 +11,11 @@
 //! side added is kept, what either side removed (and the other left alone) goes.
 
 mod answer;
+mod pull;
 mod state;
 
 pub use answer::{ErrorKind, Meaning, Precondition, Write, is_failure, meaning, status_kind};
+pub use pull::{PULL_BATCH, plan_pull, pull_batch};
 pub use state::{CollectionState, Listed};
 
 use crate::model::{ImportedContact, Labeled, Level, OrgRef};

@@ -2,17 +2,12 @@
 //! then push the change journal, one conditional write per contact.
 
 use super::run::{Checked, lock, pushed};
-use super::steps::{
-    BATCH, Deleted, Put, delete_object, delta_since, href_for, put_object, to_fetch,
-};
+use super::steps::{Deleted, Put, delete_object, delta_since, href_for, put_object, to_fetch};
 use super::{DavError, Delta, Remote, SyncReport};
 use std::sync::Mutex;
 use vernetzt_core::Store;
 use vernetzt_core::store::{Collection, PullOutcome, RemoteDelete};
 use vernetzt_core::sync::{ErrorKind, Listed, Meaning, PushOp, plan_push};
-
-/// Fetched cards applied per transaction (and per progress step).
-const APPLY: usize = 1000;
 
 /// Pulls the address book: the delta (none when the check showed it unchanged), the changed
 /// cards fetched and applied, the deletions applied; then keeps what was learnt.
@@ -58,10 +53,12 @@ pub(super) async fn pull<R: Remote>(
     } else {
         lock(store).dav_etags_of(delta.changed.iter().map(|(h, _)| h.as_str()))?
     };
-    let fetch = to_fetch(&delta, &known);
-    let total = fetch.len();
-    let mut applied = 0;
-    for chunk in fetch.chunks(BATCH) {
+    // In batches (issue 15): one multiget each, stored in one transaction, then progress. A
+    // run killed in the middle keeps the batches it stored; the next fetches only the rest.
+    let batches = to_fetch(&delta, &known);
+    let total: usize = batches.iter().map(Vec::len).sum();
+    let mut done = 0;
+    for chunk in &batches {
         report.requests += 1;
         let got = remote
             .multiget(
@@ -75,25 +72,21 @@ pub(super) async fn pull<R: Remote>(
             .into_iter()
             .map(|f| (f.href, Some(f.etag), f.data))
             .collect();
-        // Applied a thousand at a time: one transaction each, progress after each, and the
-        // store free for the app's reads in between.
-        for part in cards.chunks(APPLY) {
-            let outcomes = lock(store).apply_remote_batch(part)?;
-            for outcome in outcomes {
-                match outcome {
-                    PullOutcome::Unreadable(why) => report.unreadable.push(why),
-                    PullOutcome::Merged { conflicts } => {
-                        report.pulled += 1;
-                        report.conflicts += conflicts;
-                    }
-                    // An erased contact's card: not stored, deleted there again by the push.
-                    PullOutcome::Unchanged | PullOutcome::Erased => {}
-                    _ => report.pulled += 1,
+        let outcomes = lock(store).apply_remote_batch(&cards)?;
+        for outcome in outcomes {
+            match outcome {
+                PullOutcome::Unreadable(why) => report.unreadable.push(why),
+                PullOutcome::Merged { conflicts } => {
+                    report.pulled += 1;
+                    report.conflicts += conflicts;
                 }
+                // An erased contact's card: not stored, deleted there again by the push.
+                PullOutcome::Unchanged | PullOutcome::Erased => {}
+                _ => report.pulled += 1,
             }
-            applied += part.len();
-            progress("pull", applied.min(total), total);
         }
+        done += chunk.len();
+        progress("pull", done.min(total), total);
     }
     for href in &delta.deleted {
         if lock(store).apply_remote_delete(href)? == RemoteDelete::Deleted {

@@ -3,9 +3,7 @@
 //! field merge (an event has one organiser: this device).
 
 use super::run::{Checked, lock, pushed};
-use super::steps::{
-    BATCH, Deleted, Put, delete_object, delta_since, href_for, put_object, to_fetch,
-};
+use super::steps::{Deleted, Put, delete_object, delta_since, href_for, put_object, to_fetch};
 use super::{DavError, Delta, Remote, SyncReport};
 use chrono::{DateTime, SecondsFormat, Utc};
 use std::sync::Mutex;
@@ -38,7 +36,7 @@ pub(super) async fn sync_events<R: Remote>(
         .await?
     };
     let known = lock(store).dav_event_etags()?;
-    for chunk in to_fetch(&delta, &known).chunks(BATCH) {
+    for chunk in &to_fetch(&delta, &known) {
         report.requests += 1;
         let got = remote
             .multiget(cal, Collection::Events, chunk, "fetching changed events")

@@ -7,9 +7,11 @@ use super::{DavError, Delta, Remote, SyncReport, status_error};
 use vernetzt_core::store::Collection;
 use vernetzt_core::sync::{ErrorKind, Listed, Meaning, Write, meaning};
 
-/// Members per multiget. A first pull of 10,000 cards in one request (as vdirsyncer makes it)
-/// rather than a hundred; the answer is a few megabytes.
-pub(super) const BATCH: usize = 10_000;
+/// Members per multiget: [`vernetzt_core::sync::PULL_BATCH`] unless `VERNETZT_DAV_BATCH` asks for
+/// another (tests that kill a pull in the middle, benchmarks of the batch size).
+pub(super) fn batch() -> usize {
+    vernetzt_core::sync::pull_batch(std::env::var("VERNETZT_DAV_BATCH").ok().as_deref())
+}
 
 /// Where a record without a server copy yet goes: its UID made safe for a path, in `collection`,
 /// with the extension of its kind (`.vcf` for a contact, `.ics` for an event).
@@ -115,18 +117,14 @@ async fn listing_delta<R: Remote>(
     })
 }
 
-/// The members of `delta` that differ from what we hold (`known` ETags by href; our own
-/// pushes come back in the delta with the ETag we kept).
+/// The multigets of a pull ([`vernetzt_core::sync::plan_pull`]): the members of `delta` that
+/// differ from what we hold (`known` ETags by href; our own pushes come back in the delta with
+/// the ETag we kept), in batches of [`batch`].
 pub(super) fn to_fetch(
     delta: &Delta,
     known: &std::collections::HashMap<String, Option<String>>,
-) -> Vec<String> {
-    delta
-        .changed
-        .iter()
-        .filter(|(h, e)| e.is_none() || known.get(h) != Some(e))
-        .map(|(h, _)| h.clone())
-        .collect()
+) -> Vec<Vec<String>> {
+    vernetzt_core::sync::plan_pull(&delta.changed, known, batch())
 }
 
 /// How a conditional PUT ended.
