@@ -92,8 +92,10 @@ for b in $batches; do
   [ "$code" = 201 ] || [ "$code" = 204 ] || { echo "seeding $u failed: HTTP $code" >&2; exit 1; }
   db="$work/$u.db"
   printf '%s\n' "$pw" | "$bin" --db "$db" account add "$url/" --user "$u" --no-calendar >/dev/null
-  VERNETZT_DAV_BATCH="$b" /usr/bin/time -f '%e %M' -o "$work/time" "$bin" --db "$db" sync \
-    > /dev/null 2> "$work/err"
+  if ! VERNETZT_DAV_BATCH="$b" /usr/bin/time -f '%e %M' -o "$work/time" "$bin" --db "$db" sync \
+    > /dev/null 2> "$work/err"; then
+    echo "the sync of $u failed:" >&2; tr '\r' '\n' < "$work/err" | tail -5 >&2; exit 1
+  fi
   read -r wall rss < "$work/time"
   steps=$(tr '\r' '\n' < "$work/err" | grep -c '^pull ' || true)
   grew=$(tr '\r' '\n' < "$work/err" | sed -n 's/^pull \([0-9]*\)\/.*/\1/p' |
