@@ -22,13 +22,25 @@ use support::venv::{python, repo};
 macro_rules! on_each_server {
     ($($name:ident),* $(,)?) => {
         mod radicale {
-            $(#[test] fn $name() { super::$name(super::Kind::Radicale) })*
+            $(
+                #[test]
+                #[cfg_attr(windows, ignore = "needs Radicale or Xandikos (python) or SabreDAV (php): Unix-only peers here")]
+                fn $name() { super::$name(super::Kind::Radicale) }
+            )*
         }
         mod sabredav {
-            $(#[test] fn $name() { super::$name(super::Kind::SabreDav) })*
+            $(
+                #[test]
+                #[cfg_attr(windows, ignore = "needs Radicale or Xandikos (python) or SabreDAV (php): Unix-only peers here")]
+                fn $name() { super::$name(super::Kind::SabreDav) }
+            )*
         }
         mod xandikos {
-            $(#[test] fn $name() { super::$name(super::Kind::Xandikos) })*
+            $(
+                #[test]
+                #[cfg_attr(windows, ignore = "needs Radicale or Xandikos (python) or SabreDAV (php): Unix-only peers here")]
+                fn $name() { super::$name(super::Kind::Xandikos) }
+            )*
         }
     };
 }
@@ -509,6 +521,10 @@ fn failing_sync(db: &Path) -> String {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "needs Radicale or Xandikos (python) or SabreDAV (php): Unix-only peers here"
+)]
 fn faults_keep_every_change_queued_and_nothing_duplicates() {
     let tmp = tempfile::tempdir().unwrap();
     let server = Server::start(Kind::Radicale, tmp.path());
@@ -644,6 +660,10 @@ fn behind_proxy(dir: &Path) -> Option<(Server, Proxy, PathBuf)> {
 /// RFC 6578 missing, or a token the server no longer knows: the ETag listing finds what
 /// changed and what was deleted, nothing is lost, and a fresh token is started where possible.
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "needs Radicale or Xandikos (python) or SabreDAV (php): Unix-only peers here"
+)]
 fn without_sync_collection_or_with_an_expired_token_the_listing_finds_everything() {
     let tmp = tempfile::tempdir().unwrap();
     let Some((server, proxy, a)) = behind_proxy(tmp.path()) else {
@@ -1042,6 +1062,10 @@ fn an_erased_invitee_leaves_own_events_everywhere(kind: Kind) {
 /// back. Every DELETE refused: the deletion stays queued; the first refused only: the ETag is
 /// read again and the second DELETE removes the card.
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "needs Radicale or Xandikos (python) or SabreDAV (php): Unix-only peers here"
+)]
 fn an_erasure_that_meets_a_412_is_not_undone() {
     let tmp = tempfile::tempdir().unwrap();
     let Some((server, proxy, a)) = behind_proxy(tmp.path()) else {
@@ -1220,6 +1244,10 @@ fn a_card_read_back_is_the_one_stored_and_nothing_bounces(kind: Kind) {
 /// colleague's inbox and mail every other attendee (here: its iMIP mails land in a file) on
 /// upload, on a move and on the cancellation, before the user sent anything.
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "needs Radicale or Xandikos (python) or SabreDAV (php): Unix-only peers here"
+)]
 fn sabredav_no_invitation_is_sent_behind_the_users_back() {
     let tmp = tempfile::tempdir().unwrap();
     let server = Server::start_with(Kind::SabreDav, tmp.path(), &["jm"]);
@@ -1298,6 +1326,10 @@ fn sabredav_no_invitation_is_sent_behind_the_users_back() {
 /// Xandikos over TLS with the tests' own CA: without `VERNETZT_EXTRA_CA` its certificate is
 /// not trusted (said so); a file that is not there is named; with it the account is set up.
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "needs Radicale or Xandikos (python) or SabreDAV (php): Unix-only peers here"
+)]
 fn xandikos_a_certificate_of_an_own_ca_is_trusted_only_through_the_extra_ca() {
     let tmp = tempfile::tempdir().unwrap();
     let server = Server::start(Kind::Xandikos, tmp.path());

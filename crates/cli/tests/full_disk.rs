@@ -92,6 +92,10 @@ fn vcards(path: &Path, n: usize) {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "needs a small tmpfs in a user namespace (unshare): Unix only"
+)]
 fn an_import_that_fills_the_disk_stores_nothing_and_works_once_there_is_space() {
     let Some((disk, db)) = disk_with_db(4096) else {
         return;
@@ -147,6 +151,10 @@ fn december(disk: &SmallDisk, db: &Path) -> Vec<String> {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "needs a small tmpfs in a user namespace (unshare): Unix only"
+)]
 fn a_feed_sync_that_fills_the_disk_keeps_the_older_events() {
     let Some((disk, db)) = disk_with_db(4096) else {
         return;
@@ -206,6 +214,10 @@ fn received(sink: &Sink) -> BTreeMap<String, usize> {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "needs a small tmpfs in a user namespace (unshare): Unix only"
+)]
 fn sending_that_fills_the_disk_loses_no_message_and_sends_none_twice() {
     let Some((disk, db)) = disk_with_db(2048) else {
         return;
@@ -305,6 +317,10 @@ fn pending(disk: &SmallDisk, db: &Path) -> u64 {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "needs a small tmpfs in a user namespace (unshare): Unix only"
+)]
 fn a_sync_that_fills_the_disk_keeps_every_change_queued_and_sends_it_later() {
     let Some((disk, db)) = disk_with_db(4096) else {
         return;

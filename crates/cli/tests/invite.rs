@@ -131,6 +131,10 @@ fn setup(dir: &Path) -> (PathBuf, String, BTreeMap<&'static str, i64>) {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "needs the SMTP sink (python's aiosmtpd) and python's parsers: Unix-only peers here"
+)]
 fn export_by_filter_then_send_update_remove_and_cancel() {
     let tmp = tempfile::tempdir().unwrap();
     let (db, uid, ids) = setup(tmp.path());
@@ -311,6 +315,10 @@ fn export_by_filter_then_send_update_remove_and_cancel() {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "needs the SMTP sink (python's aiosmtpd) and python's parsers: Unix-only peers here"
+)]
 fn a_killed_run_resumes_without_a_second_copy() {
     let tmp = tempfile::tempdir().unwrap();
     let (db, uid, _) = setup(tmp.path());
@@ -394,6 +402,10 @@ fn received_all(sink: &Sink) -> Vec<String> {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "needs the SMTP sink (python's aiosmtpd) and python's parsers: Unix-only peers here"
+)]
 fn a_refused_recipient_is_listed_and_tried_again() {
     let tmp = tempfile::tempdir().unwrap();
     let (db, uid, _) = setup(tmp.path());
@@ -547,6 +559,10 @@ fn replies_from_real_clients_set_the_answers() {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "needs the SMTP sink (python's aiosmtpd) and python's parsers: Unix-only peers here"
+)]
 fn the_smtp_password_lives_in_the_keyring() {
     let tmp = tempfile::tempdir().unwrap();
     let (db, uid, _) = setup(tmp.path());

@@ -137,6 +137,10 @@ fn written(dir: &Path) -> Vec<(PathBuf, &'static str)> {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "needs sabre/vobject (php), libical and python's parsers: Unix-only peers here"
+)]
 fn sabre_libical_and_python_find_no_error_in_anything_vernetzt_writes() {
     let dir = tempfile::tempdir().unwrap();
     let files = written(dir.path());
@@ -193,6 +197,10 @@ fn invitation(start: EventTime, end: EventTime) -> vernetzt_core::ical::itip::In
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "needs sabre/vobject (php), libical and python's parsers: Unix-only peers here"
+)]
 fn the_invitation_email_has_the_layout_outlook_needs_to_show_accept_and_decline() {
     let dir = tempfile::tempdir().unwrap();
     let inv = invitation(berlin(2027, 3, 18, 9), berlin(2027, 3, 18, 16));
@@ -262,6 +270,10 @@ fn the_invitation_email_has_the_layout_outlook_needs_to_show_accept_and_decline(
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "needs sabre/vobject (php), libical and python's parsers: Unix-only peers here"
+)]
 fn the_vtimezone_alone_gives_the_right_times_in_winter_summer_and_across_a_change() {
     let dir = tempfile::tempdir().unwrap();
     let cases = [
@@ -290,6 +302,10 @@ fn the_vtimezone_alone_gives_the_right_times_in_winter_summer_and_across_a_chang
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "needs sabre/vobject (php), libical and python's parsers: Unix-only peers here"
+)]
 fn a_reply_from_sabres_itip_broker_is_read() {
     let dir = tempfile::tempdir().unwrap();
     let inv = invitation(berlin(2027, 3, 18, 9), berlin(2027, 3, 18, 16));
@@ -317,6 +333,10 @@ fn a_reply_from_sabres_itip_broker_is_read() {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "needs sabre/vobject (php), libical and python's parsers: Unix-only peers here"
+)]
 fn an_exchange_reply_without_organizer_is_read() {
     // As Exchange Online and Outlook 365 send it: no ORGANIZER, a Windows zone name, the
     // attendee with its answer. libical calls the missing ORGANIZER an error; we must not.
@@ -342,6 +362,10 @@ fn an_exchange_reply_without_organizer_is_read() {
 }
 
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "needs sabre/vobject (php), libical and python's parsers: Unix-only peers here"
+)]
 fn the_peers_see_what_they_are_meant_to_reject() {
     // The checks above prove something only if the peers reject broken input: a card without
     // FN (sabre's CardDAV profile) and a REQUEST without ORGANIZER (libical's RFC 5546 rules).

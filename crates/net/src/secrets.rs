@@ -5,7 +5,8 @@
 //! Secrets never go into Vernetzt's database or a log: the database is copied, synced and
 //! backed up, and logs are pasted into bug reports. The keyring is the place the desktop already
 //! protects with the user's login. On Linux that is the Secret Service (gnome-keyring, KWallet,
-//! KeePassXC), reached over D-Bus.
+//! KeePassXC), reached over D-Bus; on Windows the Credential Manager (generic credentials named
+//! `<account>.<service>`, which every Windows session has, so there is nothing to connect to).
 //!
 //! There is deliberately **no fallback**: when no Secret Service is reachable, every call fails
 //! with [`SecretError::Unavailable`] saying so. A silent in-memory or file fallback would lose
@@ -207,13 +208,32 @@ fn connect() -> Result<Arc<CredentialStore>, SecretError> {
     }
 }
 
-#[cfg(not(all(
-    unix,
-    not(any(target_os = "macos", target_os = "ios", target_os = "android"))
+/// Windows: the Credential Manager, through keyring-core's store for it. The store refuses a
+/// service name containing its divider `.`, so `<account>.<service>` names one entry only (an
+/// account may hold dots, e.g. a host name; the service never does).
+#[cfg(windows)]
+fn connect() -> Result<Arc<CredentialStore>, SecretError> {
+    let config = std::collections::HashMap::from([("service_no_divider", "true")]);
+    match windows_native_keyring_store::Store::new_with_configuration(&config) {
+        Ok(store) => Ok(store),
+        Err(err) => Err(SecretError::Unavailable {
+            detail: platform_detail(&err),
+        }),
+    }
+}
+
+#[cfg(not(any(
+    windows,
+    all(
+        unix,
+        not(any(target_os = "macos", target_os = "ios", target_os = "android"))
+    )
 )))]
 fn connect() -> Result<Arc<CredentialStore>, SecretError> {
     Err(SecretError::Unavailable {
-        detail: "this build supports only the Secret Service (Linux and BSD desktops)".to_owned(),
+        detail: "this build supports only the Secret Service (Linux and BSD desktops) and the \
+                 Windows Credential Manager"
+            .to_owned(),
     })
 }
 

@@ -1,4 +1,5 @@
-//! The keyring against a real Secret Service.
+//! The keyring against a real Secret Service, or on Windows the Credential Manager (under Wine
+//! too: `scripts/test-windows.sh`).
 //!
 //! Run it through the wrapper, which starts a private D-Bus session with an unlocked
 //! gnome-keyring:
@@ -106,8 +107,12 @@ fn probe_without_session_bus() {
 }
 
 /// No Secret Service means a clear error, never a silent in-memory fallback. This needs no
-/// keyring, so it runs everywhere.
+/// keyring, so it runs everywhere but Windows, where the Credential Manager is always there.
 #[test]
+#[cfg_attr(
+    windows,
+    ignore = "the Secret Service over D-Bus is Unix only; Windows always has the Credential Manager"
+)]
 fn without_a_secret_service_says_so() {
     let output = Command::new(std::env::current_exe().unwrap())
         .args(["--exact", "probe_without_session_bus", "--nocapture"])

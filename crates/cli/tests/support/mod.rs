@@ -26,9 +26,10 @@ pub fn temp_db() -> (tempfile::TempDir, PathBuf) {
 
 /// Whether a Secret Service runs for this test (it does under `crates/net/tests/with-keyring.sh`,
 /// as in CI). Without one the test may only be skipped when `VERNETZT_NO_KEYRING` says so, so a
-/// missing keyring in CI fails instead of passing silently.
+/// missing keyring in CI fails instead of passing silently. Windows always has its Credential
+/// Manager (under Wine too), so there the keyring tests always run.
 pub fn keyring_present() -> bool {
-    if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some() {
+    if cfg!(windows) || std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some() {
         return true;
     }
     assert!(

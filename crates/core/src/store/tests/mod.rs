@@ -425,6 +425,8 @@ fn open_refuses_newer_corrupt_and_missing() {
     assert_eq!(folder.kind(), "open");
 }
 
+/// Unix only: it relies on /proc and Unix permission bits (Windows has neither).
+#[cfg(unix)]
 #[test]
 fn read_only_places_are_refused() {
     // /proc refuses file creation even to root, so this holds in CI, which runs as root.
