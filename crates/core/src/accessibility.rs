@@ -136,8 +136,10 @@ impl Statement {
                 .map(|v| v.trim().to_string())
                 .filter(|v| check_setting(k, v).is_some_and(|r| r.is_ok()))
         };
-        let (arbitration_name, arbitration_url) =
-            arbitration(ok(ARBITRATION_NAME).as_deref(), ok(ARBITRATION_URL).as_deref());
+        let (arbitration_name, arbitration_url) = arbitration(
+            ok(ARBITRATION_NAME).as_deref(),
+            ok(ARBITRATION_URL).as_deref(),
+        );
         Statement {
             body_name: ok(BODY_NAME).unwrap_or_default(),
             contact_email: ok(CONTACT_EMAIL).unwrap_or_default(),
@@ -246,7 +248,10 @@ mod tests {
             (CONTACT_EMAIL, "barrierefreiheit@amt.example"),
             (ARBITRATION_NAME, "Landesschlichtungsstelle Berlin"),
             (ARBITRATION_URL, ""),
-            (ARBITRATION_URL, "https://www.berlin.de/lb/lado/schlichtungsstelle/"),
+            (
+                ARBITRATION_URL,
+                "https://www.berlin.de/lb/lado/schlichtungsstelle/",
+            ),
         ] {
             assert!(check_setting(k, v).unwrap().is_ok(), "{k}={v}");
         }
@@ -300,12 +305,25 @@ mod tests {
 
     #[test]
     fn the_report_names_version_view_and_language_and_nothing_else() {
-        let link = feedback_mailto(Some("barriere@amt.example"), "0.1.0", "duplicates", "de")
-            .unwrap();
-        assert!(link.starts_with("mailto:barriere@amt.example?subject=Vernetzt%3A%20Barriere%20melden&body="), "{link}");
-        assert!(link.contains("Vernetzt-Version%3A%200.1.0%0D%0AAnsicht%3A%20duplicates%0D%0ASprache%3A%20Deutsch"), "{link}");
+        let link =
+            feedback_mailto(Some("barriere@amt.example"), "0.1.0", "duplicates", "de").unwrap();
+        assert!(
+            link.starts_with(
+                "mailto:barriere@amt.example?subject=Vernetzt%3A%20Barriere%20melden&body="
+            ),
+            "{link}"
+        );
+        assert!(
+            link.contains(
+                "Vernetzt-Version%3A%200.1.0%0D%0AAnsicht%3A%20duplicates%0D%0ASprache%3A%20Deutsch"
+            ),
+            "{link}"
+        );
         let en = feedback_mailto(None, "0.1.0", "about", "en").unwrap();
-        assert!(en.starts_with("mailto:?subject=Vernetzt%3A%20reporting"), "{en}");
+        assert!(
+            en.starts_with("mailto:?subject=Vernetzt%3A%20reporting"),
+            "{en}"
+        );
         assert!(en.contains("View%3A%20about"), "{en}");
     }
 
@@ -317,7 +335,10 @@ mod tests {
             "contacts\r\nBcc: x@y.example",
             "",
         ] {
-            assert!(feedback_mailto(None, "0.1.0", view, "de").is_err(), "{view}");
+            assert!(
+                feedback_mailto(None, "0.1.0", view, "de").is_err(),
+                "{view}"
+            );
         }
         assert!(feedback_mailto(None, "0.1.0", "contacts", "de&attach=x").is_err());
         assert!(feedback_mailto(None, "0.1.0&cc=x", "contacts", "de").is_err());
@@ -331,7 +352,10 @@ mod tests {
             let link = feedback_mailto(Some(hostile), "0.1.0", "contacts", "de").unwrap();
             assert!(link.starts_with("mailto:?subject="), "{link}");
             let query = link.split_once('?').unwrap().1;
-            let fields: Vec<&str> = query.split('&').map(|f| f.split('=').next().unwrap()).collect();
+            let fields: Vec<&str> = query
+                .split('&')
+                .map(|f| f.split('=').next().unwrap())
+                .collect();
             assert_eq!(fields, ["subject", "body"], "{link}");
             assert!(!link.to_ascii_lowercase().contains("attach"), "{link}");
         }

@@ -226,7 +226,10 @@ mod tests {
         use crate::accessibility::{ARBITRATION_URL, CONTACT_EMAIL};
         check_ui_write(CONTACT_EMAIL, "barriere@amt.example").unwrap();
         let e = check_ui_write(CONTACT_EMAIL, "a@b.example?attach=x").unwrap_err();
-        assert!(matches!(e, SettingError::Store(Error::Validation { .. })), "{e}");
+        assert!(
+            matches!(e, SettingError::Store(Error::Validation { .. })),
+            "{e}"
+        );
         assert!(check_ui_write(ARBITRATION_URL, "file:///etc/passwd").is_err());
     }
 

@@ -121,13 +121,22 @@ mod tests {
         s.set_ui_setting(crate::accessibility::CONTACT_EMAIL, "barriere@amt.example")
             .unwrap();
         let link = s.feedback_mailto("0.1.0", "contacts", "de").unwrap();
-        assert!(link.starts_with("mailto:barriere@amt.example?subject="), "{link}");
+        assert!(
+            link.starts_with("mailto:barriere@amt.example?subject="),
+            "{link}"
+        );
         // A hostile address written past the check (an edited database) is not used.
-        s.set_setting(crate::accessibility::CONTACT_EMAIL, "x@y.example?attach=/etc/passwd")
-            .unwrap();
+        s.set_setting(
+            crate::accessibility::CONTACT_EMAIL,
+            "x@y.example?attach=/etc/passwd",
+        )
+        .unwrap();
         let link = s.feedback_mailto("0.1.0", "contacts", "de").unwrap();
         assert!(link.starts_with("mailto:?subject="), "{link}");
-        assert!(s.feedback_mailto("0.1.0", "contacts&attach=x", "de").is_err());
+        assert!(
+            s.feedback_mailto("0.1.0", "contacts&attach=x", "de")
+                .is_err()
+        );
     }
 
     #[test]
