@@ -73,6 +73,9 @@ const COMMANDS: &[&str] = &[
     "privacy_stale",
     "privacy_recovery_key",
     "open_external",
+    "accessibility_statement",
+    "report_barrier",
+    "choose_folder",
     "opens_take",
 ];
 

@@ -255,10 +255,13 @@ fn main() {
             commands::privacy::privacy_stale,
             commands::privacy::privacy_recovery_key,
             commands::app::open_external,
+            commands::app::accessibility_statement,
+            commands::app::report_barrier,
+            commands::app::choose_folder,
             opening::opens_take,
         ])
         .plugin(navigation_guard())
-        // Only for `open_external`'s question, asked from Rust; the web view is granted none of
+        // Only for `open_external`'s question and `choose_folder`'s dialog, asked from Rust; the web view is granted none of
         // the plugin's commands (capabilities/default.json).
         .plugin(tauri_plugin_dialog::init())
         .setup(move |app| {

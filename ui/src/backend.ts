@@ -49,6 +49,8 @@ import type {
   DeletedContact,
   SettingKey,
   BackendError,
+  Statement,
+  ReportView,
 } from './backendTypes';
 import { isBackendError } from './backendTypes';
 
@@ -147,6 +149,9 @@ export interface Commands {
   privacy_recovery_key: Cmd<undefined, string>;
   open_external: Cmd<{ url: string }, boolean>;
   opens_take: Cmd<undefined, Opening[]>;
+  accessibility_statement: Cmd<undefined, Statement>;
+  report_barrier: Cmd<{ view: ReportView; language: 'de' | 'en' }, boolean>;
+  choose_folder: Cmd<{ start: string | null }, string | null>;
 }
 
 export type CommandName = keyof Commands;
@@ -275,6 +280,12 @@ export const backend = {
   openExternal: (url: string) => call('open_external', { url }),
   /** What the desktop asked to open (files, webcal links) and the window has not taken yet. */
   takeOpens: () => call('opens_take'),
+  /** What the accessibility statement names (body, contact, Schlichtungsstelle, version). */
+  accessibilityStatement: () => call('accessibility_statement'),
+  /** "Barriere melden": a new mail in the mail program; Rust builds the link from the settings. */
+  reportBarrier: (view: ReportView, language: 'de' | 'en') => call('report_barrier', { view, language }),
+  /** The platform's folder dialog; null when cancelled. */
+  chooseFolder: (start: string | null) => call('choose_folder', { start }),
 };
 
 /** The DOM event the shell sends when a second launch brought something to open. */

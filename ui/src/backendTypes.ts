@@ -566,7 +566,26 @@ export type SettingKey =
   | 'smtp_user'
   | 'smtp_per_minute'
   /** Days a deleted contact is kept before it is erased for good (1 to 3650; default 30). */
-  | 'deleted_keep_days';
+  | 'deleted_keep_days'
+  /** The accessibility statement: the deploying body, the contact address for reports of barriers, its Schlichtungsstelle. */
+  | 'a11y_body_name'
+  | 'a11y_contact_email'
+  | 'a11y_arbitration_name'
+  | 'a11y_arbitration_url';
+
+/** What the accessibility statement names (crates/core/src/accessibility.rs), defaults filled in. */
+export interface Statement {
+  /** Empty when not set: the statement then speaks of "the body that provided Vernetzt". */
+  body_name: string;
+  /** Empty when not set. */
+  contact_email: string;
+  arbitration_name: string;
+  arbitration_url: string;
+  version: string;
+}
+
+/** The views a report of a barrier may name (a closed list, checked again in Rust). */
+export type ReportView = 'contacts' | 'events' | 'duplicates' | 'conflicts' | 'privacy' | 'settings' | 'statement' | 'about';
 
 /** The error every command rejects with (src-tauri/src/error.rs). */
 export interface BackendError {

@@ -3,6 +3,7 @@
 //! This crate knows nothing of Tauri or the network, so it builds and tests in seconds without a
 //! display. The desktop shell (`src-tauri/`) and the CLI (`crates/cli`) are thin adapters over it.
 
+pub mod accessibility;
 pub mod at_event;
 pub mod card;
 pub mod clock;

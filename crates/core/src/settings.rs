@@ -60,6 +60,10 @@ pub const UI_KEYS: &[&str] = &[
     SMTP_USER,
     SMTP_PER_MINUTE,
     DELETED_KEEP_DAYS,
+    crate::accessibility::BODY_NAME,
+    crate::accessibility::CONTACT_EMAIL,
+    crate::accessibility::ARBITRATION_NAME,
+    crate::accessibility::ARBITRATION_URL,
 ];
 
 /// Why the UI may not read or write a setting. Kept apart from [`Error`] because the shell
@@ -105,6 +109,9 @@ pub fn check_ui_write(key: &str, value: &str) -> Result<(), SettingError> {
     }
     if key == DELETED_KEEP_DAYS {
         parse_keep_days(value)?;
+    }
+    if let Some(checked) = crate::accessibility::check_setting(key, value) {
+        checked?;
     }
     Ok(())
 }
@@ -212,6 +219,18 @@ mod tests {
         }
         // Other keys take any text.
         check_ui_write(SMTP_PER_MINUTE, "").unwrap();
+    }
+
+    #[test]
+    fn the_statements_settings_are_checked_on_write() {
+        use crate::accessibility::{ARBITRATION_URL, CONTACT_EMAIL};
+        check_ui_write(CONTACT_EMAIL, "barriere@amt.example").unwrap();
+        let e = check_ui_write(CONTACT_EMAIL, "a@b.example?attach=x").unwrap_err();
+        assert!(
+            matches!(e, SettingError::Store(Error::Validation { .. })),
+            "{e}"
+        );
+        assert!(check_ui_write(ARBITRATION_URL, "file:///etc/passwd").is_err());
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! The app itself: settings, start-up, the export folder, opening links.
+//! The app itself: settings, start-up, the export folder, opening links, the accessibility
+//! statement and reports of barriers.
 
 use crate::error::{CmdResult, UiError};
 use crate::state::AppState;
@@ -23,6 +24,87 @@ pub fn app_ready(state: State<'_, AppState>) {
 #[tauri::command]
 pub fn export_dir_default() -> Option<String> {
     vernetzt_core::paths::default_export_dir().map(|d| d.display().to_string())
+}
+
+/// The app's version, named in the accessibility statement and in reports of barriers.
+const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// What the accessibility statement names: the deploying body, the contact address and the
+/// Schlichtungsstelle (the Bund's by default), and the app's version.
+#[tauri::command]
+pub fn accessibility_statement(
+    state: State<'_, AppState>,
+) -> CmdResult<vernetzt_core::accessibility::Statement> {
+    Ok(state.store()?.accessibility_statement(VERSION))
+}
+
+/// "Barriere melden": opens a new mail to the statement's contact address, with the version,
+/// the view and the language, in the user's mail program, to edit before sending. The link is
+/// built in core from the settings and two codes from closed lists, so the web view cannot put
+/// a query of its own (`attach=`, `cc=`) into it; it is opened without a question because
+/// nothing in it comes from outside data, and the user still sends it. `true` when it opened;
+/// under [`OPEN_LOG_ENV`] the link is written to that file instead.
+#[tauri::command]
+pub fn report_barrier(
+    state: State<'_, AppState>,
+    view: String,
+    language: String,
+) -> CmdResult<bool> {
+    let link = state.store()?.feedback_mailto(VERSION, &view, &language)?;
+    if let Some(path) = std::env::var_os(OPEN_LOG_ENV) {
+        let line = vernetzt_core::rules::OpenQuestion {
+            title: "report_barrier".into(),
+            message: String::new(),
+            open: String::new(),
+            cancel: String::new(),
+            link,
+        };
+        record_question(std::path::Path::new(&path), &line)?;
+        return Ok(false);
+    }
+    open::that_detached(&link)
+        .map_err(|e| UiError::internal(format!("no mail program opened: {e}")))?;
+    Ok(true)
+}
+
+/// Asks for a folder in the platform's own dialog (for exports), starting in `start` when it is
+/// a folder. `None` when the user cancelled. The dialog runs from Rust, so the web view needs no
+/// grant of the dialog plugin and gets back only the path the user chose.
+#[tauri::command]
+pub async fn choose_folder(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    start: Option<String>,
+) -> CmdResult<Option<String>> {
+    use tauri::Manager;
+    use tauri_plugin_dialog::DialogExt;
+    let english = state.store().ok().and_then(|s| {
+        s.ui_setting(vernetzt_core::settings::LANGUAGE)
+            .ok()
+            .flatten()
+    }) == Some("en".to_string());
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let mut dialog = app.dialog().file().set_title(if english {
+        "Choose a folder"
+    } else {
+        "Ordner wählen"
+    });
+    if let Some(dir) = start.map(std::path::PathBuf::from).filter(|d| d.is_dir()) {
+        dialog = dialog.set_directory(dir);
+    }
+    if let Some(window) = app.get_webview_window("main") {
+        dialog = dialog.set_parent(&window);
+    }
+    dialog.pick_folder(move |folder| {
+        let _ = tx.send(folder);
+    });
+    let Some(folder) = rx.await.ok().flatten() else {
+        return Ok(None);
+    };
+    let path = folder
+        .into_path()
+        .map_err(|e| UiError::internal(format!("not a folder on this computer: {e}")))?;
+    Ok(Some(path.display().to_string()))
 }
 
 /// When set, `open_external` writes each question it would ask to this file (one JSON line:

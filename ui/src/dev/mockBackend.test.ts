@@ -201,6 +201,9 @@ function everyCall(b: Backend): { [K in keyof Backend]: () => Promise<void> } {
     },
     openExternal: async () => expect(await b.openExternal('https://example.org/')).toBe(true),
     takeOpens: async () => expect(await b.takeOpens()).toEqual([]),
+    accessibilityStatement: async () => expect((await b.accessibilityStatement()).arbitration_url).toBe('https://www.schlichtungsstelle-bgg.de'),
+    reportBarrier: async () => expect(await b.reportBarrier('contacts', 'de')).toBe(true),
+    chooseFolder: async () => expect(await b.chooseFolder(null)).toMatch(/^\//),
   };
 }
 

@@ -40,4 +40,17 @@ export const settingsHandlers = {
     console.warn('[mock] app_ready');
   },
   opens_take: () => [],
+  accessibility_statement: () => ({
+    body_name: settings['a11y_body_name'] ?? '',
+    contact_email: settings['a11y_contact_email'] ?? '',
+    arbitration_name: settings['a11y_arbitration_name'] || 'Schlichtungsstelle nach dem Behindertengleichstellungsgesetz (BGG)',
+    arbitration_url: settings['a11y_arbitration_url'] || 'https://www.schlichtungsstelle-bgg.de',
+    version: '0.0.0-dev',
+  }),
+  report_barrier: ({ view, language }) => {
+    console.warn('[mock] report_barrier', view, language);
+    return true;
+  },
+  // The mock has no dialog: it answers the default folder.
+  choose_folder: () => DOWNLOADS,
 } satisfies Partial<MockHandlers>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isMailLink, isOpenable, linkDisplay, linkFor } from './links';
+import { breakParts, isMailLink, isOpenable, linkDisplay, linkFor } from './links';
 
 describe('isOpenable (same rule as the shell)', () => {
   it('accepts https, http and mailto', () => {
@@ -64,5 +64,13 @@ describe('what the dialog shows', () => {
     expect(linkDisplay('https://example.org/<b>')).toBe('https://example.org/<b>');
     expect(isMailLink('mailto:a@b.de')).toBe(true);
     expect(isMailLink('https://b.de')).toBe(false);
+  });
+});
+
+describe('breakParts (where a long address may wrap)', () => {
+  it('cuts after @ and /, before dots, and keeps the text', () => {
+    expect(breakParts('anna.mueller@bezirksamt-pankow.example')).toEqual(['anna', '.mueller@', 'bezirksamt-pankow', '.example']);
+    expect(breakParts('https://www.fitko.de/ozg')).toEqual(['https:/', '/', 'www', '.fitko', '.de/', 'ozg']);
+    for (const v of ['a@b.example', '', 'ohne-punkt', '...']) expect(breakParts(v).join('')).toBe(v);
   });
 });

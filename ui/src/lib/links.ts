@@ -72,3 +72,12 @@ export function linkDisplay(link: string): string {
 export function isMailLink(link: string): boolean {
   return /^mailto:/i.test(link.trim());
 }
+
+/**
+ * A link's text cut where a line may break: after `@`, before each `.` and after each `/`, so a
+ * long address wraps at its parts ("anna.mueller@" / "bezirksamt" / ".example") instead of in
+ * the middle of a word. Joined, the parts are the text unchanged.
+ */
+export function breakParts(text: string): string[] {
+  return text.split(/(?<=[@/])|(?=\.)/).filter((p) => p !== '');
+}

@@ -63,6 +63,19 @@ impl Store {
         Ok(self.set_setting(key, value)?)
     }
 
+    /// The accessibility statement's settings with the defaults filled in (see
+    /// [`crate::accessibility::Statement`]); `version` is the app's, which the shell knows.
+    pub fn accessibility_statement(&self, version: &str) -> crate::accessibility::Statement {
+        crate::accessibility::Statement::from_settings(|k| self.setting(k).ok().flatten(), version)
+    }
+
+    /// The `mailto:` link of a report of a barrier, to the stored contact address (see
+    /// [`crate::accessibility::feedback_mailto`]).
+    pub fn feedback_mailto(&self, version: &str, view: &str, language: &str) -> Result<String> {
+        let address = self.accessibility_statement(version).contact_email;
+        crate::accessibility::feedback_mailto(Some(&address), version, view, language)
+    }
+
     /// The user's time zone (setting `timezone`), [`settings::DEFAULT_ZONE`] when unset,
     /// unreadable or not a zone: a wrong zone must not stop the events list from showing.
     pub fn user_zone(&self) -> Tz {
@@ -98,6 +111,32 @@ mod tests {
         assert_eq!(e.to_string(), "unknown setting 'directory_version'");
         // A refused write changes nothing.
         assert_eq!(s.setting(ME_CONTACT_ID).unwrap(), None);
+    }
+
+    #[test]
+    fn a_report_goes_to_the_stored_address() {
+        let mut s = store();
+        let link = s.feedback_mailto("0.1.0", "contacts", "de").unwrap();
+        assert!(link.starts_with("mailto:?subject="), "{link}");
+        s.set_ui_setting(crate::accessibility::CONTACT_EMAIL, "barriere@amt.example")
+            .unwrap();
+        let link = s.feedback_mailto("0.1.0", "contacts", "de").unwrap();
+        assert!(
+            link.starts_with("mailto:barriere@amt.example?subject="),
+            "{link}"
+        );
+        // A hostile address written past the check (an edited database) is not used.
+        s.set_setting(
+            crate::accessibility::CONTACT_EMAIL,
+            "x@y.example?attach=/etc/passwd",
+        )
+        .unwrap();
+        let link = s.feedback_mailto("0.1.0", "contacts", "de").unwrap();
+        assert!(link.starts_with("mailto:?subject="), "{link}");
+        assert!(
+            s.feedback_mailto("0.1.0", "contacts&attach=x", "de")
+                .is_err()
+        );
     }
 
     #[test]
