@@ -195,7 +195,9 @@ mod tests {
                 })
             };
             assert!(
-                of_land("Staatskanzlei") || of_land("Senatskanzlei") || of_land("Staatsministerium"),
+                of_land("Staatskanzlei")
+                    || of_land("Senatskanzlei")
+                    || of_land("Staatsministerium"),
                 "{} has no Staats- or Senatskanzlei",
                 land.name
             );

@@ -7,6 +7,7 @@ mod feed_removal;
 mod full_disk;
 mod invitations;
 mod limits;
+mod roles;
 
 fn person(given: &str, family: &str) -> ContactInput {
     ContactInput {
