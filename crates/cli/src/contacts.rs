@@ -180,7 +180,7 @@ fn contact_text(c: &Contact) -> String {
 }
 
 /// The organisation named on the command line: the one match in the directory, or a new one.
-fn resolve_org(store: &mut Store, name: &str) -> Result<i64, Failure> {
+pub(crate) fn resolve_org(store: &mut Store, name: &str) -> Result<i64, Failure> {
     let found = store.find_orgs(name)?;
     match found.as_slice() {
         [one] => Ok(one.id),

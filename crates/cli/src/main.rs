@@ -26,6 +26,7 @@ mod me;
 mod orgs;
 mod output;
 mod privacy;
+mod roles;
 mod series;
 mod shared;
 mod sync;
@@ -71,6 +72,9 @@ enum Command {
     /// Event series (every OZG-Erfahrungsaustausch): suggestions, confirmation, who attended which.
     #[command(subcommand)]
     Series(series::SeriesCmd),
+    /// Roles over time: a contact's posts, changes of post, who holds a post now or at a date.
+    #[command(subcommand)]
+    Roles(roles::RolesCmd),
     /// Follow-ups (Wiedervorlage).
     #[command(subcommand)]
     Followup(followup::FollowupCmd),
@@ -184,6 +188,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Attendance(c) => attendance::run(&mut store, c),
         Command::Series(c) => series::run(&mut store, c),
         Command::Followup(c) => followup::run(&mut store, c),
+        Command::Roles(c) => roles::run(&mut store, c),
         Command::Me(c) => me::run(&mut store, c),
         Command::Account(c) => account::run(store, c),
         Command::Sync(a) => sync::run(store, a, !json),

@@ -1,5 +1,6 @@
 //! The built-in directory: Länder, Kreise and kreisfreie Städte, federal ministries, FITKO and
-//! associations, shipped under `assets/directory/` and compiled into the binary.
+//! associations, the Länder's Staats- and Senatskanzleien, Innen- and Digitalministerien and the
+//! public IT service providers, shipped under `assets/directory/` and compiled into the binary.
 //!
 //! Why compiled in: the app must work offline on first start, and the directory must match the
 //! code that reads it. Each entry has a `builtin_key` (`land:09`, `kreis:09162`, `bund:bmi`), so a
@@ -9,11 +10,14 @@
 use crate::model::{Land, Level, OrganizationInput, Themenfeld};
 
 /// Bump when any file under `assets/directory/` changes; `Store::open` then refreshes the entries.
-pub const DIRECTORY_VERSION: i64 = 1;
+pub const DIRECTORY_VERSION: i64 = 2;
 
 const LANDS_CSV: &str = include_str!("../../../assets/directory/lands.csv");
 const KREISE_CSV: &str = include_str!("../../../assets/directory/kreise.csv");
 const OTHERS_CSV: &str = include_str!("../../../assets/directory/bund-und-weitere.csv");
+/// Posts live in the Länder's own houses (issue 17): without these a contact at "Sächsische
+/// Staatskanzlei" became an organisation of level "other".
+const LAENDER_CSV: &str = include_str!("../../../assets/directory/laender-behoerden.csv");
 
 /// One entry of the shipped directory: an organisation as a user would enter it (level and kind
 /// always set, `key` the AGS or Länderschlüssel, no parent), under a key stable across versions.
@@ -125,9 +129,9 @@ pub fn organizations() -> Vec<BuiltinOrg> {
         o.org.key = Some(ags.into());
         out.push(o);
     }
-    for r in rows(OTHERS_CSV) {
+    for r in rows(OTHERS_CSV).chain(rows(LAENDER_CSV)) {
         let opt = |s: &str| (!s.is_empty()).then(|| s.to_string());
-        let level = Level::parse(r[1]).expect("level in bund-und-weitere.csv");
+        let level = Level::parse(r[1]).expect("level in the directory csv");
         let mut o = BuiltinOrg::new(r[0].into(), level, r[2], r[3].into());
         o.org.short_name = opt(r[4]);
         o.org.land_key = opt(r[5]);
@@ -177,6 +181,33 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn every_land_has_its_chancellery_and_interior_ministry() {
+        let orgs = organizations();
+        for land in lands() {
+            let of_land = |kind: &str| {
+                orgs.iter().any(|o| {
+                    o.org.land_key.as_deref() == Some(land.key.as_str())
+                        && o.org.level == Some(Level::Land)
+                        && o.org.kind.as_deref() == Some(kind)
+                })
+            };
+            assert!(
+                of_land("Staatskanzlei")
+                    || of_land("Senatskanzlei")
+                    || of_land("Staatsministerium"),
+                "{} has no Staats- or Senatskanzlei",
+                land.name
+            );
+            assert!(of_land("Ministerium"), "{} has no ministry", land.name);
+        }
+        let providers = orgs
+            .iter()
+            .filter(|o| o.org.kind.as_deref() == Some("IT-Dienstleister"))
+            .count();
+        assert!(providers >= 25, "{providers} IT service providers");
     }
 
     #[test]

@@ -26,6 +26,7 @@ pub mod photo;
 pub mod qr;
 pub mod redact;
 pub mod retention;
+pub mod roles;
 pub mod rules;
 pub mod schedule;
 pub mod series;

@@ -445,6 +445,7 @@ pub(super) fn rewrite_contact(
         v.row_params(&id, &now),
     )?;
     write_children(tx, id, &v, false)?;
+    super::roles::follow_contact(tx, id, now)?;
     journal(tx, Entity::Contact, &uid, "upsert", now)?;
     search::reindex(tx, id)?;
     Ok(())
@@ -481,6 +482,7 @@ pub(super) fn insert_contact_with_uid(
     )?;
     let id = tx.last_insert_rowid();
     write_children(tx, id, &v, true)?;
+    super::roles::follow_contact(tx, id, now)?;
     journal(tx, Entity::Contact, uid, "upsert", now)?;
     if let Some(body) = note {
         insert_note(tx, id, &body, now)?;

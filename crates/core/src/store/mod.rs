@@ -65,6 +65,7 @@ mod outbox;
 mod own_events;
 mod privacy;
 mod replies;
+mod roles;
 mod search;
 mod series;
 mod settings;
@@ -109,12 +110,13 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../../migrations/0006_sync_state.sql")),
         M::up(include_str!("../../migrations/0007_feed_removed.sql")),
         M::up(include_str!("../../migrations/0008_erasures.sql")),
+        M::up(include_str!("../../migrations/0009_roles.sql")),
     ])
 }
 
 /// Number of schema versions this build knows.
 pub fn schema_version() -> i64 {
-    8
+    9
 }
 
 /// Kinds of record that the change journal tracks.

@@ -168,7 +168,7 @@ impl Store {
         )
     }
 
-    fn land_key(&self, land: &str) -> Result<String> {
+    pub(super) fn land_key(&self, land: &str) -> Result<String> {
         resolve_land(&self.lands()?, land)
     }
 }

@@ -7,6 +7,7 @@ mod feed_removal;
 mod full_disk;
 mod invitations;
 mod limits;
+mod roles;
 
 fn person(given: &str, family: &str) -> ContactInput {
     ContactInput {
@@ -327,6 +328,29 @@ fn directory_is_loaded_with_levels_and_lands() {
         1,
         "folded match"
     );
+}
+
+#[test]
+fn land_chancelleries_and_it_providers_are_known_with_level_and_land() {
+    let s = Store::open_in_memory().unwrap();
+    for spelling in [
+        "Sächsische Staatskanzlei",
+        "saechsische staatskanzlei",
+        "Saechsische Staatskanzlei",
+    ] {
+        let found = s.find_orgs(spelling).unwrap();
+        assert_eq!(found.len(), 1, "{spelling}");
+        assert_eq!(found[0].level, Level::Land, "{spelling}");
+        assert_eq!(found[0].land.as_deref(), Some("Sachsen"), "{spelling}");
+        assert!(found[0].builtin);
+    }
+    let itnrw = &s.find_orgs("IT.NRW").unwrap()[0];
+    assert_eq!(itnrw.level, Level::Land);
+    assert_eq!(itnrw.land.as_deref(), Some("Nordrhein-Westfalen"));
+    let digital = &s
+        .find_orgs("Bayerisches Staatsministerium fuer Digitales")
+        .unwrap()[0];
+    assert_eq!(digital.land_key.as_deref(), Some("09"));
 }
 
 #[test]
