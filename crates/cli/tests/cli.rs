@@ -99,8 +99,16 @@ fn orgs_filter_by_level_and_land() {
             .iter()
             .any(|o| o["name"] == "Bundesministerium des Innern" && o["land"].is_null())
     );
+    // The 16 Länder themselves and, since directory version 2, 49 of their houses (Staats- and
+    // Senatskanzleien, Innen- and Digitalministerien, Land IT service providers).
     let lands = ok_json(&db, &["orgs", "list", "--level", "land"]);
-    assert_eq!(lands.as_array().unwrap().len(), 16);
+    let lands = lands.as_array().unwrap();
+    assert_eq!(lands.len(), 16 + 49);
+    assert!(
+        lands
+            .iter()
+            .any(|o| o["name"] == "Sächsische Staatskanzlei" && o["land"] == "Sachsen")
+    );
     let own = ok_json(
         &db,
         &[
