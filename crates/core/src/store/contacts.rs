@@ -482,7 +482,7 @@ pub(super) fn insert_contact_with_uid(
     )?;
     let id = tx.last_insert_rowid();
     write_children(tx, id, &v, true)?;
-    super::roles::follow_contact(tx, id, now)?;
+    super::roles::open_first_role(tx, id, v.role.as_deref(), v.organization_id, now)?;
     journal(tx, Entity::Contact, uid, "upsert", now)?;
     if let Some(body) = note {
         insert_note(tx, id, &body, now)?;
