@@ -89,7 +89,7 @@ export async function nameProblems(browser) {
       if (!label) problems.push(`dialog without a label: ${where(d)}`);
     }
     const messages = document.querySelectorAll(
-      '.toast-message, p.done, [data-testid$="-saved"], [data-testid$="-report"], [data-testid="conflict-done"], [data-testid="merge-status"]',
+      '.toast-message, p.done, [data-testid$="-saved"], [data-testid$="-report"]:not(button), [data-testid="conflict-done"], [data-testid="merge-status"]',
     );
     for (const m of messages) {
       if (!visible(m)) continue;

@@ -251,7 +251,8 @@ test('copy a feed event into the own-event form', async () => {
   await (await $('[data-testid="own-event-form"]')).waitForDisplayed({ timeout: 10_000 });
   assert.equal(await (await $('#oe-title')).getValue(), 'Digitalisierungslabor Wohngeld');
   assert.equal(await (await $('#oe-location')).getValue(), 'Erfurt, Landesamt');
-  assert.equal(await (await $('#oe-start-date')).getValue(), day(12));
+  // The date field shows TT.MM.JJJJ in the German interface (DateField).
+  assert.equal(await (await $('#oe-start-date')).getValue(), day(12).split('-').reverse().join('.'));
   assert.match(await (await $('[data-testid="own-event-copied"]')).getText(), /Digitalisierungslabor/);
   // Esc closes the form and gives focus back to the button that opened it.
   await (await $('#oe-title')).click();

@@ -32,8 +32,13 @@ async function tabTo(match, what, max = 60, back = false) {
   throw new Error(`Tab never reached ${what}`);
 }
 
-/** Types text as key events. */
-const type = (text) => keys([...text]);
+/**
+ * Types text as key events, one WebDriver call per character: WebKitWebDriver drops the second of
+ * two equal keys in one action sequence ("Tastmann" arrived as "Tastman").
+ */
+async function type(text) {
+  for (const c of text) await keys([c]);
+}
 
 before(async () => {
   app = await startAppReady({
@@ -65,7 +70,7 @@ test('Tab cycles through the window and leaves every region: no keyboard trap', 
   assert.equal(seen.filter((s) => s.includes('nav-contacts')).length >= 2, true, `Tab came round again (${seen.join(' ')})`);
 });
 
-test('create a contact with Ctrl+N, the form and Enter', { skip: 'Enter in the contact form did not save in the first run; cause not yet found' }, async () => {
+test('create a contact with Ctrl+N, the form and Enter', async () => {
   await keys(['Control', 'n']);
   await app.browser.waitUntil(async () => (await focused()).id === 'given_name', { timeout: 10_000, timeoutMsg: 'focus in the first field' });
   await type('Tilda');
@@ -78,7 +83,7 @@ test('create a contact with Ctrl+N, the form and Enter', { skip: 'Enter in the c
   assert.ok(f.shown, `focus visible after saving (${f.tag}#${f.id})`);
 });
 
-test('find it with "/" and edit it', { skip: 'Enter in the contact form did not save in the first run; cause not yet found' }, async () => {
+test('find it with "/" and edit it', async () => {
   await keys(['Escape']);
   await app.browser.execute(() => document.activeElement?.blur?.());
   await keys(['/']);
