@@ -24,7 +24,7 @@ export interface Role {
   function: string;
   organization_id: number | null;
   organization: string | null;
-  level: string | null;
+  level: Level | null;
   land_key: string | null;
   themenfeld: string | null;
   from: string | null;
@@ -44,7 +44,7 @@ export interface RoleChange {
 /** Who holds post X now or at `at`, with the directory's filters. */
 export interface HoldersQuery {
   function: string;
-  level: string | null;
+  level: Level | null;
   land: string | null;
   themenfeld: string | null;
   organization_id: number | null;
