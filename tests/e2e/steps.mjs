@@ -70,11 +70,16 @@ export async function saveContact(browser, name) {
 
 /**
  * Edits the open contact's role in the form and saves; waits until the CLI, reading the same
- * file, finds the contact searched by `query` with that role.
+ * file, finds the contact searched by `query` with that role. When the form asks "Korrektur oder
+ * Wechsel der Stelle?" (the contact had a role), `answer` is clicked: `correction` or `change`.
  */
-export async function changeRole(app, query, role) {
+export async function changeRole(app, query, role, answer = 'correction') {
   await (await app.browser.$('[data-testid="edit"]')).click();
   await replaceValue(app.browser, '#role', role);
   await (await app.browser.$('[data-testid="save"]')).click();
-  await app.browser.waitUntil(() => cli(app.db, 'contacts', 'search', query)[0]?.role === role, { timeout: 10_000 });
+  const dialog = await app.browser.$('[data-testid="role-change-dialog"]');
+  const saved = () => cli(app.db, 'contacts', 'search', query)[0]?.role === role;
+  await app.browser.waitUntil(async () => saved() || (await dialog.isDisplayed()), { timeout: 10_000 });
+  if (await dialog.isDisplayed()) await (await app.browser.$(`[data-testid="role-${answer}"]`)).click();
+  await app.browser.waitUntil(saved, { timeout: 10_000 });
 }

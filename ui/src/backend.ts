@@ -5,6 +5,9 @@ import { invoke } from '@tauri-apps/api/core';
 import type {
   Land,
   Themenfeld,
+  Role,
+  RoleChange,
+  HoldersQuery,
   Organization,
   OrganizationInput,
   Note,
@@ -85,6 +88,9 @@ export interface Commands {
   org_create: Cmd<{ input: OrganizationInput }, Organization>;
   lands_list: Cmd<undefined, Land[]>;
   themenfelder_list: Cmd<undefined, Themenfeld[]>;
+  roles_list: Cmd<{ contactId: number }, Role[]>;
+  role_change: Cmd<{ contactId: number; change: RoleChange }, Role[]>;
+  role_holders: Cmd<{ query: HoldersQuery }, Role[]>;
   setting_get: Cmd<{ key: SettingKey }, string | null>;
   setting_set: Cmd<{ key: SettingKey; value: string }, void>;
   app_ready: Cmd<undefined, void>;
@@ -190,6 +196,10 @@ export const backend = {
   createOrg: (input: OrganizationInput) => call('org_create', { input }),
   listLands: () => call('lands_list'),
   listThemenfelder: () => call('themenfelder_list'),
+  listRoles: (contactId: number) => call('roles_list', { contactId }),
+  changeRole: (contactId: number, change: RoleChange) =>
+    call('role_change', { contactId, change }),
+  roleHolders: (query: HoldersQuery) => call('role_holders', { query }),
   getSetting: (key: SettingKey) => call('setting_get', { key }),
   setSetting: (key: SettingKey, value: string) => call('setting_set', { key, value }),
   appReady: () => call('app_ready'),

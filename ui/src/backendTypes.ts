@@ -16,6 +16,42 @@ export interface Themenfeld {
   name_en: string;
 }
 
+/** One role of a contact over time (issue 17); `to` null while held. */
+export interface Role {
+  id: number;
+  contact_id: number | null;
+  contact_name: string | null;
+  function: string;
+  organization_id: number | null;
+  organization: string | null;
+  level: Level | null;
+  land_key: string | null;
+  themenfeld: string | null;
+  from: string | null;
+  to: string | null;
+  vacant: boolean;
+}
+
+/** A correction (`correction: true`) or a change of post; `from` is the change date. */
+export interface RoleChange {
+  function: string;
+  organization_id: number | null;
+  themenfeld: string | null;
+  from: string | null;
+  correction: boolean;
+}
+
+/** Who holds post X now or at `at`, with the directory's filters. */
+export interface HoldersQuery {
+  function: string;
+  level: Level | null;
+  land: string | null;
+  themenfeld: string | null;
+  organization_id: number | null;
+  at: string | null;
+  vacant_only: boolean;
+}
+
 export interface Organization {
   id: number;
   uid: string;

@@ -81,6 +81,23 @@ function everyCall(b: Backend): { [K in keyof Backend]: () => Promise<void> } {
     createOrg: async () => expect((await b.createOrg({ name: 'Testamt' })).builtin).toBe(false),
     listLands: async () => expect(await b.listLands()).toHaveLength(16),
     listThemenfelder: async () => expect(await b.listThemenfelder()).toHaveLength(14),
+    listRoles: async () => {
+      const roles = await b.listRoles(ctx.created);
+      expect(roles.map((r) => [r.function, r.to])).toEqual([['CIO', null]]);
+    },
+    changeRole: async () => {
+      const change = { function: 'CDO', organization_id: null, themenfeld: null, from: '2026-03-01', correction: false };
+      const roles = await b.changeRole(ctx.created, change);
+      expect(roles.map((r) => [r.function, r.from, r.to])).toEqual([
+        ['CDO', '2026-03-01', null],
+        ['CIO', null, '2026-03-01'],
+      ]);
+      expect((await b.getContact(ctx.created)).role).toBe('CDO');
+    },
+    roleHolders: async () => {
+      const query = { function: 'cdo', level: null, land: null, themenfeld: null, organization_id: null, at: null, vacant_only: false };
+      expect((await b.roleHolders(query)).map((r) => r.contact_id)).toContain(ctx.created);
+    },
     setSetting: async () => {
       await b.setSetting('organizer_email', 'orga@example.org');
       await b.setSetting('smtp_url', 'smtp://mail.example.org:587');

@@ -17,6 +17,7 @@ import { importHandlers, seedDuplicates } from './imports';
 import { invitationHandlers, seedOwnEvents } from './invitations';
 import { networkingHandlers, seedNetworking } from './networking';
 import { privacyHandlers, settingsHandlers } from './privacy';
+import { roleHandlers } from './roles';
 import { seedSeries, seriesHandlers } from './series';
 import { delay, setLatency } from './state';
 import { seedSync, syncHandlers } from './sync';
@@ -25,6 +26,7 @@ import type { MockHandlers } from './types';
 /** Every command; a command of `Commands` that no domain answers is a type error here. */
 const handlers: MockHandlers = {
   ...contactHandlers,
+  ...roleHandlers,
   ...eventHandlers,
   ...networkingHandlers,
   ...seriesHandlers,
